@@ -3,43 +3,27 @@ import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
 
 const content = `
-## Welcome to Backstage! 👋
+## Welcome to the IBIAS Portal
 
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
+One place for every IBIAS service: who owns it, what it depends on, where it
+runs, and how to ship it.
 
-### Quick Start
+- **Catalog**: the IBIAS system, its Next.js app, API routes and edge
+  functions (ai-recommendations, data-sync, report-generation), and the
+  resources they use: PostgreSQL, storage buckets, OpenAI and Replicate.
+- **Create**: new services from the IBIAS templates, born with CI/CD,
+  monitoring and the security baseline.
+- **APIs**: the contracts between IBIAS components.
 
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
+The portal's own README explains how to run it and where each plugin lives.
 `;
 
 const gettingStartedWidget = HomePageWidgetBlueprint.make({
   name: 'getting-started',
   params: {
     name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
+    title: 'IBIAS Portal',
+    description: 'What the IBIAS Portal offers',
     components: async () => ({
       Content: () => <MarkdownContent content={content} />,
     }),

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The IBIAS Portal's two commands (see README):
+#   npm start   → scripts/portal.sh start   install what is missing, build, run the portal
+#   npm test    → scripts/portal.sh test    everything CI runs
+# plus `scripts/portal.sh setup` (install only) and `scripts/portal.sh build` (build only).
+set -euo pipefail
+
+IBIAS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export IBIAS_ROOT
+cd "$IBIAS_ROOT"
+# shellcheck source=scripts/toolchain.sh
+source "$IBIAS_ROOT/scripts/toolchain.sh"
+
+export IBIAS_DATA_DIR="${IBIAS_DATA_DIR:-$IBIAS_ROOT/data}"
+export IBIAS_PORT="${IBIAS_PORT:-7007}"
+export IBIAS_BASE_URL="${IBIAS_BASE_URL:-http://localhost:$IBIAS_PORT}"
+
+timer_start() { TIMER_START=$SECONDS; }
+timer_report() { ibias_log "$1 took $((SECONDS - TIMER_START)) s"; }
+
+# Install dependencies unless node_modules already matches yarn.lock and package.json files.
+setup() {
+  ibias_toolchain
+  local stamp="node_modules/.ibias-install-stamp"
+  local want
+  want=$( (node --version; cat yarn.lock package.json packages/*/package.json plugins/*/package.json 2>/dev/null) | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    ibias_log "dependencies are up to date"
+    return
+  fi
+  timer_start
+  ibias_log "installing dependencies (yarn install --immutable)"
+  if [ -n "${CI:-}" ]; then
+    yarn install --immutable
+  else
+    yarn install
+  fi
+  echo "$want" >"$stamp"
+  timer_report "install"
+}
+
+# Build the frontend bundle unless its sources are unchanged since the last build.
+build() {
+  local stamp="packages/app/dist/.ibias-build-stamp"
+  local want
+  want=$( (node --version; cat yarn.lock app-config.yaml; find packages/app plugins -path '*/node_modules' -prune -o -path '*/dist' -prune -o -type f \( -name '*.ts' -o -name '*.tsx' -o -name '*.json' -o -name '*.html' -o -name '*.css' \) -print0 2>/dev/null | sort -z | xargs -0 cat) | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    ibias_log "frontend build is up to date"
+    return
+  fi
+  timer_start
+  ibias_log "building the frontend (packages/app)"
+  yarn workspace app build
+  echo "$want" >"$stamp"
+  timer_report "frontend build"
+}
+
+# Start the backend, which serves the built frontend, in the foreground.
+# Extra arguments go to the backend (e.g. --config app-config.local.yaml).
+run_backend() {
+  mkdir -p "$IBIAS_DATA_DIR/sqlite" "$IBIAS_DATA_DIR/work" "$IBIAS_DATA_DIR/techdocs"
+  local configs=(--config "$IBIAS_ROOT/app-config.yaml")
+  [ -f "$IBIAS_ROOT/app-config.local.yaml" ] && configs+=(--config "$IBIAS_ROOT/app-config.local.yaml")
+  cd "$IBIAS_ROOT/packages/backend"
+  # NODE_ENV=development: the embedded default signs people in as guest, which the guest
+  # provider allows only in development.
+  export NODE_ENV=development
+  exec node "$IBIAS_ROOT/node_modules/@backstage/cli/bin/backstage-cli" package start "${configs[@]}" "$@"
+}
+
+start() {
+  setup
+  build
+  ibias_log "starting the portal: open $IBIAS_BASE_URL (state in $IBIAS_DATA_DIR)"
+  run_backend "$@"
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  build) setup && build ;;
+  start) shift && start "$@" ;;
+  backend) shift && ibias_toolchain && run_backend "$@" ;;
+  test) shift && setup && exec bash "$IBIAS_ROOT/scripts/test-all.sh" "$@" ;;
+  *)
+    echo "usage: $0 setup|build|start|backend|test" >&2
+    exit 2
+    ;;
+esac
