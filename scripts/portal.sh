@@ -35,6 +35,12 @@ setup() {
   else
     yarn install
   fi
+  # Native addons must match the Node that runs them: rebuild them after a switch of Node.
+  if [ -f "$stamp.node" ] && [ "$(cat "$stamp.node")" != "$(node --version)" ]; then
+    ibias_log "Node changed since the last install: rebuilding native addons"
+    yarn rebuild
+  fi
+  node --version >"$stamp.node"
   echo "$want" >"$stamp"
   timer_report "install"
 }

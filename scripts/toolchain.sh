@@ -15,13 +15,16 @@ IBIAS_TOOLCHAIN_DIR="$IBIAS_ROOT/.toolchain"
 ibias_log() { printf '\033[1;34m[ibias]\033[0m %s\n' "$*" >&2; }
 
 ibias_node_ok() {
-  # The node on PATH is usable when its major is 22 (or 24, if the user asks for it) and
-  # it ships headers we can point node-gyp at.
+  # A Node 22 or 24 that the developer put first on PATH is used as it is; anything else
+  # (the machine's Node 20) makes us fetch our own.
   local v
   v=$(node -p 'process.versions.node' 2>/dev/null) || return 1
   case "$v" in
-    "$IBIAS_NODE_VERSION") return 0 ;;
-    22.*) [ -n "${IBIAS_USE_SYSTEM_NODE:-}" ] ;;
+    22.*) return 0 ;;
+    24.*)
+      ibias_log "warning: Node $v: Node 24 with better-sqlite3 12 has crashed the backend here; Node 22 is what CI runs"
+      return 0
+      ;;
     *) return 1 ;;
   esac
 }

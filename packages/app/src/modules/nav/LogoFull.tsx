@@ -17,9 +17,29 @@ export const LogoFull = () => {
       aria-label="IBIAS Portal"
     >
       <rect className={classes.mark} x="0" y="4" width="8" height="32" rx="2" />
-      <rect className={classes.mark} x="12" y="12" width="8" height="24" rx="2" />
-      <rect className={classes.mark} x="24" y="20" width="8" height="16" rx="2" />
-      <text className={classes.text} x="42" y="30" fontSize="26" fontWeight="700">
+      <rect
+        className={classes.mark}
+        x="12"
+        y="12"
+        width="8"
+        height="24"
+        rx="2"
+      />
+      <rect
+        className={classes.mark}
+        x="24"
+        y="20"
+        width="8"
+        height="16"
+        rx="2"
+      />
+      <text
+        className={classes.text}
+        x="42"
+        y="30"
+        fontSize="26"
+        fontWeight="700"
+      >
         IBIAS
       </text>
       <text className={classes.text} x="128" y="30" fontSize="16">

@@ -16,8 +16,22 @@ export const LogoIcon = () => {
       aria-label="IBIAS"
     >
       <rect className={classes.mark} x="0" y="0" width="8" height="32" rx="2" />
-      <rect className={classes.mark} x="12" y="8" width="8" height="24" rx="2" />
-      <rect className={classes.mark} x="24" y="16" width="8" height="16" rx="2" />
+      <rect
+        className={classes.mark}
+        x="12"
+        y="8"
+        width="8"
+        height="24"
+        rx="2"
+      />
+      <rect
+        className={classes.mark}
+        x="24"
+        y="16"
+        width="8"
+        height="16"
+        rx="2"
+      />
     </svg>
   );
 };

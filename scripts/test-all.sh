@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Everything CI runs, in order: type check, lint, prettier, unit and database tests (SQLite
+# and PostgreSQL), frontend build, then the portal is started on a scratch data folder and
+# the end-to-end tests run in headless Chromium, across a restart of the backend.
+# Ends with one line `N passed, N failed`, summed over every runner (a check that is not a
+# test runner, like tsc, counts as one).
+# Called through `scripts/portal.sh test`, which has set up the toolchain and dependencies.
+set -uo pipefail
+
+cd "$IBIAS_ROOT"
+ARTIFACTS="$IBIAS_ROOT/e2e-artifacts"
+rm -rf "$ARTIFACTS" && mkdir -p "$ARTIFACTS/logs"
+export CI="${CI:-true}"
+
+PASSED=0
+FAILED=0
+FAILURES=()
+RUN_START=$SECONDS
+
+count() { # name passed failed
+  PASSED=$((PASSED + $2))
+  FAILED=$((FAILED + $3))
+  if [ "$3" -gt 0 ]; then FAILURES+=("$1 ($3 failed)"); fi
+  ibias_log "$1: $2 passed, $3 failed"
+}
+
+# A check that is not a test runner counts as one test.
+check() { # name command...
+  local name=$1 log="$ARTIFACTS/logs/$1.log" start=$SECONDS
+  shift
+  ibias_log "── $name"
+  if "$@" >"$log" 2>&1; then
+    count "$name" 1 0
+  else
+    tail -n 60 "$log"
+    count "$name" 0 1
+  fi
+  ibias_log "$name took $((SECONDS - start)) s"
+}
+
+# ── PostgreSQL for the database tests ─────────────────────────────────────────────────
+PG_URL="${IBIAS_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}"
+pg_major=$(node -e '
+  const { Client } = require("pg");
+  const c = new Client({ connectionString: process.argv[1] });
+  c.connect().then(() => c.query("show server_version_num"))
+    .then(r => { console.log(Math.floor(Number(r.rows[0].server_version_num) / 10000)); return c.end(); })
+    .catch(() => process.exit(1));' "$PG_URL" 2>/dev/null) || pg_major=""
+if [ -n "$pg_major" ]; then
+  export IBIAS_TEST_POSTGRES_ID="POSTGRES_$pg_major"
+  export "BACKSTAGE_TEST_DATABASE_POSTGRES${pg_major}_CONNECTION_STRING=$PG_URL"
+  ibias_log "database tests run on SQLite and PostgreSQL $pg_major ($PG_URL)"
+else
+  ibias_log "PostgreSQL is not reachable at $PG_URL: the database tests will fail (see README)"
+fi
+
+# ── static checks ─────────────────────────────────────────────────────────────────────
+check tsc yarn tsc
+check lint yarn lint:all
+check prettier yarn prettier --check .
+
+# ── unit, component and database tests (Jest) ─────────────────────────────────────────
+ibias_log "── jest"
+jest_json="$ARTIFACTS/jest-results.json"
+yarn backstage-cli repo test --ci --json --outputFile="$jest_json" \
+  >"$ARTIFACTS/logs/jest.log" 2>&1
+jest_code=$?
+if [ -f "$jest_json" ]; then
+  read -r jp jf < <(node -e '
+    const r = require(process.argv[1]);
+    console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites);' "$jest_json")
+  # A failing exit with no failed test (e.g. a suite that did not compile) still fails.
+  if [ "$jest_code" -ne 0 ] && [ "$jf" -eq 0 ]; then jf=1; fi
+else
+  jp=0 jf=1
+fi
+[ "$jf" -gt 0 ] && grep -E "✕|●" "$ARTIFACTS/logs/jest.log" | head -40
+count jest "$jp" "$jf"
+
+# ── end to end: the production build served by the backend, in Chromium ──────────────
+check build bash scripts/portal.sh build
+
+E2E_PORT="${IBIAS_E2E_PORT:-7107}"
+export IBIAS_PORT="$E2E_PORT" IBIAS_BASE_URL="http://localhost:$E2E_PORT"
+export IBIAS_DATA_DIR="$ARTIFACTS/data"
+export PLAYWRIGHT_URL="$IBIAS_BASE_URL"
+BACKEND_PID=""
+
+start_backend() { # log name
+  setsid bash scripts/portal.sh backend >"$ARTIFACTS/logs/$1.log" 2>&1 &
+  BACKEND_PID=$!
+  local deadline=$((SECONDS + 240))
+  until curl -sf "$IBIAS_BASE_URL/.backstage/health/v1/readiness" >/dev/null; do
+    if [ $SECONDS -gt $deadline ] || ! kill -0 "$BACKEND_PID" 2>/dev/null; then
+      tail -n 40 "$ARTIFACTS/logs/$1.log"
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+stop_backend() {
+  [ -n "$BACKEND_PID" ] || return 0
+  kill -TERM -- "-$BACKEND_PID" 2>/dev/null
+  for _ in $(seq 1 30); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 1; done
+  kill -KILL -- "-$BACKEND_PID" 2>/dev/null
+  BACKEND_PID=""
+}
+trap stop_backend EXIT
+
+playwright_run() { # name playwright-args...
+  local name=$1 json="$ARTIFACTS/playwright-results.json"
+  shift
+  ibias_log "── $name"
+  rm -f "$json"
+  yarn playwright test "$@" 2>&1 | tee "$ARTIFACTS/logs/$name.log" | grep -E "✓|✘|passed|failed|Error" | head -40
+  if [ -f "$json" ]; then
+    read -r pp pf < <(node -e '
+      const s = require(process.argv[1]).stats;
+      console.log(s.expected, s.unexpected + s.flaky + (require(process.argv[1]).errors || []).length);' "$json")
+    [ "$pp" -eq 0 ] && [ "$pf" -eq 0 ] && pf=1 # an empty run is a failure
+    cp "$json" "$ARTIFACTS/$name-results.json"
+  else
+    pp=0 pf=1
+  fi
+  count "$name" "$pp" "$pf"
+}
+
+e2e_start=$SECONDS
+ibias_log "── starting the portal for end-to-end tests on $IBIAS_BASE_URL"
+if start_backend backend-1; then
+  ibias_log "portal ready after $((SECONDS - e2e_start)) s"
+  playwright_run e2e --grep-invert @after-restart
+  stop_backend
+  restart_start=$SECONDS
+  if start_backend backend-2; then
+    ibias_log "portal ready again after a restart in $((SECONDS - restart_start)) s"
+    playwright_run e2e-after-restart --grep @after-restart
+  else
+    count "restart" 0 1
+  fi
+  stop_backend
+else
+  count "portal-start" 0 1
+fi
+
+ibias_log "whole run took $((SECONDS - RUN_START)) s; artifacts in e2e-artifacts/"
+if [ ${#FAILURES[@]} -gt 0 ]; then
+  ibias_log "failed: ${FAILURES[*]}"
+fi
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
