@@ -6,6 +6,8 @@ import { defineConfig } from '@playwright/test';
  * run on its own (`yarn test:e2e`) it starts the portal with `scripts/portal.sh start`.
  */
 const baseURL = process.env.PLAYWRIGHT_URL ?? 'http://localhost:7007';
+// test-all.sh runs Playwright twice (before and after a restart): one folder per run.
+const outputDir = process.env.PLAYWRIGHT_OUTPUT_DIR ?? 'e2e-artifacts/e2e';
 
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
@@ -16,8 +18,8 @@ export default defineConfig({
   workers: 1,
   reporter: [
     ['list'],
-    ['json', { outputFile: 'e2e-artifacts/playwright-results.json' }],
-    ['html', { open: 'never', outputFolder: 'e2e-artifacts/report' }],
+    ['json', { outputFile: `${outputDir}/results.json` }],
+    ['html', { open: 'never', outputFolder: `${outputDir}/report` }],
   ],
   webServer: process.env.PLAYWRIGHT_URL
     ? []
@@ -49,6 +51,6 @@ export default defineConfig({
       ],
     },
   },
-  outputDir: 'e2e-artifacts/test-results',
+  outputDir: `${outputDir}/test-results`,
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
 });

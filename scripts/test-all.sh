@@ -8,6 +8,8 @@
 set -uo pipefail
 
 cd "$IBIAS_ROOT"
+# shellcheck source=scripts/toolchain.sh
+source "$IBIAS_ROOT/scripts/toolchain.sh"
 ARTIFACTS="$IBIAS_ROOT/e2e-artifacts"
 rm -rf "$ARTIFACTS" && mkdir -p "$ARTIFACTS/logs"
 export CI="${CI:-true}"
@@ -109,17 +111,15 @@ stop_backend() {
 trap stop_backend EXIT
 
 playwright_run() { # name playwright-args...
-  local name=$1 json="$ARTIFACTS/playwright-results.json"
+  local name=$1 json="$ARTIFACTS/$name/results.json"
   shift
   ibias_log "── $name"
-  rm -f "$json"
-  yarn playwright test "$@" 2>&1 | tee "$ARTIFACTS/logs/$name.log" | grep -E "✓|✘|passed|failed|Error" | head -40
+  PLAYWRIGHT_OUTPUT_DIR="$ARTIFACTS/$name" yarn playwright test "$@" 2>&1 | tee "$ARTIFACTS/logs/$name.log" | grep -E "✓|✘|passed|failed|Error" | head -40
   if [ -f "$json" ]; then
     read -r pp pf < <(node -e '
       const s = require(process.argv[1]).stats;
       console.log(s.expected, s.unexpected + s.flaky + (require(process.argv[1]).errors || []).length);' "$json")
     [ "$pp" -eq 0 ] && [ "$pf" -eq 0 ] && pf=1 # an empty run is a failure
-    cp "$json" "$ARTIFACTS/$name-results.json"
   else
     pp=0 pf=1
   fi

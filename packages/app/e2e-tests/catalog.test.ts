@@ -12,37 +12,39 @@ test('a guest signs in, finds the IBIAS components and opens one', async ({
     nav.getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
 
-  // The catalog is the landing page and lists the IBIAS components.
-  for (const name of ['ibias-api', 'ibias-web', 'ai-recommendations']) {
-    await expect(
-      page.getByRole('link', { name, exact: true }).first(),
-    ).toBeVisible();
+  // The catalog is the landing page; "All" shows every IBIAS component, not just the
+  // guest's own teams'.
+  await page.getByText('All', { exact: true }).click();
+  await expect(page.getByText('All Components (6)')).toBeVisible();
+  for (const title of [
+    'IBIAS API routes',
+    'IBIAS web app',
+    'ai-recommendations edge function',
+    'data-sync edge function',
+    'report-generation edge function',
+  ]) {
+    await expect(page.getByRole('link', { name: title })).toBeVisible();
   }
-  await page.screenshot({
-    path: `${artifactsDir}/catalog.png`,
-    fullPage: true,
-  });
+  await page.screenshot({ path: `${artifactsDir}/catalog.png` });
 
   // Narrow the list with the search box, as a person would.
-  await page.getByPlaceholder('Search').fill('edge function');
+  const search = page.getByPlaceholder('Search');
+  await search.fill('edge function');
   await expect(
-    page.getByRole('link', { name: 'report-generation', exact: true }),
+    page.getByRole('link', { name: 'report-generation edge function' }),
   ).toBeVisible();
-  await expect(
-    page.getByRole('link', { name: 'ibias-web', exact: true }),
-  ).toHaveCount(0);
-  await page.getByPlaceholder('Search').fill('');
+  await expect(page.getByRole('link', { name: 'IBIAS web app' })).toHaveCount(
+    0,
+  );
+  await search.fill('');
 
-  await page
-    .getByRole('link', { name: 'ibias-api', exact: true })
-    .first()
-    .click();
+  await page.getByRole('link', { name: 'IBIAS API routes' }).click();
   await expect(page).toHaveURL(/\/catalog\/default\/component\/ibias-api/);
   await expect(
     page.getByText('The Next.js API routes', { exact: false }).first(),
   ).toBeVisible();
   await expect(
-    page.getByRole('link', { name: 'web-team' }).first(),
+    page.getByRole('link', { name: 'Web team' }).first(),
   ).toBeVisible();
   await page.screenshot({
     path: `${artifactsDir}/entity-ibias-api.png`,
