@@ -74,10 +74,23 @@ run_backend() {
   exec node "$IBIAS_ROOT/node_modules/@backstage/cli/bin/backstage-cli" package start "${configs[@]}" "$@"
 }
 
+# Tells the person at the terminal where to go once the backend answers.
+announce_when_ready() {
+  local started=$SECONDS
+  for _ in $(seq 1 600); do
+    if curl -sf "$IBIAS_BASE_URL/.backstage/health/v1/readiness" >/dev/null 2>&1; then
+      ibias_log "IBIAS Portal is ready after $((SECONDS - started)) s: open $IBIAS_BASE_URL and press Enter to sign in as guest"
+      return
+    fi
+    sleep 1
+  done
+}
+
 start() {
   setup
   build
-  ibias_log "starting the portal: open $IBIAS_BASE_URL (state in $IBIAS_DATA_DIR)"
+  ibias_log "starting the portal on $IBIAS_BASE_URL (state in $IBIAS_DATA_DIR)"
+  announce_when_ready &
   run_backend "$@"
 }
 

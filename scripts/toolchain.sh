@@ -62,7 +62,29 @@ ibias_yarn_release() {
   sed -n 's/^yarnPath: *//p' "$IBIAS_ROOT/.yarnrc.yml"
 }
 
+# Node's own CA list does not know a registry mirror or proxy signed by a local CA; npm is
+# told through its npmrc `cafile`, Yarn and Node through NODE_EXTRA_CA_CERTS. Same for the
+# registry address.
+ibias_registry_settings() {
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ]; then
+    local cafile=""
+    command -v npm >/dev/null && cafile=$(npm config get cafile 2>/dev/null || true)
+    case "$cafile" in "" | null | undefined) cafile="" ;; esac
+    [ -z "$cafile" ] && [ -f /etc/ssl/certs/ca-certificates.crt ] && cafile=/etc/ssl/certs/ca-certificates.crt
+    [ -n "$cafile" ] && [ -f "$cafile" ] && export NODE_EXTRA_CA_CERTS="$cafile"
+  fi
+  if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ] && command -v npm >/dev/null; then
+    local registry
+    registry=$(npm config get registry 2>/dev/null || true)
+    case "$registry" in
+      "" | https://registry.npmjs.org/ | https://registry.npmjs.org) ;;
+      *) export YARN_NPM_REGISTRY_SERVER="${registry%/}" ;;
+    esac
+  fi
+}
+
 ibias_toolchain() {
+  ibias_registry_settings
   if ibias_node_ok && [ -z "${IBIAS_FORCE_TOOLCHAIN:-}" ]; then
     # A suitable Node is already first on PATH: build addons against its own headers.
     local nodedir
