@@ -60,6 +60,7 @@ fi
 check tsc yarn tsc
 check lint yarn lint:all
 check prettier yarn prettier --check .
+check backstage-versions node scripts/check-backstage-versions.mjs
 
 # ── unit, component and database tests (Jest) ─────────────────────────────────────────
 ibias_log "── jest"
