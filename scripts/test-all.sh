@@ -112,7 +112,8 @@ stop_backend() {
 trap stop_backend EXIT
 
 playwright_run() { # name playwright-args...
-  local name=$1 json="$ARTIFACTS/$name/results.json"
+  local name=$1
+  local json="$ARTIFACTS/$name/results.json"
   shift
   ibias_log "── $name"
   PLAYWRIGHT_OUTPUT_DIR="$ARTIFACTS/$name" yarn playwright test "$@" 2>&1 | tee "$ARTIFACTS/logs/$name.log" | grep -E "✓|✘|passed|failed|Error" | head -40
