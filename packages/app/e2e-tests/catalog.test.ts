@@ -19,11 +19,13 @@ test('a guest signs in, finds the IBIAS components and opens one', async ({
   for (const title of [
     'IBIAS API routes',
     'IBIAS web app',
-    'ai-recommendations edge function',
-    'data-sync edge function',
-    'report-generation edge function',
+    'ai-recommendations',
+    'data-sync',
+    'report-generation',
   ]) {
-    await expect(page.getByRole('link', { name: title })).toBeVisible();
+    await expect(
+      page.getByRole('link', { name: title, exact: true }),
+    ).toBeVisible();
   }
   await page.screenshot({ path: `${artifactsDir}/catalog.png` });
 
@@ -31,7 +33,7 @@ test('a guest signs in, finds the IBIAS components and opens one', async ({
   const search = page.getByPlaceholder('Search');
   await search.fill('edge function');
   await expect(
-    page.getByRole('link', { name: 'report-generation edge function' }),
+    page.getByRole('link', { name: 'report-generation' }),
   ).toBeVisible();
   await expect(page.getByRole('link', { name: 'IBIAS web app' })).toHaveCount(
     0,
