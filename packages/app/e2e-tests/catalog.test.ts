@@ -14,7 +14,7 @@ test('a guest signs in, finds the IBIAS components and opens one', async ({
 
   // The catalog is the landing page; "All" shows every IBIAS component, not just the
   // guest's own teams'.
-  await page.getByText('All', { exact: true }).click();
+  await page.getByTestId('user-picker-all').click();
   await expect(page.getByText('All Components (6)')).toBeVisible();
   for (const title of [
     'IBIAS API routes',
