@@ -1,4 +1,5 @@
 import { makeStyles } from '@material-ui/core';
+import { IbiasMark } from './IbiasMark';
 
 const useStyles = makeStyles({
   svg: { width: 'auto', height: 30 },
@@ -16,23 +17,7 @@ export const LogoFull = () => {
       role="img"
       aria-label="IBIAS Portal"
     >
-      <rect className={classes.mark} x="0" y="4" width="8" height="32" rx="2" />
-      <rect
-        className={classes.mark}
-        x="12"
-        y="12"
-        width="8"
-        height="24"
-        rx="2"
-      />
-      <rect
-        className={classes.mark}
-        x="24"
-        y="20"
-        width="8"
-        height="16"
-        rx="2"
-      />
+      <IbiasMark className={classes.mark} y={4} />
       <text
         className={classes.text}
         x="42"

@@ -1,4 +1,5 @@
 import { makeStyles } from '@material-ui/core';
+import { IbiasMark } from './IbiasMark';
 
 const useStyles = makeStyles({
   svg: { width: 'auto', height: 28 },
@@ -15,23 +16,7 @@ export const LogoIcon = () => {
       role="img"
       aria-label="IBIAS"
     >
-      <rect className={classes.mark} x="0" y="0" width="8" height="32" rx="2" />
-      <rect
-        className={classes.mark}
-        x="12"
-        y="8"
-        width="8"
-        height="24"
-        rx="2"
-      />
-      <rect
-        className={classes.mark}
-        x="24"
-        y="16"
-        width="8"
-        height="16"
-        rx="2"
-      />
+      <IbiasMark className={classes.mark} />
     </svg>
   );
 };
