@@ -4,6 +4,7 @@
 #   npm test    → scripts/portal.sh test    everything CI runs
 # plus `scripts/portal.sh setup` (install only) and `scripts/portal.sh build` (build only).
 set -euo pipefail
+shopt -s nullglob
 
 IBIAS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export IBIAS_ROOT
@@ -22,8 +23,10 @@ timer_report() { ibias_log "$1 took $((SECONDS - TIMER_START)) s"; }
 setup() {
   ibias_toolchain
   local stamp="node_modules/.ibias-install-stamp"
-  local want
-  want=$( (node --version; cat yarn.lock package.json packages/*/package.json plugins/*/package.json 2>/dev/null) | sha256sum | cut -d' ' -f1)
+  local want manifests
+  manifests=(yarn.lock package.json packages/*/package.json)
+  [ -d plugins ] && manifests+=(plugins/*/package.json)
+  want=$( (node --version && cat "${manifests[@]}") | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     ibias_log "dependencies are up to date"
     return
@@ -49,7 +52,7 @@ setup() {
 build() {
   local stamp="packages/app/dist/.ibias-build-stamp"
   local want
-  want=$( (node --version; cat yarn.lock app-config.yaml; find packages/app plugins -path '*/node_modules' -prune -o -path '*/dist' -prune -o -type f \( -name '*.ts' -o -name '*.tsx' -o -name '*.json' -o -name '*.html' -o -name '*.css' \) -print0 2>/dev/null | sort -z | xargs -0 cat) | sha256sum | cut -d' ' -f1)
+  want=$( (node --version; cat yarn.lock app-config.yaml; find packages/app plugins -path '*/node_modules' -prune -o -path '*/dist' -prune -o -type f \( -name '*.ts' -o -name '*.tsx' -o -name '*.json' -o -name '*.html' -o -name '*.css' \) -print0 | sort -z | xargs -0 cat) | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     ibias_log "frontend build is up to date"
     return
