@@ -89,13 +89,16 @@ export IBIAS_DATA_DIR="$ARTIFACTS/data"
 export PLAYWRIGHT_URL="$IBIAS_BASE_URL"
 BACKEND_PID=""
 
-start_backend() { # log name
-  setsid bash scripts/portal.sh backend >"$ARTIFACTS/logs/$1.log" 2>&1 &
+start_backend() { # log-name [command...] (default: the embedded-default backend)
+  local log="$ARTIFACTS/logs/$1.log"
+  shift
+  [ $# -gt 0 ] || set -- bash scripts/portal.sh backend
+  setsid "$@" >"$log" 2>&1 &
   BACKEND_PID=$!
   local deadline=$((SECONDS + 240))
   until curl -sf "$IBIAS_BASE_URL/.backstage/health/v1/readiness" >/dev/null; do
     if [ $SECONDS -gt $deadline ] || ! kill -0 "$BACKEND_PID" 2>/dev/null; then
-      tail -n 40 "$ARTIFACTS/logs/$1.log"
+      tail -n 40 "$log"
       return 1
     fi
     sleep 1
@@ -128,11 +131,14 @@ playwright_run() { # name playwright-args...
   count "$name" "$pp" "$pf"
 }
 
+# Everything but the production-mode tests, which need their own server (below).
+E2E_SKIP='@after-restart|@production'
+
 e2e_start=$SECONDS
 ibias_log "── starting the portal for end-to-end tests on $IBIAS_BASE_URL"
 if start_backend backend-1; then
   ibias_log "portal ready after $((SECONDS - e2e_start)) s"
-  playwright_run e2e --grep-invert @after-restart
+  playwright_run e2e --grep-invert "$E2E_SKIP"
   stop_backend
   restart_start=$SECONDS
   if start_backend backend-2; then
@@ -145,6 +151,50 @@ if start_backend backend-1; then
 else
   count "portal-start" 0 1
 fi
+
+# ── production mode: the backend bundle, app-config.production.yaml, PostgreSQL ────────
+# Laid out as the Dockerfile lays it out (no Docker engine runs here), on a database
+# prefix of its own that is dropped first, with NODE_ENV=production.
+prod_dir="$ARTIFACTS/production"
+prod_prefix="ibias_e2e_prod_"
+drop_prod_databases() {
+  node -e '
+    const { Client } = require("pg");
+    (async () => {
+      const c = new Client({ connectionString: process.argv[1] });
+      await c.connect();
+      const { rows } = await c.query("select datname from pg_database where datname like $1", [process.argv[2] + "%"]);
+      for (const { datname } of rows) await c.query(`drop database "${datname}" with (force)`);
+      await c.end();
+    })().catch(e => { console.error(e.message); process.exit(1); });' "$PG_URL" "$prod_prefix"
+}
+prepare_production() {
+  rm -rf "$prod_dir" && mkdir -p "$prod_dir" &&
+    yarn workspace backend build &&
+    tar xzf packages/backend/dist/bundle.tar.gz -C "$prod_dir" &&
+    cp -r app-config.yaml app-config.production.yaml catalog catalog-info.yaml "$prod_dir/" &&
+    drop_prod_databases
+}
+pg_host=$(node -e 'const u = new URL(process.argv[1]); console.log(u.hostname)' "$PG_URL")
+pg_port=$(node -e 'const u = new URL(process.argv[1]); console.log(u.port || 5432)' "$PG_URL")
+pg_user=$(node -e 'const u = new URL(process.argv[1]); console.log(u.username || "postgres")' "$PG_URL")
+pg_password=$(node -e 'const u = new URL(process.argv[1]); console.log(decodeURIComponent(u.password))' "$PG_URL")
+check production-build prepare_production
+PROD_PORT="${IBIAS_PROD_E2E_PORT:-7207}"
+export IBIAS_PORT="$PROD_PORT" IBIAS_BASE_URL="http://localhost:$PROD_PORT" PLAYWRIGHT_URL="http://localhost:$PROD_PORT"
+prod_start=$SECONDS
+if start_backend backend-production env -C "$prod_dir" NODE_ENV=production \
+  POSTGRES_HOST="$pg_host" POSTGRES_PORT="$pg_port" POSTGRES_USER="$pg_user" POSTGRES_PASSWORD="$pg_password" \
+  AUTH_GITHUB_CLIENT_ID=e2e-client-id AUTH_GITHUB_CLIENT_SECRET=e2e-client-secret \
+  APP_CONFIG_backend_database_prefix="$prod_prefix" \
+  node packages/backend --config app-config.yaml --config app-config.production.yaml; then
+  ibias_log "production backend ready after $((SECONDS - prod_start)) s"
+  playwright_run e2e-production --grep @production
+  stop_backend
+else
+  count "production-start" 0 1
+fi
+drop_prod_databases >/dev/null 2>&1
 
 ibias_log "whole run took $((SECONDS - RUN_START)) s; artifacts in e2e-artifacts/"
 if [ ${#FAILURES[@]} -gt 0 ]; then

@@ -66,17 +66,20 @@ async function loadCatalog(knex: Awaited<ReturnType<TestDatabases['init']>>) {
     return res.body;
   };
 
-  // Processing is asynchronous: wait until every entity has been stitched with relations.
+  // Processing is asynchronous: wait until the entity count stops changing and every
+  // entity but the locations has been stitched with its relations.
   const deadline = Date.now() + 90_000;
   let entities: Entity[] = [];
+  let previousCount = -1;
   for (;;) {
     entities = await fetchEntities();
+    const stitched = entities
+      .filter(e => e.kind !== 'Location')
+      .every(e => (e.relations ?? []).length > 0);
     const settled =
-      entities.length > 30 &&
-      entities
-        .filter(e => e.kind === 'Component')
-        .every(e => (e.relations ?? []).some(r => r.type === 'ownedBy'));
+      stitched && entities.length >= 30 && entities.length === previousCount;
     if (settled || Date.now() > deadline) break;
+    previousCount = entities.length;
     await new Promise(resolve => setTimeout(resolve, 500));
   }
   return { backend, entities };
