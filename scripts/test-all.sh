@@ -172,7 +172,7 @@ prepare_production() {
   rm -rf "$prod_dir" && mkdir -p "$prod_dir" &&
     yarn workspace backend build &&
     tar xzf packages/backend/dist/bundle.tar.gz -C "$prod_dir" &&
-    cp -r app-config.yaml app-config.production.yaml catalog catalog-info.yaml "$prod_dir/" &&
+    cp -r app-config.yaml app-config.production.yaml catalog catalog-info.yaml templates "$prod_dir/" &&
     drop_prod_databases
 }
 pg_host=$(node -e 'const u = new URL(process.argv[1]); console.log(u.hostname)' "$PG_URL")

@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleIbiasLocalRepos } from '@internal/plugin-scaffolder-backend-module-ibias';
 
 const backend = createBackend();
 
@@ -18,6 +19,9 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// IBIAS actions: local publishing, catalog registration, the verification gate
+backend.add(import('@internal/plugin-scaffolder-backend-module-ibias'));
+backend.add(catalogModuleIbiasLocalRepos);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

@@ -1,0 +1,39 @@
+import type { Config } from '@backstage/config';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+
+/**
+ * Decides where a new service is published: GitHub when a GitHub integration with a token
+ * is configured (and ibias.scaffolder.githubOwner names the organisation), otherwise a
+ * local git repository, so the embedded default works on one machine.
+ */
+export function createPublishTargetAction(options: { config: Config }) {
+  return createTemplateAction({
+    id: 'ibias:publish:target',
+    description:
+      'Outputs `github` when a GitHub integration token is configured, else `local`',
+    supportsDryRun: true,
+    schema: {
+      output: {
+        target: z => z.enum(['github', 'local']),
+        githubOwner: z => z.string().optional(),
+      },
+    },
+    async handler(ctx) {
+      const github = (
+        options.config.getOptionalConfigArray('integrations.github') ?? []
+      ).find(c => c.getOptionalString('host') === 'github.com');
+      const token = github?.getOptionalString('token');
+      const owner = options.config.getOptionalString(
+        'ibias.scaffolder.githubOwner',
+      );
+      const target = token && owner ? 'github' : 'local';
+      ctx.logger.info(
+        target === 'github'
+          ? `Publishing to GitHub organisation ${owner}`
+          : 'No GitHub token or ibias.scaffolder.githubOwner configured: publishing to a local git repository',
+      );
+      ctx.output('target', target);
+      if (owner) ctx.output('githubOwner', owner);
+    },
+  });
+}

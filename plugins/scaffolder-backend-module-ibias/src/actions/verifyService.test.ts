@@ -1,0 +1,96 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { probeService, REQUIRED_HEADERS } from './verifyService';
+
+// A loopback service whose behaviour each test bends, to show each probe can fail.
+async function serve(options: {
+  headers?: Record<string, string>;
+  health?: number;
+  metrics?: string;
+  limitAfter?: number;
+  retryAfter?: boolean;
+}) {
+  let count = 0;
+  const headers = options.headers ?? {
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Strict-Transport-Security': 'max-age=31536000',
+    'Referrer-Policy': 'strict-origin-when-cross-origin',
+    'Content-Security-Policy': "default-src 'none'",
+  };
+  const server = http.createServer((req, res) => {
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    if (req.url === '/health') {
+      res.statusCode = options.health ?? 200;
+      res.end(JSON.stringify({ status: 'ok', version: '1.0.0' }));
+    } else if (req.url === '/metrics') {
+      res.end(
+        options.metrics ??
+          '# TYPE http_request_duration_seconds histogram\nprocess_cpu_user_seconds_total 1\n',
+      );
+    } else {
+      count += 1;
+      if (options.limitAfter !== undefined && count > options.limitAfter) {
+        if (options.retryAfter !== false) res.setHeader('Retry-After', '60');
+        res.statusCode = 429;
+      }
+      res.end('{}');
+    }
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, close: () => new Promise(resolve => server.close(resolve)) };
+}
+
+describe('probeService', () => {
+  it('passes a service that meets the baseline', async () => {
+    const svc = await serve({ limitAfter: 5 });
+    try {
+      const findings = await probeService(svc.url, 5);
+      expect(findings).toEqual([
+        '/health ok (version 1.0.0)',
+        'security headers ok',
+        '/metrics ok',
+        'rate limit ok (429 with Retry-After after 5 requests)',
+      ]);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it.each([
+    [
+      'an unhealthy service',
+      { health: 503, limitAfter: 5 },
+      /\/health answered 503/,
+    ],
+    [
+      'missing headers',
+      { headers: {}, limitAfter: 5 },
+      new RegExp(`Security headers missing: ${REQUIRED_HEADERS.join(', ')}`),
+    ],
+    [
+      'no request histogram',
+      { metrics: 'nothing', limitAfter: 5 },
+      /http_request_duration_seconds/,
+    ],
+    ['no rate limit', {}, /No 429 after 6 requests/],
+    [
+      'a limit that is too strict',
+      { limitAfter: 2 },
+      /Rate limited after 3 requests/,
+    ],
+    [
+      'a 429 without Retry-After',
+      { limitAfter: 5, retryAfter: false },
+      /without a Retry-After/,
+    ],
+  ])('fails on %s', async (_, options, message) => {
+    const svc = await serve(options);
+    try {
+      await expect(probeService(svc.url, 5)).rejects.toThrow(message);
+    } finally {
+      await svc.close();
+    }
+  });
+});
