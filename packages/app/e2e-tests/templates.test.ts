@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { guestToken } from './helpers';
+
+// Golden tests: each template goes through the scaffolder's own dry-run with several
+// parameter sets, and the rendered files must equal the committed snapshots.
+// IBIAS_UPDATE_GOLDEN=1 rewrites the snapshots instead.
+const repoRoot = path.resolve(__dirname, '../../..');
+const update = process.env.IBIAS_UPDATE_GOLDEN === '1';
+
+function listFiles(dir: string, base = dir): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return entry.name === 'golden' ? [] : listFiles(full, base);
+    }
+    return [path.relative(base, full)];
+  });
+}
+
+function loadTemplate(name: string) {
+  const dir = path.join(repoRoot, 'templates', name);
+  const yaml = require('yaml') as typeof import('yaml');
+  return {
+    dir,
+    template: yaml.parse(
+      fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
+    ),
+    directoryContents: listFiles(dir).map(file => ({
+      path: file,
+      base64Content: fs.readFileSync(path.join(dir, file)).toString('base64'),
+    })),
+  };
+}
+
+const parameterSets = {
+  'ibias-service': {
+    'orders-api': {
+      name: 'orders-api',
+      description: 'Orders for IBIAS customers',
+      owner: 'group:default/web-team',
+      system: 'system:default/ibias',
+      lifecycle: 'experimental',
+    },
+    'ai-insights': {
+      name: 'ai-insights',
+      // Quotes, non-ASCII and template syntax: all must come out literally.
+      description: 'Insights "beta" für KMU ${{ parameters.name }} {% raw %}',
+      owner: 'group:default/ai-team',
+      system: 'system:default/ibias',
+      lifecycle: 'production',
+    },
+  },
+};
+
+for (const [templateName, sets] of Object.entries(parameterSets)) {
+  for (const [setName, values] of Object.entries(sets)) {
+    test(`${templateName} dry-run with ${setName} matches its golden files`, async ({
+      request,
+    }) => {
+      const token = await guestToken(request);
+      const { dir, template, directoryContents } = loadTemplate(templateName);
+      const res = await request.post('/api/scaffolder/v2/dry-run', {
+        headers: { Authorization: `Bearer ${token}` },
+        data: { template, values, secrets: {}, directoryContents },
+      });
+      expect(res.status()).toBe(200);
+      const result = await res.json();
+      const rendered: Record<string, string> = {};
+      for (const file of result.directoryContents as Array<{
+        path: string;
+        base64Content: string;
+      }>) {
+        rendered[file.path] = Buffer.from(
+          file.base64Content,
+          'base64',
+        ).toString('utf8');
+      }
+      // The dry run skips the verification gate and publishes nothing.
+      expect(JSON.stringify(result.output)).toContain('skipped (dry run)');
+
+      const goldenFile = path.join(dir, 'golden', `${setName}.json`);
+      if (update) {
+        fs.mkdirSync(path.dirname(goldenFile), { recursive: true });
+        fs.writeFileSync(goldenFile, `${JSON.stringify(rendered, null, 2)}\n`);
+      }
+      const golden = JSON.parse(fs.readFileSync(goldenFile, 'utf8'));
+      expect(Object.keys(rendered).sort()).toEqual(Object.keys(golden).sort());
+      for (const file of Object.keys(golden)) {
+        expect({ file, content: rendered[file] }).toEqual({
+          file,
+          content: golden[file],
+        });
+      }
+      if (values.description.includes('${{')) {
+        expect(rendered['package.json']).toContain(
+          JSON.stringify(values.description),
+        );
+      }
+    });
+  }
+}
+
+test.describe('bad parameters fail before anything is written', () => {
+  for (const [label, name] of [
+    ['path traversal', '../../etc'],
+    ['not an entity name', 'Bad_Name'],
+    ['absolute path', '/tmp/evil'],
+  ]) {
+    test(`${label}: ${name}`, async ({ request }) => {
+      const token = await guestToken(request);
+      const res = await request.post('/api/scaffolder/v2/tasks', {
+        headers: { Authorization: `Bearer ${token}` },
+        data: {
+          templateRef: 'template:default/ibias-service',
+          values: {
+            name,
+            description: 'bad',
+            owner: 'group:default/web-team',
+            system: 'system:default/ibias',
+            lifecycle: 'experimental',
+          },
+        },
+      });
+      expect(res.status()).toBe(400);
+      expect(await res.text()).toMatch(/name.*(pattern|match)/i);
+    });
+  }
+});
