@@ -168,10 +168,22 @@ drop_prod_databases() {
       await c.end();
     })().catch(e => { console.error(e.message); process.exit(1); });' "$PG_URL" "$prod_prefix"
 }
+# The image runs `yarn workspaces focus` over the bundle, which links the bundle's own
+# (built) workspace packages; here the rest resolves from the repository's node_modules.
+link_bundle_workspaces() {
+  local pkg name
+  for pkg in "$prod_dir"/plugins/*/ "$prod_dir"/packages/*/; do
+    [ -f "$pkg/package.json" ] || continue
+    name=$(node -p 'require(process.argv[1]).name' "$pkg/package.json")
+    mkdir -p "$prod_dir/node_modules/$(dirname "$name")"
+    ln -sfn "$pkg" "$prod_dir/node_modules/$name"
+  done
+}
 prepare_production() {
   rm -rf "$prod_dir" && mkdir -p "$prod_dir" &&
     yarn workspace backend build &&
     tar xzf packages/backend/dist/bundle.tar.gz -C "$prod_dir" &&
+    link_bundle_workspaces &&
     cp -r app-config.yaml app-config.production.yaml catalog catalog-info.yaml templates "$prod_dir/" &&
     drop_prod_databases
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { artifactsDir, guestToken } from './helpers';
 
@@ -46,7 +47,14 @@ test('a guest creates an ibias-service and finds it in the catalog', async ({
     },
   );
   const seconds = Math.round((Date.now() - clickedCreate) / 1000);
-  console.log(`Create → component in catalog: ${seconds} s`);
+  test.info().annotations.push({
+    type: 'timing',
+    description: `Create → component in catalog: ${seconds} s`,
+  });
+  fs.writeFileSync(
+    `${artifactsDir}/create-service-timing.txt`,
+    `Create → component in catalog: ${seconds} s\n`,
+  );
   await page.screenshot({
     path: `${artifactsDir}/create-task-done.png`,
     fullPage: true,
