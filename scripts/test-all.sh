@@ -80,6 +80,29 @@ fi
 [ "$jf" -gt 0 ] && grep -E "✕|●" "$ARTIFACTS/logs/jest.log" | head -40
 count jest "$jp" "$jf"
 
+# ── the sample services generated from templates/ibias-service: their own CI checks ──
+# (node:test prints "ℹ pass N" / "ℹ fail N"; each service's checks count as they report)
+node_test_counts() { # log → "passed failed" from node:test's closing lines
+  local p f
+  p=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$1" | tail -1)
+  f=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$1" | tail -1)
+  echo "${p:-0} ${f:-0}"
+}
+for svc in services/*/; do
+  name="service-$(basename "$svc")"
+  ibias_log "── $name"
+  log="$ARTIFACTS/logs/$name.log"
+  (cd "$svc" && npm ci --no-audit --no-fund && npm run typecheck && npm run lint &&
+    npm run format:check && npm test) >"$log" 2>&1
+  code=$?
+  read -r sp sf < <(node_test_counts "$log")
+  # A failing install, type check, lint or format check fails even with no failed test.
+  if [ "$code" -ne 0 ] && [ "$sf" -eq 0 ]; then sf=1; tail -n 30 "$log"; fi
+  [ "$sp" -eq 0 ] && [ "$sf" -eq 0 ] && sf=1
+  count "$name" "$sp" "$sf"
+  rm -rf "$svc/node_modules" "$svc/dist"
+done
+
 # ── end to end: the production build served by the backend, in Chromium ──────────────
 check build bash scripts/portal.sh build
 

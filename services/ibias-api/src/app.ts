@@ -1,0 +1,251 @@
+// The HTTP service: routes, security headers, CORS, rate limiting, metrics, logs.
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
+import type { ServiceConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { createRateLimiter } from './rateLimit';
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains; preload',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+/** Probes and scrapes are never rate limited. */
+const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
+const MAX_BODY_BYTES = 100 * 1024;
+
+const echoBody = z.strictObject({ message: z.string().min(1).max(1000) });
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+interface Context {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  requestId: string;
+}
+type Handler = (ctx: Context) => Promise<void> | void;
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown) {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('application/json')) {
+    throw new HttpError(415, 'Content-Type must be application/json');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // Read to the end even when too large, so the client gets the 413 instead of a reset.
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  if (size > MAX_BODY_BYTES) {
+    throw new HttpError(413, `Body larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'Body is not valid JSON');
+  }
+}
+
+export interface App {
+  server: http.Server;
+  registry: Registry;
+  logger: Logger;
+  /** Marks the service not ready (used while shutting down). */
+  setReady(ready: boolean): void;
+}
+
+export function createApp(
+  config: ServiceConfig,
+  options: { logger?: Logger; serviceName?: string } = {},
+): App {
+  const logger = options.logger ?? createLogger(config);
+  const serviceName = options.serviceName ?? 'service';
+  const startedAt = Date.now();
+  let ready = true;
+
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: serviceName });
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Duration of HTTP requests in seconds',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  const limiter = createRateLimiter(config.rateLimit);
+
+  const routes: Record<string, Partial<Record<string, Handler>>> = {
+    '/health': {
+      GET: ({ res }) =>
+        sendJson(res, 200, {
+          status: 'ok',
+          service: serviceName,
+          version: config.version,
+          commit: config.commit,
+          environment: config.environment,
+          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        }),
+    },
+    '/ready': {
+      GET: ({ res }) =>
+        ready
+          ? sendJson(res, 200, { status: 'ready' })
+          : sendJson(res, 503, { status: 'shutting down' }),
+    },
+    '/metrics': {
+      GET: async ({ res }) => {
+        res.setHeader('Content-Type', registry.contentType);
+        res.end(await registry.metrics());
+      },
+    },
+    '/api/v1/echo': {
+      POST: async ({ req, res }) => {
+        const parsed = echoBody.safeParse(await readJson(req));
+        if (!parsed.success) {
+          throw new HttpError(400, 'Invalid request body', parsed.error.issues);
+        }
+        sendJson(res, 200, {
+          message: parsed.data.message,
+          receivedAt: new Date().toISOString(),
+        });
+      },
+    },
+  };
+
+  async function reportError(error: Error, requestId: string) {
+    if (!config.errorTrackingUrl) return;
+    try {
+      await fetch(config.errorTrackingUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          service: serviceName,
+          environment: config.environment,
+          version: config.version,
+          requestId,
+          message: error.message,
+          stack: error.stack,
+        }),
+      });
+    } catch (e) {
+      logger.warn('error tracking unreachable', { error: String(e) });
+    }
+  }
+
+  function applyCors(req: http.IncomingMessage, res: http.ServerResponse) {
+    const origin = req.headers.origin;
+    if (origin && config.cors.origins.includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      if (config.cors.credentials) {
+        res.setHeader('Access-Control-Allow-Credentials', 'true');
+      }
+    }
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const start = process.hrtime.bigint();
+    const requestId = randomUUID();
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const methods = routes[path];
+    // Bounded label values: a known route, or one label for everything else.
+    const route = methods ? path : 'unmatched';
+    const method = req.method ?? 'GET';
+
+    res.setHeader('X-Request-Id', requestId);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      res.setHeader(name, value);
+    }
+    applyCors(req, res);
+
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      duration.observe(
+        { method, route, status: String(res.statusCode) },
+        seconds,
+      );
+      logger.info('request', {
+        requestId,
+        method,
+        route,
+        status: res.statusCode,
+        durationMs: Math.round(seconds * 1000),
+      });
+    });
+
+    try {
+      if (config.rateLimit.enabled && !UNLIMITED_ROUTES.has(path)) {
+        const decision = limiter(req.socket.remoteAddress ?? 'unknown');
+        res.setHeader('RateLimit-Limit', String(config.rateLimit.max));
+        res.setHeader('RateLimit-Remaining', String(decision.remaining));
+        if (!decision.allowed) {
+          res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+          sendJson(res, 429, {
+            error: 'Too many requests',
+            retryAfterSeconds: decision.retryAfterSeconds,
+          });
+          return;
+        }
+      }
+      if (method === 'OPTIONS' && methods) {
+        res.setHeader(
+          'Access-Control-Allow-Methods',
+          Object.keys(methods).join(', '),
+        );
+        res.setHeader(
+          'Access-Control-Allow-Headers',
+          'Content-Type, Authorization',
+        );
+        res.statusCode = 204;
+        res.end();
+        return;
+      }
+      if (!methods) throw new HttpError(404, `No route for ${path}`);
+      // HEAD is GET without a body (Node drops the body itself).
+      const handler =
+        methods[method] ?? (method === 'HEAD' ? methods.GET : undefined);
+      if (!handler) {
+        res.setHeader('Allow', Object.keys(methods).join(', '));
+        throw new HttpError(405, `${method} is not allowed on ${path}`);
+      }
+      await handler({ req, res, requestId });
+    } catch (e) {
+      if (e instanceof HttpError) {
+        sendJson(res, e.status, {
+          error: e.message,
+          details: e.details,
+          requestId,
+        });
+        return;
+      }
+      const error = e instanceof Error ? e : new Error(String(e));
+      logger.error('unhandled error', { requestId, error: error.message });
+      void reportError(error, requestId);
+      sendJson(res, 500, { error: 'Internal server error', requestId });
+    }
+  });
+
+  return { server, registry, logger, setReady: value => (ready = value) };
+}
