@@ -116,6 +116,10 @@ start_backend() { # log-name [command...] (default: the embedded-default backend
   local log="$ARTIFACTS/logs/$1.log"
   shift
   [ $# -gt 0 ] || set -- bash scripts/portal.sh backend
+  if curl -s -o /dev/null "$IBIAS_BASE_URL"; then
+    echo "something already listens on $IBIAS_BASE_URL; stop it or set IBIAS_E2E_PORT / IBIAS_PROD_E2E_PORT" | tee "$log"
+    return 1
+  fi
   setsid "$@" >"$log" 2>&1 &
   BACKEND_PID=$!
   local deadline=$((SECONDS + 240))
