@@ -214,10 +214,9 @@ prepare_production() {
     cp -r app-config.yaml app-config.production.yaml catalog catalog-info.yaml templates "$prod_dir/" &&
     drop_prod_databases
 }
-pg_host=$(node -e 'const u = new URL(process.argv[1]); console.log(u.hostname)' "$PG_URL")
-pg_port=$(node -e 'const u = new URL(process.argv[1]); console.log(u.port || 5432)' "$PG_URL")
-pg_user=$(node -e 'const u = new URL(process.argv[1]); console.log(u.username || "postgres")' "$PG_URL")
-pg_password=$(node -e 'const u = new URL(process.argv[1]); console.log(decodeURIComponent(u.password))' "$PG_URL")
+read -r pg_host pg_port pg_user pg_password < <(node -e '
+  const u = new URL(process.argv[1]);
+  console.log(u.hostname, u.port || 5432, u.username || "postgres", decodeURIComponent(u.password) || "");' "$PG_URL")
 check production-build prepare_production
 PROD_PORT="${IBIAS_PROD_E2E_PORT:-7207}"
 export IBIAS_PORT="$PROD_PORT" IBIAS_BASE_URL="http://localhost:$PROD_PORT" PLAYWRIGHT_URL="http://localhost:$PROD_PORT"

