@@ -80,7 +80,7 @@ fi
 [ "$jf" -gt 0 ] && grep -E "✕|●" "$ARTIFACTS/logs/jest.log" | head -40
 count jest "$jp" "$jf"
 
-# ── the sample services generated from templates/ibias-service: their own CI checks ──
+# ── the sample services generated from templates/: their own CI checks ───────────────
 # (node:test prints "ℹ pass N" / "ℹ fail N"; each service's checks count as they report)
 node_test_counts() { # log → "passed failed" from node:test's closing lines
   local p f
@@ -100,7 +100,7 @@ for svc in services/*/; do
   if [ "$code" -ne 0 ] && [ "$sf" -eq 0 ]; then sf=1; tail -n 30 "$log"; fi
   [ "$sp" -eq 0 ] && [ "$sf" -eq 0 ] && sf=1
   count "$name" "$sp" "$sf"
-  rm -rf "$svc/node_modules" "$svc/dist"
+  rm -rf "$svc/node_modules" "$svc/dist" "$svc/.next" "$svc/next-env.d.ts" "$svc"/*.tsbuildinfo
 done
 
 # ── end to end: the production build served by the backend, in Chromium ──────────────

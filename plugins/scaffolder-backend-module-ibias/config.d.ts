@@ -18,6 +18,11 @@ export interface Config {
        * token is configured.
        */
       githubOwner?: string;
+      /**
+       * The host of the GitHub integration to publish to: `github.com` (default) or a
+       * GitHub Enterprise Server host listed under integrations.github.
+       */
+      githubHost?: string;
       verify?: {
         /** The npm binary the verification gate runs; default `npm` on PATH. */
         npmCommand?: string;

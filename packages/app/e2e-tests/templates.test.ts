@@ -79,6 +79,24 @@ const parameterSets = {
       lifecycle: 'production',
     },
   },
+  'ibias-web-app': {
+    'customer-portal': {
+      name: 'customer-portal',
+      description: 'The self-service portal for IBIAS customers',
+      owner: 'group:default/web-team',
+      system: 'system:default/ibias',
+      lifecycle: 'experimental',
+    },
+    'insights-dashboard': {
+      name: 'insights-dashboard',
+      // JSX braces next to template syntax: the braces stay, the syntax stays inert.
+      description:
+        'Dashboards {{ "beta" }} für ${{ parameters.owner }} {% raw %}',
+      owner: 'group:default/ai-team',
+      system: 'system:default/ibias',
+      lifecycle: 'production',
+    },
+  },
 };
 
 for (const [templateName, sets] of Object.entries(parameterSets)) {
@@ -125,28 +143,20 @@ for (const [templateName, sets] of Object.entries(parameterSets)) {
   }
 }
 
-// The sample services in services/ are ibias-service output kept in the repository; they
-// must stay exactly what the template renders today (after the verification gate's
+// The sample services in services/ are template output kept in the repository; they
+// must stay exactly what their template renders today (after the verification gate's
 // formatting, which only changes YAML quoting, and plus the lockfile it resolved).
-const sampleServices = {
-  'ibias-api': {
-    owner: 'group:default/web-team',
-    description:
-      'The Next.js API routes of IBIAS, as a deployable sample service',
-  },
-  'ai-recommendations': {
-    owner: 'group:default/ai-team',
-    description:
-      'The ai-recommendations edge function, as a deployable sample service',
-  },
-};
+const sampleServices = JSON.parse(
+  fs.readFileSync(path.join(repoRoot, 'services', 'samples.json'), 'utf8'),
+) as Record<string, { template: string; owner: string; description: string }>;
 
-for (const [name, sample] of Object.entries(sampleServices)) {
-  test(`services/${name} is what ibias-service renders`, async ({
-    request,
-  }) => {
+/** What installing, building and testing leave in a sample; not part of the rendering. */
+const BUILD_OUTPUT = ['node_modules', 'dist', '.next', 'next-env.d.ts'];
+
+for (const [name, { template, ...sample }] of Object.entries(sampleServices)) {
+  test(`services/${name} is what ${template} renders`, async ({ request }) => {
     const yaml = require('yaml') as typeof import('yaml');
-    const { rendered } = await dryRun(request, 'ibias-service', {
+    const { rendered } = await dryRun(request, template, {
       name,
       ...sample,
       system: 'system:default/ibias',
@@ -154,7 +164,9 @@ for (const [name, sample] of Object.entries(sampleServices)) {
     });
     const dir = path.join(repoRoot, 'services', name);
     const committed = listFiles(dir).filter(
-      f => !f.startsWith('node_modules') && !f.startsWith('dist'),
+      f =>
+        !BUILD_OUTPUT.includes(f.split(path.sep)[0]) &&
+        !f.endsWith('.tsbuildinfo'),
     );
     expect(committed.sort()).toEqual(
       [...Object.keys(rendered), 'package-lock.json'].sort(),

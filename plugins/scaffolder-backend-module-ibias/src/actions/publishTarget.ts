@@ -16,12 +16,17 @@ export function createPublishTargetAction(options: { config: Config }) {
       output: {
         target: z => z.enum(['github', 'local']),
         githubOwner: z => z.string().optional(),
+        githubHost: z => z.string(),
       },
     },
     async handler(ctx) {
+      // github.com, or a GitHub Enterprise Server host (ibias.scaffolder.githubHost).
+      const host =
+        options.config.getOptionalString('ibias.scaffolder.githubHost') ??
+        'github.com';
       const github = (
         options.config.getOptionalConfigArray('integrations.github') ?? []
-      ).find(c => c.getOptionalString('host') === 'github.com');
+      ).find(c => (c.getOptionalString('host') ?? 'github.com') === host);
       const token = github?.getOptionalString('token');
       const owner = options.config.getOptionalString(
         'ibias.scaffolder.githubOwner',
@@ -29,11 +34,12 @@ export function createPublishTargetAction(options: { config: Config }) {
       const target = token && owner ? 'github' : 'local';
       ctx.logger.info(
         target === 'github'
-          ? `Publishing to GitHub organisation ${owner}`
+          ? `Publishing to GitHub organisation ${owner} on ${host}`
           : 'No GitHub token or ibias.scaffolder.githubOwner configured: publishing to a local git repository',
       );
       ctx.output('target', target);
       if (owner) ctx.output('githubOwner', owner);
+      ctx.output('githubHost', host);
     },
   });
 }

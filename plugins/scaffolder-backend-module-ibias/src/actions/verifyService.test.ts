@@ -9,6 +9,8 @@ async function serve(options: {
   metrics?: string;
   limitAfter?: number;
   retryAfter?: boolean;
+  /** Only this path is rate limited (others answer 404). */
+  limitedPath?: string;
 }) {
   let count = 0;
   const headers = options.headers ?? {
@@ -28,6 +30,9 @@ async function serve(options: {
         options.metrics ??
           '# TYPE http_request_duration_seconds histogram\nprocess_cpu_user_seconds_total 1\n',
       );
+    } else if (options.limitedPath && req.url !== options.limitedPath) {
+      res.statusCode = 404;
+      res.end('{}');
     } else {
       count += 1;
       if (options.limitAfter !== undefined && count > options.limitAfter) {
@@ -43,6 +48,20 @@ async function serve(options: {
 }
 
 describe('probeService', () => {
+  it('probes the rate limit on the path it is given', async () => {
+    const svc = await serve({ limitAfter: 3, limitedPath: '/api/v1/feedback' });
+    try {
+      await expect(
+        probeService(svc.url, 3, '/api/v1/feedback'),
+      ).resolves.toContain(
+        'rate limit ok (429 with Retry-After after 3 requests)',
+      );
+      await expect(probeService(svc.url, 3)).rejects.toThrow(/No 429/);
+    } finally {
+      await svc.close();
+    }
+  });
+
   it('passes a service that meets the baseline', async () => {
     const svc = await serve({ limitAfter: 5 });
     try {

@@ -15,6 +15,14 @@ export const REQUIRED_HEADERS = [
   'content-security-policy',
 ];
 
+/** What a build or install leaves behind; never copied back into the repository. */
+const BUILD_OUTPUT = new Set([
+  'node_modules',
+  'dist',
+  '.next',
+  'next-env.d.ts',
+]);
+
 export class VerificationError extends Error {
   name = 'VerificationError';
 }
@@ -26,12 +34,22 @@ interface RunOptions {
   timeoutMs: number;
 }
 
+/**
+ * The environment the generated service's tools run in: the backend's own, without its
+ * NODE_ENV (the portal's mode must not decide how the service installs or builds; a
+ * Next.js build with NODE_ENV=development fails).
+ */
+function toolEnv(): NodeJS.ProcessEnv {
+  const { NODE_ENV: _ignored, ...env } = process.env;
+  return env;
+}
+
 /** Runs a command, streaming its output to the task log; resolves with its output. */
 function run(command: string, args: string[], options: RunOptions) {
   return new Promise<string>((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...toolEnv(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -88,6 +106,7 @@ async function freePort(): Promise<number> {
 export async function probeService(
   baseUrl: string,
   rateLimitMax: number,
+  probePath = '/api/v1/echo',
 ): Promise<string[]> {
   const findings: string[] = [];
   const health = await fetch(`${baseUrl}/health`);
@@ -129,7 +148,7 @@ export async function probeService(
   findings.push('/metrics ok');
 
   for (let i = 1; i <= rateLimitMax + 1; i++) {
-    const res = await fetch(`${baseUrl}/api/v1/echo`, {
+    const res = await fetch(`${baseUrl}${probePath}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ message: 'verification' }),
@@ -181,6 +200,21 @@ export function createVerifyServiceAction(options: {
             .default('.')
             .describe('The service folder in the workspace'),
         rateLimitMax: z => z.number().int().min(1).max(100).default(5),
+        entry: z =>
+          z
+            .string()
+            .regex(/^[\w./-]+\.js$/)
+            .refine(p => !p.split('/').includes('..'), 'must not contain ..')
+            .default('dist/src/server.js')
+            .describe('The built entry point `npm run build` produces'),
+        probePath: z =>
+          z
+            .string()
+            .regex(/^\/[\w./-]*$/)
+            .default('/api/v1/echo')
+            .describe(
+              'A rate-limited endpoint accepting POST {"message": string} as JSON',
+            ),
       },
       output: {
         summary: z => z.string(),
@@ -192,6 +226,8 @@ export function createVerifyServiceAction(options: {
       // Schema defaults are documentation only: the scaffolder does not apply them.
       const source = resolveInside(ctx.workspacePath, ctx.input.path ?? '.');
       const rateLimitMax = ctx.input.rateLimitMax ?? 5;
+      const entry = ctx.input.entry ?? 'dist/src/server.js';
+      const probePath = ctx.input.probePath ?? '/api/v1/echo';
       if (ctx.isDryRun) {
         ctx.logger.info('Dry run: verification skipped');
         ctx.output('summary', 'skipped (dry run)');
@@ -202,7 +238,13 @@ export function createVerifyServiceAction(options: {
       const started = Date.now();
       const dir = path.join(await ctx.createTemporaryDirectory(), 'service');
       await fs.cp(source, dir, { recursive: true });
-      const runOptions = { cwd: dir, logger: ctx.logger, timeoutMs };
+      const entryPath = resolveInside(dir, entry);
+      const runOptions = {
+        cwd: dir,
+        logger: ctx.logger,
+        timeoutMs,
+        env: { NEXT_TELEMETRY_DISABLED: '1' },
+      };
 
       ctx.logger.info('Installing dependencies');
       await run(npm, ['install', '--no-audit', '--no-fund'], runOptions);
@@ -227,14 +269,15 @@ export function createVerifyServiceAction(options: {
       ctx.logger.info('Starting the service');
       const port = await freePort();
       await run(npm, ['run', 'build', '--silent'], runOptions);
-      const child = spawn(process.execPath, ['dist/src/server.js'], {
+      const child = spawn(process.execPath, [path.relative(dir, entryPath)], {
         cwd: dir,
         env: {
-          ...process.env,
+          ...toolEnv(),
           PORT: String(port),
           NODE_ENV: 'production',
           RATE_LIMIT_MAX: String(rateLimitMax),
           GIT_COMMIT: 'verification',
+          NEXT_TELEMETRY_DISABLED: '1',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -261,14 +304,14 @@ export function createVerifyServiceAction(options: {
           }
           await new Promise(resolve => setTimeout(resolve, 250));
         }
-        const findings = await probeService(baseUrl, rateLimitMax);
+        const findings = await probeService(baseUrl, rateLimitMax, probePath);
         // Keep the formatted files and the resolved lockfile: the repository is created
         // formatted and with exact versions.
         await fs.cp(dir, source, {
           recursive: true,
           filter: src => {
             const rel = path.relative(dir, src).split(path.sep)[0];
-            return rel !== 'node_modules' && rel !== 'dist';
+            return !BUILD_OUTPUT.has(rel) && !rel.endsWith('.tsbuildinfo');
           },
         });
         const seconds = Math.round((Date.now() - started) / 1000);

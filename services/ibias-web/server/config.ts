@@ -1,0 +1,77 @@
+// Per-environment settings, shaped like IBIAS's EnvironmentConfig (security, monitoring).
+// NODE_ENV picks the environment; unknown values fall back to development.
+
+export type EnvironmentName = 'development' | 'staging' | 'production';
+
+export interface ServiceConfig {
+  environment: EnvironmentName;
+  port: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  cors: { origins: string[]; credentials: boolean };
+  rateLimit: { enabled: boolean; windowMs: number; max: number };
+  /** Where errors are reported (an HTTP endpoint accepting JSON), if anywhere. */
+  errorTrackingUrl?: string;
+  version: string;
+  commit: string;
+}
+
+const environments: Record<
+  EnvironmentName,
+  Pick<ServiceConfig, 'logLevel' | 'cors' | 'rateLimit'>
+> = {
+  development: {
+    logLevel: 'debug',
+    cors: { origins: ['http://localhost:3000'], credentials: true },
+    rateLimit: { enabled: false, windowMs: 900_000, max: 10_000 },
+  },
+  staging: {
+    logLevel: 'info',
+    cors: { origins: ['https://staging.ibias.ai'], credentials: true },
+    rateLimit: { enabled: true, windowMs: 900_000, max: 1000 },
+  },
+  production: {
+    logLevel: 'warn',
+    cors: {
+      origins: ['https://app.ibias.ai', 'https://ibias.ai'],
+      credentials: true,
+    },
+    rateLimit: { enabled: true, windowMs: 900_000, max: 500 },
+  },
+};
+
+function environmentName(value: string | undefined): EnvironmentName {
+  return value === 'staging' || value === 'production' ? value : 'development';
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/** Reads the configuration from environment variables (see README). */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  version = '0.0.0',
+): ServiceConfig {
+  const environment = environmentName(env.NODE_ENV);
+  const base = environments[environment];
+  return {
+    environment,
+    port: positiveInt(env.PORT, 8080),
+    logLevel: (env.LOG_LEVEL as ServiceConfig['logLevel']) ?? base.logLevel,
+    cors: {
+      ...base.cors,
+      origins: env.CORS_ORIGINS
+        ? env.CORS_ORIGINS.split(',').map(o => o.trim())
+        : base.cors.origins,
+    },
+    rateLimit: {
+      enabled: env.RATE_LIMIT_MAX ? true : base.rateLimit.enabled,
+      windowMs: positiveInt(env.RATE_LIMIT_WINDOW_MS, base.rateLimit.windowMs),
+      max: positiveInt(env.RATE_LIMIT_MAX, base.rateLimit.max),
+    },
+    errorTrackingUrl: env.ERROR_TRACKING_URL || undefined,
+    version: env.SERVICE_VERSION || version,
+    commit: env.GIT_COMMIT || 'unknown',
+  };
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../server/config';
+
+describe('loadConfig', () => {
+  const cases = [
+    { env: 'production', enabled: true, max: 500, level: 'warn' },
+    { env: 'staging', enabled: true, max: 1000, level: 'info' },
+    { env: 'development', enabled: false, max: 10000, level: 'debug' },
+    { env: 'something-else', enabled: false, max: 10000, level: 'debug' },
+  ];
+  for (const c of cases) {
+    it(`NODE_ENV=${c.env} → rate limit ${c.enabled ? c.max : 'off'}, log ${
+      c.level
+    }`, () => {
+      const config = loadConfig({ NODE_ENV: c.env });
+      assert.equal(config.rateLimit.enabled, c.enabled);
+      assert.equal(config.rateLimit.max, c.max);
+      assert.equal(config.rateLimit.windowMs, 15 * 60 * 1000);
+      assert.equal(config.logLevel, c.level);
+    });
+  }
+
+  it('reads PORT, CORS_ORIGINS and rate limit overrides', () => {
+    const config = loadConfig({
+      PORT: '9090',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      RATE_LIMIT_MAX: '7',
+    });
+    assert.equal(config.port, 9090);
+    assert.deepEqual(config.cors.origins, [
+      'https://a.example',
+      'https://b.example',
+    ]);
+    assert.equal(config.rateLimit.enabled, true);
+    assert.equal(config.rateLimit.max, 7);
+  });
+
+  it('ignores a PORT that is not a positive integer', () => {
+    assert.equal(loadConfig({ PORT: 'abc' }).port, 8080);
+    assert.equal(loadConfig({ PORT: '-1' }).port, 8080);
+  });
+});

@@ -1,0 +1,52 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import next from 'next';
+import { createApp } from '../server/app';
+import { loadConfig } from '../server/config';
+import { createLogger } from '../server/logger';
+import { loadRouteLabeler } from '../server/routes';
+
+/** The project folder (tests run from dist/test). */
+export const projectDir = join(__dirname, '..', '..');
+
+let nextApp: ReturnType<typeof next> | undefined;
+
+/**
+ * Starts the real, built Next.js app behind the IBIAS layer on a free loopback port
+ * with the given environment variables (`npm test` builds first).
+ */
+export async function startApp(env: Record<string, string> = {}) {
+  if (!nextApp) {
+    // As server/index.ts: the built app runs in React's production mode.
+    Object.assign(process.env, { NODE_ENV: 'production' });
+    nextApp = next({ dev: false, dir: projectDir });
+    await nextApp.prepare();
+  }
+  const logs: string[] = [];
+  const config = loadConfig({ NODE_ENV: 'development', ...env }, '1.2.3');
+  const app = createApp(config, {
+    serviceName: 'test-web-app',
+    handle: nextApp.getRequestHandler(),
+    routeLabel: loadRouteLabeler(projectDir),
+    logger: createLogger({ logLevel: 'debug' }, line => logs.push(line)),
+  });
+  await new Promise<void>(resolve =>
+    app.server.listen(0, '127.0.0.1', resolve),
+  );
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    app,
+    logs,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>(resolve => {
+        app.server.closeAllConnections();
+        app.server.close(() => resolve());
+      }),
+  };
+}
+
+export async function closeNext() {
+  await nextApp?.close();
+  nextApp = undefined;
+}
