@@ -158,8 +158,8 @@ playwright_run() { # name playwright-args...
   count "$name" "$pp" "$pf"
 }
 
-# Everything but the production-mode tests, which need their own server (below).
-E2E_SKIP='@after-restart|@production'
+# Everything but the tests that need a server of their own (below).
+E2E_SKIP='@after-restart|@production|@github'
 
 e2e_start=$SECONDS
 ibias_log "── starting the portal for end-to-end tests on $IBIAS_BASE_URL"
@@ -178,6 +178,25 @@ if start_backend backend-1; then
 else
   count "portal-start" 0 1
 fi
+
+# ── the GitHub publishing path, against a loopback GitHub (GitHub cannot be reached here) ──
+# scripts/github-loopback.mjs speaks the REST API the GitHub actions and URL reader use
+# and real git over smart HTTP; the backend gets app-config.github-loopback.yaml on top.
+export IBIAS_GITHUB_LOOPBACK_PORT="${IBIAS_GITHUB_LOOPBACK_PORT:-7190}"
+github_loopback_log="$ARTIFACTS/logs/github-loopback.log"
+setsid node scripts/github-loopback.mjs "$IBIAS_GITHUB_LOOPBACK_PORT" "$ARTIFACTS/github-loopback" >"$github_loopback_log" 2>&1 &
+GITHUB_LOOPBACK_PID=$!
+github_start=$SECONDS
+if IBIAS_DATA_DIR="$ARTIFACTS/data-github" start_backend backend-github bash scripts/portal.sh backend \
+  --config "$PWD/packages/app/e2e-tests/app-config.github-loopback.yaml"; then
+  ibias_log "portal with the loopback GitHub ready after $((SECONDS - github_start)) s"
+  playwright_run e2e-github --grep @github
+  stop_backend
+else
+  tail -n 5 "$github_loopback_log"
+  count "github-start" 0 1
+fi
+kill -TERM -- "-$GITHUB_LOOPBACK_PID" 2>/dev/null
 
 # ── production mode: the backend bundle, app-config.production.yaml, PostgreSQL ────────
 # Laid out as the Dockerfile lays it out (no Docker engine runs here), on a database

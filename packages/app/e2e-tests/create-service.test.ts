@@ -21,7 +21,12 @@ test('a guest creates an ibias-service and finds it in the catalog', async ({
     page.getByText('IBIAS service (Node.js / TypeScript HTTP API)'),
   ).toBeVisible();
   await page.screenshot({ path: `${artifactsDir}/create-templates.png` });
-  await page.getByRole('button', { name: 'Choose' }).first().click();
+  await expect(page.getByText('IBIAS web app (Next.js)')).toBeVisible();
+  await page
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'IBIAS service (Node.js / TypeScript HTTP API)' })
+    .getByRole('button', { name: 'Choose' })
+    .click();
 
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Description').fill('Created by the end-to-end test');

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { probeService, REQUIRED_HEADERS } from './verifyService';
+import { auditVerdict, probeService, REQUIRED_HEADERS } from './verifyService';
 
 // A loopback service whose behaviour each test bends, to show each probe can fail.
 async function serve(options: {
@@ -112,4 +112,70 @@ describe('probeService', () => {
       await svc.close();
     }
   });
+});
+
+describe('auditVerdict', () => {
+  const report = (
+    counts: Record<string, number>,
+    vulnerabilities: Record<string, { severity: string }> = {},
+  ) =>
+    JSON.stringify({
+      auditReportVersion: 2,
+      vulnerabilities,
+      metadata: {
+        vulnerabilities: {
+          info: 0,
+          low: 0,
+          moderate: 0,
+          high: 0,
+          critical: 0,
+          ...counts,
+        },
+      },
+    });
+  const cases: Array<[string, string, unknown]> = [
+    ['a clean report', report({}), { status: 'clean', low: 0 }],
+    [
+      'only low findings',
+      report({ low: 2 }, { debug: { severity: 'low' } }),
+      { status: 'clean', low: 2 },
+    ],
+    [
+      'a moderate finding',
+      report({ moderate: 1 }, { 'path-to-regexp': { severity: 'moderate' } }),
+      { status: 'vulnerable', packages: ['path-to-regexp (moderate)'] },
+    ],
+    [
+      'high and critical findings',
+      report(
+        { high: 1, critical: 1 },
+        { next: { severity: 'critical' }, ws: { severity: 'high' } },
+      ),
+      { status: 'vulnerable', packages: ['next (critical)', 'ws (high)'] },
+    ],
+    [
+      'the registry refusing the audit endpoint',
+      JSON.stringify({
+        message:
+          '405 Method Not Allowed - POST https://registry.example/-/npm/v1/security/advisories/bulk',
+        statusCode: 405,
+        error: { summary: '', detail: '' },
+      }),
+      {
+        status: 'unavailable',
+        reason:
+          '405 Method Not Allowed - POST https://registry.example/-/npm/v1/security/advisories/bulk',
+      },
+    ],
+    [
+      'no output at all',
+      '',
+      { status: 'unavailable', reason: 'npm audit printed no report' },
+    ],
+  ];
+  for (const [label, stdout, expected] of cases) {
+    it(`${label} → ${(expected as { status: string }).status}`, () => {
+      expect(auditVerdict(stdout)).toEqual(expected);
+    });
+  }
 });

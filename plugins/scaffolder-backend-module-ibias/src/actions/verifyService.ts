@@ -91,6 +91,66 @@ function run(command: string, args: string[], options: RunOptions) {
   });
 }
 
+/** Runs a command and resolves with its exit code and stdout, whatever the code. */
+function capture(command: string, args: string[], options: RunOptions) {
+  return new Promise<{ code: number | null; stdout: string }>(resolve => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...toolEnv(), ...options.env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.on('error', () => resolve({ code: null, stdout }));
+    child.on('close', code => {
+      clearTimeout(timer);
+      resolve({ code, stdout });
+    });
+  });
+}
+
+export type AuditVerdict =
+  | { status: 'clean'; low: number }
+  | { status: 'vulnerable'; packages: string[] }
+  | { status: 'unavailable'; reason: string };
+
+/**
+ * Reads `npm audit --json`: vulnerable (moderate or worse), clean, or unavailable when the
+ * registry's audit endpoint cannot be reached (as on the development machines here, whose
+ * registry mirror does not serve it). Exported for tests.
+ */
+export function auditVerdict(stdout: string): AuditVerdict {
+  let report: {
+    metadata?: { vulnerabilities?: Record<string, number> };
+    vulnerabilities?: Record<string, { severity?: string }>;
+    message?: string;
+    error?: { summary?: string };
+  };
+  try {
+    report = JSON.parse(stdout);
+  } catch {
+    return { status: 'unavailable', reason: 'npm audit printed no report' };
+  }
+  const counts = report.metadata?.vulnerabilities;
+  if (!counts) {
+    return {
+      status: 'unavailable',
+      reason:
+        report.message || report.error?.summary || 'npm audit gave no report',
+    };
+  }
+  const serious = ['moderate', 'high', 'critical'];
+  const packages = Object.entries(report.vulnerabilities ?? {})
+    .filter(([, v]) => serious.includes(v.severity ?? ''))
+    .map(([name, v]) => `${name} (${v.severity})`);
+  const total = serious.reduce((n, level) => n + (counts[level] ?? 0), 0);
+  if (total > 0 || packages.length > 0) {
+    return { status: 'vulnerable', packages };
+  }
+  return { status: 'clean', low: (counts.low ?? 0) + (counts.info ?? 0) };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -248,6 +308,23 @@ export function createVerifyServiceAction(options: {
 
       ctx.logger.info('Installing dependencies');
       await run(npm, ['install', '--no-audit', '--no-fund'], runOptions);
+      // No known-vulnerable dependency at creation (moderate or worse).
+      const audit = auditVerdict(
+        (await capture(npm, ['audit', '--json'], runOptions)).stdout,
+      );
+      let auditFinding: string;
+      if (audit.status === 'vulnerable') {
+        throw new VerificationError(
+          `Known-vulnerable dependencies: ${audit.packages.join(', ')}`,
+        );
+      } else if (audit.status === 'clean') {
+        auditFinding = `dependency audit clean (${audit.low} low)`;
+      } else {
+        auditFinding = `dependency audit not checked: ${audit.reason}`;
+        ctx.logger.warn(
+          `The registry's audit endpoint is unavailable (${audit.reason}); the repository's CI runs npm audit`,
+        );
+      }
       // User input (names, descriptions) lands in YAML and Markdown: format the new
       // repository with its own formatter once, so its CI's format check passes from the
       // first commit; then hold it to its own lint and format checks.
@@ -318,6 +395,7 @@ export function createVerifyServiceAction(options: {
         const summary = [
           `Verified in ${seconds} s: ${passed} tests passed`,
           'lint, format and type check clean',
+          auditFinding,
           ...findings,
         ].join('; ');
         ctx.logger.info(summary);
