@@ -75,3 +75,16 @@ export function loadConfig(
     commit: env.GIT_COMMIT || 'unknown',
   };
 }
+
+/**
+ * NODE_ENV names the IBIAS environment (development, staging or production), but the built
+ * Next.js app always runs in React's production mode: the pages read the environment and
+ * version from IBIAS_ENVIRONMENT and IBIAS_VERSION instead.
+ */
+export function prepareNextEnvironment(config: ServiceConfig) {
+  Object.assign(process.env, {
+    IBIAS_ENVIRONMENT: config.environment,
+    IBIAS_VERSION: config.version,
+    NODE_ENV: 'production',
+  });
+}

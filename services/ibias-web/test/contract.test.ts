@@ -47,7 +47,11 @@ describe('pages and API routes', () => {
       const res = await fetch(`${s.url}/`);
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /text\/html/);
-      assert.match(await res.text(), /Send feedback/);
+      const html = await res.text();
+      assert.match(html, /Send feedback/);
+      // The page shows the running version and IBIAS environment, not React's mode.
+      assert.match(html, /Version <strong>1\.2\.3<\/strong>/);
+      assert.match(html, /environment.*<strong>production<\/strong>/);
       for (const [name, value] of Object.entries(REQUIRED_HEADERS)) {
         assert.equal(res.headers.get(name), value, name);
       }

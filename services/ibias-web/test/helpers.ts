@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import next from 'next';
 import { createApp } from '../server/app';
-import { loadConfig } from '../server/config';
+import { loadConfig, prepareNextEnvironment } from '../server/config';
 import { createLogger } from '../server/logger';
 import { loadRouteLabeler } from '../server/routes';
 
@@ -16,14 +16,13 @@ let nextApp: ReturnType<typeof next> | undefined;
  * with the given environment variables (`npm test` builds first).
  */
 export async function startApp(env: Record<string, string> = {}) {
+  const config = loadConfig({ NODE_ENV: 'development', ...env }, '1.2.3');
+  prepareNextEnvironment(config);
   if (!nextApp) {
-    // As server/index.ts: the built app runs in React's production mode.
-    Object.assign(process.env, { NODE_ENV: 'production' });
     nextApp = next({ dev: false, dir: projectDir });
     await nextApp.prepare();
   }
   const logs: string[] = [];
-  const config = loadConfig({ NODE_ENV: 'development', ...env }, '1.2.3');
   const app = createApp(config, {
     serviceName: 'test-web-app',
     handle: nextApp.getRequestHandler(),

@@ -9,8 +9,9 @@ export default function HomePage() {
       <h1 style={{ marginBottom: 8 }}>{service.name}</h1>
       <p style={{ marginTop: 0, color: '#4a5260' }}>{service.description}</p>
       <p data-testid="version">
-        Version <strong>{service.version}</strong> · environment{' '}
-        <strong>{process.env.NODE_ENV}</strong>
+        Version <strong>{process.env.IBIAS_VERSION ?? service.version}</strong>{' '}
+        · environment{' '}
+        <strong>{process.env.IBIAS_ENVIRONMENT ?? 'development'}</strong>
       </p>
       <section
         style={{

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import next from 'next';
 import { createApp } from './app';
-import { loadConfig } from './config';
+import { loadConfig, prepareNextEnvironment } from './config';
 import { loadRouteLabeler } from './routes';
 
 const dir = join(__dirname, '..', '..');
@@ -15,9 +15,7 @@ const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
 
 async function main() {
   const config = loadConfig(process.env, pkg.version);
-  // NODE_ENV names the IBIAS environment (development, staging or production); the built
-  // Next.js app itself always runs in React's production mode.
-  Object.assign(process.env, { NODE_ENV: 'production' });
+  prepareNextEnvironment(config);
   const nextApp = next({ dev: false, dir, port: config.port });
   await nextApp.prepare();
   const app = createApp(config, {
