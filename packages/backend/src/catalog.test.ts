@@ -12,7 +12,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import {
   ibiasTestDatabaseIds,
   postgresRequired,
-} from './testing/testDatabaseIds';
+} from '@internal/ibias-test-utils';
 
 jest.setTimeout(120_000);
 

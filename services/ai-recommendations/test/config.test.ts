@@ -10,7 +10,9 @@ describe('loadConfig', () => {
     { env: 'something-else', enabled: false, max: 10000, level: 'debug' },
   ];
   for (const c of cases) {
-    it(`NODE_ENV=${c.env} → rate limit ${c.enabled ? c.max : 'off'}, log ${c.level}`, () => {
+    it(`NODE_ENV=${c.env} → rate limit ${c.enabled ? c.max : 'off'}, log ${
+      c.level
+    }`, () => {
       const config = loadConfig({ NODE_ENV: c.env });
       assert.equal(config.rateLimit.enabled, c.enabled);
       assert.equal(config.rateLimit.max, c.max);
@@ -38,4 +40,17 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ PORT: 'abc' }).port, 8080);
     assert.equal(loadConfig({ PORT: '-1' }).port, 8080);
   });
+
+  for (const [value, expected] of [
+    [undefined, 0],
+    ['0.2', 0.2],
+    ['1', 1],
+    ['7', 1],
+    ['-0.5', 0],
+    ['lots', 0],
+  ] as const) {
+    it(`FAULT_RATE=${value} → fault rate ${expected}`, () => {
+      assert.equal(loadConfig({ FAULT_RATE: value }).faultRate, expected);
+    });
+  }
 });

@@ -209,6 +209,14 @@ export function createApp(
           return;
         }
       }
+      if (
+        config.faultRate > 0 &&
+        !UNLIMITED_ROUTES.has(path) &&
+        Math.random() < config.faultRate
+      ) {
+        sendJson(res, 503, { error: 'Injected fault (FAULT_RATE)', requestId });
+        return;
+      }
       if (method === 'OPTIONS' && methods) {
         res.setHeader(
           'Access-Control-Allow-Methods',

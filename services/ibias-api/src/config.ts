@@ -11,6 +11,11 @@ export interface ServiceConfig {
   rateLimit: { enabled: boolean; windowMs: number; max: number };
   /** Where errors are reported (an HTTP endpoint accepting JSON), if anywhere. */
   errorTrackingUrl?: string;
+  /**
+   * Fault injection for game days and deploy drills: this share (0–1) of requests to
+   * the API answers 503. Probes and metrics are never faulted. Off (0) by default.
+   */
+  faultRate: number;
   version: string;
   commit: string;
 }
@@ -48,6 +53,11 @@ function positiveInt(value: string | undefined, fallback: number): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
+function fraction(value: string | undefined): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? Math.min(n, 1) : 0;
+}
+
 /** Reads the configuration from environment variables (see README). */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
@@ -71,6 +81,7 @@ export function loadConfig(
       max: positiveInt(env.RATE_LIMIT_MAX, base.rateLimit.max),
     },
     errorTrackingUrl: env.ERROR_TRACKING_URL || undefined,
+    faultRate: fraction(env.FAULT_RATE),
     version: env.SERVICE_VERSION || version,
     commit: env.GIT_COMMIT || 'unknown',
   };

@@ -134,3 +134,23 @@ describe('rate limiting', () => {
     }
   });
 });
+
+describe('fault injection (FAULT_RATE)', () => {
+  it('faults API requests but never probes or metrics', async () => {
+    const svc = await startApp({ FAULT_RATE: '1' });
+    try {
+      const res = await fetch(`${svc.url}/api/v1/echo`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: 'hi' }),
+      });
+      assert.equal(res.status, 503);
+      assert.match((await res.json()).error, /Injected fault/);
+      assert.equal((await fetch(`${svc.url}/health`)).status, 200);
+      assert.equal((await fetch(`${svc.url}/ready`)).status, 200);
+      assert.equal((await fetch(`${svc.url}/metrics`)).status, 200);
+    } finally {
+      await svc.close();
+    }
+  });
+});

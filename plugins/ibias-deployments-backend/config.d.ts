@@ -1,0 +1,42 @@
+export interface Config {
+  ibias?: {
+    deployments?: {
+      /** Canary traffic steps in percent, rising, ending at 100. Default [10, 50, 100]. */
+      canaryWeights?: number[];
+      /** Minutes a production deployment waits for approval. Default 60. */
+      approvalTtlMinutes?: number;
+      environments?: {
+        [environment: string]: {
+          /** Rollback triggers and analysis windows (defaults: the seed's 5 % and 2000 ms). */
+          analysis?: {
+            errorRate?: number;
+            p95LatencyMs?: number;
+            intervalSeconds?: number;
+            intervals?: number;
+            consecutiveBreaches?: number;
+            minSamples?: number;
+          };
+          /** Generated traffic during analysis (as Flagger's load tester). */
+          load?: {
+            rps: number;
+            method?: string;
+            path?: string;
+            body?: string;
+          };
+        };
+      };
+      /** The local target: sample services as loopback processes behind a router. */
+      local?: {
+        servicesDir?: string;
+        workDir?: string;
+        /** service → its releases (`env` adds environment variables to a release). */
+        releases?: {
+          [service: string]: Array<{
+            version: string;
+            env?: { [name: string]: string };
+          }>;
+        };
+      };
+    };
+  };
+}

@@ -1,0 +1,99 @@
+import type {
+  Deployment,
+  DeploymentStatus,
+  EnvironmentName,
+  EnvironmentState,
+  Evidence,
+  DeploymentStep,
+  Strategy,
+} from '@internal/plugin-ibias-deployments-common';
+
+export interface NewDeployment {
+  entityRef: string;
+  environment: EnvironmentName;
+  version: string;
+  previousVersion: string | null;
+  strategy: Strategy;
+  status: 'pending_approval' | 'queued';
+  steps: DeploymentStep[];
+  initiatedBy: string;
+  rollbackOf?: string;
+  idempotencyKey?: string;
+  /** Hash of the request body, so a reused key with another body is refused. */
+  requestHash?: string;
+  approvalExpiresAt?: string;
+}
+
+export interface DeploymentFilter {
+  entityRef?: string;
+  environment?: EnvironmentName;
+  status?: DeploymentStatus[];
+  initiatedBy?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  limit: number;
+  /** Opaque: where the previous page ended. */
+  cursor?: string;
+}
+
+export interface DeploymentPage {
+  items: Deployment[];
+  nextCursor?: string;
+}
+
+/** A change to a deployment, applied only if it is still at `revision`. */
+export interface DeploymentUpdate {
+  status?: DeploymentStatus;
+  reason?: string;
+  steps?: DeploymentStep[];
+  evidence?: Evidence[];
+  approvedBy?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** When the deployment reaches a terminal status: what now runs in the environment. */
+  environmentState?: Omit<EnvironmentState, 'entityRef' | 'environment'>;
+}
+
+export interface StoredDeployment extends Deployment {
+  revision: number;
+  idempotencyKey?: string;
+  requestHash?: string;
+}
+
+/**
+ * Where deployments live. Every write is compare-and-set on the revision; a terminal
+ * status frees the service-and-environment lock in the same transaction.
+ */
+export interface DeploymentStore {
+  /**
+   * Creates a deployment holding the lock of its service and environment. Throws
+   * ConflictError naming the holder when another deployment holds it. With an
+   * idempotency key already used by the same actor, returns that deployment instead.
+   */
+  create(
+    input: NewDeployment,
+  ): Promise<{ deployment: StoredDeployment; replayed: boolean }>;
+  get(id: string): Promise<StoredDeployment | undefined>;
+  list(filter: DeploymentFilter): Promise<DeploymentPage>;
+  /** Deployments in a status that holds a lock (pending approval, queued, running). */
+  listInFlight(): Promise<StoredDeployment[]>;
+  /**
+   * Applies `update` if the deployment is still at `revision`; returns the new record,
+   * or undefined when someone else changed it first.
+   */
+  update(
+    id: string,
+    revision: number,
+    update: DeploymentUpdate,
+  ): Promise<StoredDeployment | undefined>;
+  lockHolder(
+    entityRef: string,
+    environment: EnvironmentName,
+  ): Promise<string | undefined>;
+  environmentStates(entityRef?: string): Promise<EnvironmentState[]>;
+  /** Succeeded deployments of one service and environment, newest first. */
+  successfulVersions(
+    entityRef: string,
+    environment: EnvironmentName,
+  ): Promise<Array<{ version: string; deploymentId: string; at: string }>>;
+}

@@ -1,0 +1,289 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  DEFAULT_ANALYSIS_POLICY,
+  planSteps,
+  type IntervalMetrics,
+  type Strategy,
+} from '@internal/plugin-ibias-deployments-common';
+import { KnexDeploymentStore } from '../database/KnexDeploymentStore';
+import type { DeployTarget, ProbeResult, TargetRef } from '../targets/types';
+import { DeployEngine } from './DeployEngine';
+
+// The engine's decisions against a scripted target (the local target with real processes
+// is exercised end to end in the browser tests): which step fails, what the metrics say.
+class ScriptedTarget implements DeployTarget {
+  readonly name = 'scripted';
+  calls: string[] = [];
+  live: Record<string, number> = {};
+  running = new Set<string>();
+  health: Record<string, boolean> = {};
+  smoke: Record<string, boolean> = {};
+  metricsOf: Record<string, IntervalMetrics> = {};
+  deployError?: string;
+
+  async versions() {
+    return ['1.0.0', '1.1.0', '1.2.0'];
+  }
+  async deploy(_ref: TargetRef, version: string) {
+    this.calls.push(`deploy ${version}`);
+    if (this.deployError) throw new Error(this.deployError);
+    this.running.add(version);
+  }
+  private probe(ok: boolean | undefined, query: string): ProbeResult[] {
+    return [
+      { query, passed: ok !== false, detail: ok === false ? '500' : '200' },
+    ];
+  }
+  async healthChecks(_r: TargetRef, v: string) {
+    return this.probe(this.health[v], 'GET /health');
+  }
+  async smokeTests(_r: TargetRef, v: string) {
+    return this.probe(this.smoke[v], 'GET /metrics');
+  }
+  async setTraffic(_r: TargetRef, v: string, w: number, stable: string | null) {
+    this.calls.push(`traffic ${v}=${w}`);
+    this.live = { [v]: w };
+    if (stable && stable !== v && w < 100) this.live[stable] = 100 - w;
+  }
+  async metrics(_r: TargetRef, v: string) {
+    return {
+      ...(this.metricsOf[v] ?? { requests: 100, errors: 0, p95Ms: 50 }),
+      query: `requests to ${v}`,
+      source: 'local-router' as const,
+    };
+  }
+  async setLoad() {}
+  async retain(_r: TargetRef, keep: string | null) {
+    this.calls.push(`retain ${keep}`);
+    this.running = new Set(keep ? [keep] : []);
+  }
+  async traffic() {
+    return this.live;
+  }
+}
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+async function setup() {
+  const knex = await databases.init('SQLITE_3');
+  const store = await KnexDeploymentStore.create({
+    getClient: async () => knex,
+    migrations: { skip: false },
+  });
+  const target = new ScriptedTarget();
+  const engine = new DeployEngine({
+    store,
+    target,
+    logger: mockServices.logger.mock(),
+    analysisPolicy: () => ({
+      ...DEFAULT_ANALYSIS_POLICY,
+      intervalSeconds: 0.25,
+      intervals: 2,
+      consecutiveBreaches: 2,
+      minSamples: 10,
+    }),
+    sleep: async () => {},
+  });
+  const deploy = async (
+    version: string,
+    strategy: Strategy,
+    previousVersion: string | null,
+  ) => {
+    const { deployment } = await store.create({
+      entityRef: 'component:default/ibias-api',
+      environment: 'staging',
+      version,
+      previousVersion,
+      strategy,
+      status: 'queued',
+      steps: planSteps(strategy),
+      initiatedBy: 'user:default/guest',
+    });
+    engine.submit(deployment.id);
+    await engine.settled(deployment.id);
+    return (await store.get(deployment.id))!;
+  };
+  return { store, target, engine, deploy };
+}
+
+describe('DeployEngine', () => {
+  it('blue-green: deploys, checks, switches, monitors, cleans up and records what runs', async () => {
+    const { store, target, deploy } = await setup();
+    const d = await deploy('1.1.0', 'blue-green', null);
+    expect(d.status).toBe('succeeded');
+    expect(d.steps.map(s => s.status)).toEqual(Array(6).fill('succeeded'));
+    expect(target.calls).toEqual([
+      'deploy 1.1.0',
+      'traffic 1.1.0=100',
+      'retain 1.1.0',
+    ]);
+    expect(d.evidence.map(e => `${e.stepId}:${e.check}:${e.verdict}`)).toEqual([
+      'health:health:pass',
+      'smoke:smoke:pass',
+      'monitor:error-rate:pass',
+      'monitor:p95-latency:pass',
+      'monitor:error-rate:pass',
+      'monitor:p95-latency:pass',
+    ]);
+    expect(await store.environmentStates()).toMatchObject([
+      { environment: 'staging', version: '1.1.0', strategy: 'blue-green' },
+    ]);
+    expect(await store.lockHolder(d.entityRef, 'staging')).toBeUndefined();
+  });
+
+  it('canary with 20 % errors rolls back at the first analysis, with the error rate as evidence', async () => {
+    const { store, target, deploy } = await setup();
+    await deploy('1.1.0', 'blue-green', null);
+    target.calls = [];
+    target.metricsOf['1.2.0'] = { requests: 40, errors: 8, p95Ms: 80 };
+    const d = await deploy('1.2.0', 'canary', '1.1.0');
+    expect(d.status).toBe('rolled_back');
+    expect(d.reason).toMatch(
+      /Rollback trigger: error rate 20\.0% > 5% for 2 consecutive interval\(s\)/,
+    );
+    const failing = d.evidence.filter(e => e.verdict === 'fail');
+    expect(failing).toEqual([
+      expect.objectContaining({
+        check: 'error-rate',
+        stepId: 'analysis-10',
+        value: 0.2,
+        threshold: 0.05,
+        samples: 40,
+        consecutiveBreaches: 1,
+      }),
+      expect.objectContaining({ check: 'error-rate', consecutiveBreaches: 2 }),
+    ]);
+    expect(d.steps.find(s => s.id === 'analysis-10')?.status).toBe('failed');
+    expect(d.steps.find(s => s.id === 'traffic-50')?.status).toBe('skipped');
+    // Traffic went 10 % to the canary, then back to 1.1.0 alone.
+    expect(target.calls).toEqual([
+      'deploy 1.2.0',
+      'traffic 1.2.0=10',
+      'deploy 1.1.0',
+      'traffic 1.1.0=100',
+      'retain 1.1.0',
+    ]);
+    expect(target.live).toEqual({ '1.1.0': 100 });
+    expect((await store.environmentStates())[0].version).toBe('1.1.0');
+  });
+
+  it('no traffic is inconclusive and never promotes', async () => {
+    const { target, deploy } = await setup();
+    target.metricsOf['1.1.0'] = { requests: 0, errors: 0, p95Ms: null };
+    const d = await deploy('1.1.0', 'canary', null);
+    expect(d.status).toBe('rolled_back');
+    expect(d.reason).toMatch(/inconclusive/);
+    expect(target.running.size).toBe(0);
+  });
+
+  it('slow p95 rolls back during monitoring', async () => {
+    const { target, deploy } = await setup();
+    await deploy('1.0.0', 'blue-green', null);
+    target.metricsOf['1.1.0'] = { requests: 50, errors: 0, p95Ms: 3200 };
+    const d = await deploy('1.1.0', 'rolling', '1.0.0');
+    expect(d.status).toBe('rolled_back');
+    expect(d.reason).toMatch(/p95 3200 ms > 2000 ms/);
+    expect(target.live).toEqual({ '1.0.0': 100 });
+  });
+
+  it.each([
+    ['health', 'Health check failed: GET /health (500)'],
+    ['smoke', 'Smoke test failed: GET /metrics (500)'],
+  ] as const)(
+    'a failing %s check rolls back before any traffic moves',
+    async (kind, reason) => {
+      const { target, deploy } = await setup();
+      await deploy('1.0.0', 'blue-green', null);
+      target.calls = [];
+      target[kind]['1.1.0'] = false;
+      const d = await deploy('1.1.0', 'blue-green', '1.0.0');
+      expect(d.status).toBe('rolled_back');
+      expect(d.reason).toBe(reason);
+      expect(target.calls.filter(c => c.startsWith('traffic 1.1.0'))).toEqual(
+        [],
+      );
+      expect(target.live).toEqual({ '1.0.0': 100 });
+    },
+  );
+
+  it('an error in a step fails the deployment and keeps the previous version', async () => {
+    const { store, target, deploy } = await setup();
+    await deploy('1.0.0', 'blue-green', null);
+    target.deployError = 'image pull failed';
+    const d = await deploy('1.1.0', 'blue-green', '1.0.0');
+    expect(d.status).toBe('failed');
+    expect(d.reason).toMatch(/image pull failed/);
+    expect((await store.environmentStates())[0].version).toBe('1.0.0');
+    expect(await store.lockHolder(d.entityRef, 'staging')).toBeUndefined();
+  });
+
+  it('after a restart, a deployment left running is rolled back and its lock freed', async () => {
+    const { store, target, engine } = await setup();
+    const { deployment } = await store.create({
+      entityRef: 'component:default/ibias-api',
+      environment: 'staging',
+      version: '1.2.0',
+      previousVersion: '1.1.0',
+      strategy: 'canary',
+      status: 'queued',
+      steps: planSteps('canary'),
+      initiatedBy: 'user:default/guest',
+    });
+    // As if a previous backend had started it and died mid-canary.
+    const running = await store.update(deployment.id, 0, {
+      status: 'running',
+      steps: planSteps('canary').map((s, i) => {
+        if (i < 3) return { ...s, status: 'succeeded' };
+        return i === 3 ? { ...s, status: 'running' } : s;
+      }),
+    });
+    expect(running?.status).toBe('running');
+    await engine.recover();
+    await engine.settled(deployment.id);
+    const d = (await store.get(deployment.id))!;
+    expect(d.status).toBe('rolled_back');
+    expect(d.reason).toMatch(
+      /backend restarted during the deploy; 1\.1\.0 is live again/,
+    );
+    expect(d.steps[3].status).toBe('failed');
+    expect(target.live).toEqual({ '1.1.0': 100 });
+    expect(await store.lockHolder(d.entityRef, 'staging')).toBeUndefined();
+  });
+
+  it('an abort during analysis restores the previous version and ends aborted', async () => {
+    const { store, target } = await setup();
+    const slowEngine = new DeployEngine({
+      store,
+      target,
+      logger: mockServices.logger.mock(),
+      analysisPolicy: () => ({
+        ...DEFAULT_ANALYSIS_POLICY,
+        intervalSeconds: 60,
+      }),
+      sleep: ms => new Promise(r => setTimeout(r, ms / 50)),
+    });
+    const { deployment } = await store.create({
+      entityRef: 'component:default/ibias-api',
+      environment: 'staging',
+      version: '1.1.0',
+      previousVersion: null,
+      strategy: 'canary',
+      status: 'queued',
+      steps: planSteps('canary'),
+      initiatedBy: 'user:default/guest',
+    });
+    slowEngine.submit(deployment.id);
+    for (let i = 0; i < 100; i++) {
+      const d = await store.get(deployment.id);
+      if (d?.steps.find(s => s.id === 'analysis-10')?.status === 'running')
+        break;
+      await new Promise(r => setTimeout(r, 20));
+    }
+    expect(slowEngine.requestAbort(deployment.id)).toBe(true);
+    await slowEngine.settled(deployment.id);
+    const d = (await store.get(deployment.id))!;
+    expect(d.status).toBe('aborted');
+    expect(d.reason).toBe('Aborted by request');
+    expect(target.running.size).toBe(0);
+  });
+});

@@ -1,0 +1,403 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  decideAnalysis,
+  judgeInterval,
+  nextStatus,
+  type AnalysisPolicy,
+  type Deployment,
+  type DeploymentEvent,
+  type DeploymentStep,
+  type EnvironmentName,
+  type Evidence,
+  type IntervalJudgement,
+} from '@internal/plugin-ibias-deployments-common';
+import type {
+  DeploymentStore,
+  DeploymentUpdate,
+  StoredDeployment,
+} from '../database/DeploymentStore';
+import type { DeployTarget, ProbeResult, TargetRef } from '../targets/types';
+
+/** Why a running deployment stopped short of success. */
+class Stop extends Error {
+  constructor(readonly event: 'roll_back' | 'fail' | 'abort', message: string) {
+    super(message);
+  }
+}
+
+/** The deployment record changed under us (an abort, or another writer). */
+class Superseded extends Error {}
+
+export interface DeployEngineOptions {
+  store: DeploymentStore;
+  target: DeployTarget;
+  logger: LoggerService;
+  analysisPolicy(environment: EnvironmentName): AnalysisPolicy;
+  /** Called after every persisted change (live progress, notifications, audit). */
+  onChange?(deployment: Deployment, event?: DeploymentEvent): void;
+  /** Milliseconds per tick while waiting (tests shorten it). */
+  sleep?(ms: number): Promise<void>;
+}
+
+export function targetRef(d: {
+  entityRef: string;
+  environment: EnvironmentName;
+}): TargetRef {
+  return {
+    service: parseEntityRef(d.entityRef).name,
+    entityRef: d.entityRef,
+    environment: d.environment,
+  };
+}
+
+/**
+ * Runs deployments step by step on a target, persisting every transition
+ * (compare-and-set). A failing health check or smoke test, a rollback trigger during
+ * analysis, an inconclusive analysis or an error puts the previous version back at full
+ * traffic. After a restart, queued deployments run and interrupted ones are rolled back.
+ */
+export class DeployEngine {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly aborts = new Set<string>();
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: DeployEngineOptions) {
+    this.sleep =
+      options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+  }
+
+  /** Starts a queued deployment in the background. */
+  submit(id: string): void {
+    if (this.running.has(id)) return;
+    const run = this.run(id)
+      .catch(e =>
+        this.options.logger.error(`Deployment ${id} crashed the engine: ${e}`),
+      )
+      .finally(() => this.running.delete(id));
+    this.running.set(id, run);
+  }
+
+  /** Whether this engine is running the deployment now. */
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  /** Asks a running deployment to stop; it restores the previous version first. */
+  requestAbort(id: string): boolean {
+    if (!this.running.has(id)) return false;
+    this.aborts.add(id);
+    return true;
+  }
+
+  /** Waits for a deployment this engine runs (tests and shutdown). */
+  async settled(id: string): Promise<void> {
+    await this.running.get(id);
+  }
+
+  /** After a (re)start: run what is queued, roll back what was interrupted. */
+  async recover(): Promise<void> {
+    for (const d of await this.options.store.listInFlight()) {
+      if (d.status === 'queued') {
+        this.submit(d.id);
+      } else if (d.status === 'running') {
+        this.options.logger.warn(
+          `Deployment ${d.id} was running when the backend stopped; rolling back`,
+        );
+        const run = this.interrupted(d).finally(() =>
+          this.running.delete(d.id),
+        );
+        this.running.set(d.id, run);
+      }
+    }
+  }
+
+  private async interrupted(d: StoredDeployment) {
+    const ref = targetRef(d);
+    try {
+      await this.restorePrevious(d, ref);
+    } catch (e) {
+      this.options.logger.error(`Restoring ${d.previousVersion} failed: ${e}`);
+    }
+    const steps = d.steps.map(s =>
+      s.status === 'running'
+        ? {
+            ...s,
+            status: 'failed' as const,
+            finishedAt: new Date().toISOString(),
+          }
+        : s,
+    );
+    await this.transition(d, 'roll_back', {
+      steps,
+      reason: `The backend restarted during the deploy; ${
+        d.previousVersion
+          ? `${d.previousVersion} is live again`
+          : 'nothing is live'
+      }`,
+      finishedAt: new Date().toISOString(),
+    });
+  }
+
+  private async transition(
+    d: StoredDeployment,
+    event: DeploymentEvent,
+    update: DeploymentUpdate = {},
+  ): Promise<StoredDeployment> {
+    const status = nextStatus(d.status, event);
+    if (!status) {
+      throw new Superseded(`Cannot ${event} a ${d.status} deployment`);
+    }
+    const next = await this.options.store.update(d.id, d.revision, {
+      ...update,
+      status,
+    });
+    if (!next) throw new Superseded(`Deployment ${d.id} changed meanwhile`);
+    this.options.onChange?.(next, event);
+    return next;
+  }
+
+  private async save(
+    d: StoredDeployment,
+    update: DeploymentUpdate,
+  ): Promise<StoredDeployment> {
+    const next = await this.options.store.update(d.id, d.revision, update);
+    if (!next) throw new Superseded(`Deployment ${d.id} changed meanwhile`);
+    this.options.onChange?.(next);
+    return next;
+  }
+
+  private checkAbort(d: StoredDeployment) {
+    if (this.aborts.has(d.id)) {
+      throw new Stop('abort', 'Aborted by request');
+    }
+  }
+
+  private async run(id: string): Promise<void> {
+    let d = await this.options.store.get(id);
+    if (!d || d.status !== 'queued') return;
+    d = await this.transition(d, 'start', {
+      startedAt: new Date().toISOString(),
+    });
+    const ref = targetRef(d);
+    const setStep = async (stepId: string, patch: Partial<DeploymentStep>) => {
+      d = await this.save(d!, {
+        steps: d!.steps.map(s => (s.id === stepId ? { ...s, ...patch } : s)),
+      });
+    };
+    const addEvidence = async (evidence: Evidence[]) => {
+      d = await this.save(d!, { evidence: [...d!.evidence, ...evidence] });
+    };
+    let current: string | undefined;
+    try {
+      for (const step of [...d.steps]) {
+        this.checkAbort(d);
+        current = step.id;
+        await setStep(step.id, {
+          status: 'running',
+          startedAt: new Date().toISOString(),
+        });
+        const message = await this.runStep(d, step, ref, addEvidence);
+        await setStep(step.id, {
+          status: 'succeeded',
+          finishedAt: new Date().toISOString(),
+          ...(message ? { message } : {}),
+        });
+      }
+      current = undefined;
+      await this.transition(d, 'succeed', {
+        finishedAt: new Date().toISOString(),
+        environmentState: {
+          version: d.version,
+          since: new Date().toISOString(),
+          deployedBy: d.initiatedBy,
+          strategy: d.strategy,
+          deploymentId: d.id,
+        },
+      });
+    } catch (e) {
+      if (e instanceof Superseded) {
+        this.options.logger.warn(String(e.message));
+        return;
+      }
+      const stop =
+        e instanceof Stop
+          ? e
+          : new Stop('fail', e instanceof Error ? e.message : String(e));
+      this.options.logger.info(`Deployment ${d.id}: ${stop.message}`);
+      await this.options.target.setLoad(ref, false).catch(() => undefined);
+      let restoreError: string | undefined;
+      try {
+        await this.restorePrevious(d, ref);
+      } catch (re) {
+        restoreError = String(re);
+      }
+      const finishedAt = new Date().toISOString();
+      const steps = d.steps.map((s): DeploymentStep => {
+        if (s.id === current) {
+          return { ...s, status: 'failed', finishedAt, message: stop.message };
+        }
+        return s.status === 'pending' ? { ...s, status: 'skipped' } : s;
+      });
+      try {
+        await this.transition(d, stop.event, {
+          steps,
+          finishedAt,
+          reason: restoreError
+            ? `${stop.message}; restoring ${d.previousVersion} failed: ${restoreError}`
+            : stop.message,
+        });
+      } catch (te) {
+        this.options.logger.warn(`Deployment ${d.id}: ${te}`);
+      }
+    } finally {
+      this.aborts.delete(id);
+    }
+  }
+
+  private async restorePrevious(d: Deployment, ref: TargetRef) {
+    if (d.previousVersion) {
+      await this.options.target.deploy(ref, d.previousVersion);
+      await this.options.target.setTraffic(ref, d.previousVersion, 100, null);
+    }
+    await this.options.target.retain(ref, d.previousVersion);
+  }
+
+  private probeEvidence(
+    check: string,
+    stepId: string,
+    results: ProbeResult[],
+  ): Evidence[] {
+    return results.map(r => ({
+      check,
+      query: r.query,
+      source: 'probe',
+      stepId,
+      windowSeconds: 0,
+      samples: 1,
+      threshold: 1,
+      value: r.passed ? 1 : 0,
+      verdict: r.passed ? 'pass' : 'fail',
+      detail: r.detail,
+      at: new Date().toISOString(),
+    }));
+  }
+
+  private async runStep(
+    d: StoredDeployment,
+    step: DeploymentStep,
+    ref: TargetRef,
+    addEvidence: (e: Evidence[]) => Promise<void>,
+  ): Promise<string | undefined> {
+    const { target } = this.options;
+    if (step.id === 'deploy') {
+      await target.deploy(ref, d.version);
+      return `${d.version} is up next to ${d.previousVersion ?? 'nothing'}`;
+    }
+    if (step.id === 'health' || step.id === 'smoke') {
+      const results =
+        step.id === 'health'
+          ? await target.healthChecks(ref, d.version)
+          : await target.smokeTests(ref, d.version);
+      await addEvidence(this.probeEvidence(step.id, step.id, results));
+      const failed = results.filter(r => !r.passed);
+      if (failed.length > 0) {
+        throw new Stop(
+          'roll_back',
+          `${
+            step.id === 'health' ? 'Health check' : 'Smoke test'
+          } failed: ${failed.map(f => `${f.query} (${f.detail})`).join('; ')}`,
+        );
+      }
+      return `${results.length} passed`;
+    }
+    if (step.weight !== undefined) {
+      await target.setTraffic(ref, d.version, step.weight, d.previousVersion);
+      return `${step.weight}% on ${d.version}`;
+    }
+    if (step.id === 'monitor' || step.id.startsWith('analysis-')) {
+      return this.analyse(d, step, ref, addEvidence);
+    }
+    if (step.id === 'cleanup') {
+      await target.retain(ref, d.version);
+      return d.previousVersion ? `${d.previousVersion} stopped` : undefined;
+    }
+    throw new Error(`Unknown step ${step.id}`);
+  }
+
+  private async analyse(
+    d: StoredDeployment,
+    step: DeploymentStep,
+    ref: TargetRef,
+    addEvidence: (e: Evidence[]) => Promise<void>,
+  ): Promise<string> {
+    const policy = this.options.analysisPolicy(d.environment);
+    const { target } = this.options;
+    const judgements: IntervalJudgement[] = [];
+    await target.setLoad(ref, true);
+    try {
+      for (;;) {
+        const since = Date.now();
+        for (
+          let waited = 0;
+          waited < policy.intervalSeconds * 1000;
+          waited += 250
+        ) {
+          this.checkAbort(d);
+          await this.sleep(250);
+        }
+        const m = await target.metrics(ref, d.version, since);
+        const j = judgeInterval(m, policy);
+        judgements.push(j);
+        const breaches = judgements.length
+          ? judgements
+              .slice()
+              .reverse()
+              .findIndex(x => !x.breach)
+          : 0;
+        const consecutive = breaches === -1 ? judgements.length : breaches;
+        await addEvidence(
+          j.checks.map(c => ({
+            check: c.check,
+            query: m.query,
+            source: m.source,
+            stepId: step.id,
+            windowSeconds: policy.intervalSeconds,
+            samples: c.samples,
+            threshold: c.threshold,
+            value: c.value,
+            verdict: c.verdict,
+            consecutiveBreaches: consecutive,
+            at: new Date().toISOString(),
+          })),
+        );
+        const decision = decideAnalysis(judgements, policy);
+        if (decision === 'continue') continue;
+        if (decision === 'promote') {
+          return `${judgements.length} intervals of ${policy.intervalSeconds} s healthy`;
+        }
+        const failing = j.checks
+          .filter(c => c.verdict === 'fail')
+          .map(c =>
+            c.check === 'error-rate'
+              ? `error rate ${((c.value ?? 0) * 100).toFixed(1)}% > ${
+                  c.threshold * 100
+                }%`
+              : `p95 ${Math.round(c.value ?? 0)} ms > ${c.threshold} ms`,
+          );
+        throw new Stop(
+          'roll_back',
+          decision === 'roll_back'
+            ? `Rollback trigger: ${
+                failing.join(', ') || 'breaches'
+              } for ${consecutive} consecutive interval(s) of ${
+                policy.intervalSeconds
+              } s (${m.requests} requests)`
+            : `Analysis inconclusive: fewer than ${policy.minSamples} requests per interval; not promoting`,
+        );
+      }
+    } finally {
+      await target.setLoad(ref, false);
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * The IBIAS deployments backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { ibiasDeploymentsPlugin as default } from './plugin';

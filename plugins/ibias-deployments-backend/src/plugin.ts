@@ -1,0 +1,190 @@
+import path from 'node:path';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  DEFAULT_ANALYSIS_POLICY,
+  DEFAULT_CANARY_WEIGHTS,
+  deploymentsPermissions,
+  ENVIRONMENTS,
+  validateCanaryWeights,
+  type AnalysisPolicy,
+  type EnvironmentName,
+} from '@internal/plugin-ibias-deployments-common';
+import { KnexDeploymentStore } from './database/KnexDeploymentStore';
+import { DeployEngine } from './engine/DeployEngine';
+import { DeploymentService } from './service/DeploymentService';
+import { createRouter } from './service/router';
+import {
+  LocalTarget,
+  type LoadProfile,
+  type LocalRelease,
+} from './targets/local/LocalTarget';
+
+/** Per-environment analysis policy: the defaults, then ibias.deployments.environments.<env>.analysis. */
+export function readAnalysisPolicies(
+  config: Config,
+): Record<EnvironmentName, AnalysisPolicy> {
+  const out = {} as Record<EnvironmentName, AnalysisPolicy>;
+  for (const env of ENVIRONMENTS) {
+    const c = config.getOptionalConfig(
+      `ibias.deployments.environments.${env}.analysis`,
+    );
+    const num = (key: keyof AnalysisPolicy) =>
+      c?.getOptionalNumber(key) ?? DEFAULT_ANALYSIS_POLICY[key];
+    out[env] = {
+      errorRate: num('errorRate'),
+      p95LatencyMs: num('p95LatencyMs'),
+      intervalSeconds: num('intervalSeconds'),
+      intervals: num('intervals'),
+      consecutiveBreaches: num('consecutiveBreaches'),
+      minSamples: num('minSamples'),
+    };
+  }
+  return out;
+}
+
+function readLocalTargetConfig(config: Config) {
+  const local = config.getOptionalConfig('ibias.deployments.local');
+  const releases: Record<string, Record<string, LocalRelease>> = {};
+  const releasesConfig = local?.getOptionalConfig('releases');
+  for (const service of releasesConfig?.keys() ?? []) {
+    releases[service] = {};
+    for (const release of releasesConfig!.getConfigArray(service)) {
+      const env = release.getOptionalConfig('env');
+      releases[service][release.getString('version')] = {
+        env: env
+          ? Object.fromEntries(env.keys().map(k => [k, env.getString(k)]))
+          : undefined,
+      };
+    }
+  }
+  const load: Partial<Record<EnvironmentName, LoadProfile>> = {};
+  for (const env of ENVIRONMENTS) {
+    const c = config.getOptionalConfig(
+      `ibias.deployments.environments.${env}.load`,
+    );
+    if (c) {
+      load[env] = {
+        rps: c.getNumber('rps'),
+        method: c.getOptionalString('method') ?? 'POST',
+        path: c.getOptionalString('path') ?? '/api/v1/echo',
+        body: c.getOptionalString('body') ?? '{"message":"load"}',
+      };
+    }
+  }
+  return {
+    servicesDir: path.resolve(
+      local?.getOptionalString('servicesDir') ?? '../../services',
+    ),
+    workDir: path.resolve(
+      local?.getOptionalString('workDir') ?? '../../data/deployments',
+    ),
+    releases,
+    load,
+  };
+}
+
+/**
+ * IBIAS deployments: deploy, approve, abort and roll back services per environment, with
+ * blue-green, canary and rolling strategies and automatic rollback on evidence.
+ *
+ * @public
+ */
+export const ibiasDeploymentsPlugin = createBackendPlugin({
+  pluginId: 'ibias-deployments',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.rootLifecycle,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { config, logger } = deps;
+        const canaryWeights = (
+          config.getOptional<number[]>('ibias.deployments.canaryWeights') ??
+          DEFAULT_CANARY_WEIGHTS
+        ).map(Number);
+        const weightsProblem = validateCanaryWeights(canaryWeights);
+        if (weightsProblem) {
+          throw new Error(`ibias.deployments.canaryWeights: ${weightsProblem}`);
+        }
+        const policies = readAnalysisPolicies(config);
+        const store = await KnexDeploymentStore.create(deps.database);
+        const target = new LocalTarget({
+          ...readLocalTargetConfig(config),
+          logger: logger.child({ target: 'local' }),
+        });
+        await target.reapOrphans();
+        const engine = new DeployEngine({
+          store,
+          target,
+          logger,
+          analysisPolicy: e => policies[e],
+        });
+        const service = new DeploymentService({
+          store,
+          engine,
+          target,
+          catalog: deps.catalog,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          canaryWeights,
+          approvalTtlMinutes:
+            config.getOptionalNumber('ibias.deployments.approvalTtlMinutes') ??
+            60,
+          analysisPolicy: e => policies[e],
+        });
+        deps.permissionsRegistry.addPermissions(deploymentsPermissions);
+        deps.httpRouter.use(
+          createRouter({
+            service,
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+          }),
+        );
+        // Bring back what runs, then finish or roll back what a crash interrupted.
+        for (const state of await store.environmentStates()) {
+          const ref = {
+            service: state.entityRef.split('/').pop()!,
+            entityRef: state.entityRef,
+            environment: state.environment,
+          };
+          if ((await target.versions(ref)).includes(state.version)) {
+            target
+              .restore(ref, state.version)
+              .catch(e =>
+                logger.warn(
+                  `Could not restore ${state.entityRef} ${state.environment}: ${e}`,
+                ),
+              );
+          }
+        }
+        await engine.recover();
+        await deps.scheduler.scheduleTask({
+          id: 'ibias-deployments-expire-approvals',
+          frequency: { seconds: 30 },
+          timeout: { seconds: 25 },
+          scope: 'local',
+          fn: async () => {
+            const n = await service.expireApprovals();
+            if (n > 0) logger.info(`${n} approval(s) expired`);
+          },
+        });
+        deps.lifecycle.addShutdownHook(() => target.stop());
+      },
+    });
+  },
+});

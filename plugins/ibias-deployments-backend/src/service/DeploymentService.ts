@@ -1,0 +1,329 @@
+import { createHash } from 'node:crypto';
+import type {
+  AuditorService,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  approvePermission,
+  deployPermission,
+  nextStatus,
+  planSteps,
+  rollbackPermission,
+  targetResourceRef,
+  type AnalysisPolicy,
+  type Deployment,
+  type DeployRequest,
+  type EnvironmentName,
+} from '@internal/plugin-ibias-deployments-common';
+import type {
+  DeploymentFilter,
+  DeploymentStore,
+  StoredDeployment,
+} from '../database/DeploymentStore';
+import { targetRef, type DeployEngine } from '../engine/DeployEngine';
+import type { DeployTarget } from '../targets/types';
+
+export interface DeploymentServiceOptions {
+  store: DeploymentStore;
+  engine: DeployEngine;
+  target: DeployTarget;
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  canaryWeights: number[];
+  approvalTtlMinutes: number;
+  analysisPolicy(environment: EnvironmentName): AnalysisPolicy;
+}
+
+/** Strips what only the store needs. */
+export function publicDeployment(d: Deployment): Deployment {
+  const {
+    revision: _r,
+    idempotencyKey: _k,
+    requestHash: _h,
+    ...rest
+  } = d as StoredDeployment;
+  return rest;
+}
+
+/** The deployment use cases behind the HTTP API and the MCP actions. */
+export class DeploymentService {
+  constructor(private readonly o: DeploymentServiceOptions) {}
+
+  private async authorize(
+    credentials: BackstageCredentials,
+    permission:
+      | typeof deployPermission
+      | typeof rollbackPermission
+      | typeof approvePermission,
+    entityRef: string,
+    environment: EnvironmentName,
+  ) {
+    const [decision] = await this.o.permissions.authorize(
+      [{ permission, resourceRef: targetResourceRef(entityRef, environment) }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `${permission.name} on ${entityRef} in ${environment} is not allowed`,
+      );
+    }
+  }
+
+  private async entity(entityRef: string, credentials: BackstageCredentials) {
+    const entity = await this.o.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity)
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    return entity;
+  }
+
+  async create(
+    request: DeployRequest,
+    actor: string,
+    credentials: BackstageCredentials,
+    idempotencyKey?: string,
+  ) {
+    const { entityRef, environment, version, strategy } = request;
+    await this.entity(entityRef, credentials);
+    await this.authorize(credentials, deployPermission, entityRef, environment);
+    const ref = targetRef(request);
+    const known = await this.o.target.versions(ref);
+    if (!known.includes(version)) {
+      throw new InputError(
+        `${entityRef} has no version ${version} on the ${
+          this.o.target.name
+        } target; known: ${known.join(', ') || 'none'}`,
+      );
+    }
+    const state = (await this.o.store.environmentStates(entityRef)).find(
+      s => s.environment === environment,
+    );
+    const previousVersion = state?.version ?? null;
+    if (previousVersion === version) {
+      throw new InputError(`${version} already runs in ${environment}`);
+    }
+    const steps = planSteps(strategy, this.o.canaryWeights);
+    const needsApproval = environment === 'production';
+    if (request.dryRun) {
+      return {
+        dryRun: true as const,
+        plan: {
+          entityRef,
+          environment,
+          version,
+          previousVersion,
+          strategy,
+          steps,
+          needsApproval,
+          analysis: this.o.analysisPolicy(environment),
+          lockedBy: await this.o.store.lockHolder(entityRef, environment),
+        },
+      };
+    }
+    const { deployment, replayed } = await this.o.store.create({
+      entityRef,
+      environment,
+      version,
+      previousVersion,
+      strategy,
+      status: needsApproval ? 'pending_approval' : 'queued',
+      steps,
+      initiatedBy: actor,
+      idempotencyKey,
+      requestHash: createHash('sha256')
+        .update(JSON.stringify([entityRef, environment, version, strategy]))
+        .digest('hex'),
+      approvalExpiresAt: needsApproval
+        ? new Date(
+            Date.now() + this.o.approvalTtlMinutes * 60_000,
+          ).toISOString()
+        : undefined,
+    });
+    if (!replayed && deployment.status === 'queued') {
+      this.o.engine.submit(deployment.id);
+    }
+    return { dryRun: false as const, deployment, replayed };
+  }
+
+  async get(id: string) {
+    const d = await this.o.store.get(id);
+    if (!d) throw new NotFoundError(`No deployment ${id}`);
+    return d;
+  }
+
+  list(filter: DeploymentFilter) {
+    return this.o.store.list(filter);
+  }
+
+  async approve(
+    id: string,
+    version: string,
+    actor: string,
+    credentials: BackstageCredentials,
+  ) {
+    const d = await this.get(id);
+    await this.authorize(
+      credentials,
+      approvePermission,
+      d.entityRef,
+      d.environment,
+    );
+    if (d.status !== 'pending_approval') {
+      throw new ConflictError(
+        `Deployment ${id} is ${d.status}, not pending approval`,
+      );
+    }
+    if (d.initiatedBy === actor) {
+      throw new NotAllowedError(
+        'The requester cannot approve their own deployment',
+      );
+    }
+    if (version !== d.version) {
+      throw new ConflictError(
+        `The approval names ${version} but the deployment is of ${d.version}`,
+      );
+    }
+    if (d.approvalExpiresAt && d.approvalExpiresAt < new Date().toISOString()) {
+      await this.expire(d);
+      throw new ConflictError(
+        `The approval window of deployment ${id} has expired`,
+      );
+    }
+    const next = await this.o.store.update(d.id, d.revision, {
+      status: nextStatus(d.status, 'approve'),
+      approvedBy: actor,
+    });
+    if (!next)
+      throw new ConflictError(`Deployment ${id} changed meanwhile; retry`);
+    this.o.engine.submit(next.id);
+    return next;
+  }
+
+  private async expire(d: StoredDeployment) {
+    return this.o.store.update(d.id, d.revision, {
+      status: 'aborted',
+      reason: 'The approval expired',
+      finishedAt: new Date().toISOString(),
+    });
+  }
+
+  /** Aborts pending approvals past their deadline; returns how many. */
+  async expireApprovals(): Promise<number> {
+    const nowIso = new Date().toISOString();
+    let n = 0;
+    for (const d of await this.o.store.listInFlight()) {
+      if (
+        d.status === 'pending_approval' &&
+        d.approvalExpiresAt &&
+        d.approvalExpiresAt < nowIso &&
+        (await this.expire(d))
+      ) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  async abort(id: string, actor: string, credentials: BackstageCredentials) {
+    const d = await this.get(id);
+    await this.authorize(
+      credentials,
+      deployPermission,
+      d.entityRef,
+      d.environment,
+    );
+    if (!nextStatus(d.status, 'abort')) {
+      throw new ConflictError(
+        `Deployment ${id} is ${d.status} and cannot be aborted`,
+      );
+    }
+    if (d.status === 'running' && this.o.engine.requestAbort(id)) {
+      await this.o.engine.settled(id);
+      return this.get(id);
+    }
+    const next = await this.o.store.update(d.id, d.revision, {
+      status: 'aborted',
+      reason: `Aborted by ${actor}`,
+      finishedAt: new Date().toISOString(),
+    });
+    if (!next)
+      throw new ConflictError(`Deployment ${id} changed meanwhile; retry`);
+    return next;
+  }
+
+  /** Deploys the previous (or a chosen earlier) version again, blue-green. */
+  async rollback(
+    id: string,
+    version: string | undefined,
+    actor: string,
+    credentials: BackstageCredentials,
+  ) {
+    const d = await this.get(id);
+    await this.authorize(
+      credentials,
+      rollbackPermission,
+      d.entityRef,
+      d.environment,
+    );
+    const history = await this.o.store.successfulVersions(
+      d.entityRef,
+      d.environment,
+    );
+    const current = (await this.o.store.environmentStates(d.entityRef)).find(
+      s => s.environment === d.environment,
+    )?.version;
+    const to =
+      version ??
+      history.find(h => h.version !== current)?.version ??
+      d.previousVersion;
+    if (!to)
+      throw new InputError(
+        `There is no earlier version of ${d.entityRef} to roll back to`,
+      );
+    if (!history.some(h => h.version === to)) {
+      throw new InputError(
+        `${to} never ran successfully in ${d.environment}; earlier versions: ${
+          history.map(h => h.version).join(', ') || 'none'
+        }`,
+      );
+    }
+    if (to === current)
+      throw new InputError(`${to} already runs in ${d.environment}`);
+    const { deployment } = await this.o.store.create({
+      entityRef: d.entityRef,
+      environment: d.environment,
+      version: to,
+      previousVersion: current ?? null,
+      strategy: 'blue-green',
+      status: 'queued',
+      steps: planSteps('blue-green'),
+      initiatedBy: actor,
+      rollbackOf: d.id,
+    });
+    this.o.engine.submit(deployment.id);
+    return deployment;
+  }
+
+  async environments(entityRef?: string) {
+    const states = await this.o.store.environmentStates(entityRef);
+    return Promise.all(
+      states.map(async s => ({
+        ...s,
+        traffic: await this.o.target.traffic(targetRef(s)),
+        lockedBy:
+          (await this.o.store.lockHolder(s.entityRef, s.environment)) ?? null,
+      })),
+    );
+  }
+}

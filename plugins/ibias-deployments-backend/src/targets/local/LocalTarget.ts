@@ -1,0 +1,407 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { EnvironmentName } from '@internal/plugin-ibias-deployments-common';
+import type { DeployTarget, ProbeResult, TargetRef } from '../types';
+import { TrafficRouter } from './TrafficRouter';
+
+export interface LocalRelease {
+  /** Extra environment variables of this release (e.g. FAULT_RATE for 1.2.0). */
+  env?: Record<string, string>;
+}
+
+export interface LoadProfile {
+  /** Requests per second sent through the router while analysing. */
+  rps: number;
+  method: string;
+  path: string;
+  body?: string;
+}
+
+export interface LocalTargetOptions {
+  /** Folder holding the sample services (services/<name>). */
+  servicesDir: string;
+  /** Scratch folder for builds and the process registry. */
+  workDir: string;
+  /** service → version → release. */
+  releases: Record<string, Record<string, LocalRelease>>;
+  load: Partial<Record<EnvironmentName, LoadProfile | undefined>>;
+  logger: LoggerService;
+  npmCommand?: string;
+}
+
+interface Instance {
+  version: string;
+  port: number;
+  child: ChildProcess;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  logger: LoggerService,
+) {
+  return new Promise<void>((resolve, reject) => {
+    const { NODE_ENV: _ignored, ...env } = process.env;
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', d => (output += d));
+    child.stderr.on('data', d => (output += d));
+    child.on('error', reject);
+    child.on('close', code => {
+      if (code === 0) resolve();
+      else {
+        logger.warn(output.slice(-2000));
+        reject(
+          new Error(
+            `'${command} ${args.join(' ')}' failed in ${cwd} (exit ${code})`,
+          ),
+        );
+      }
+    });
+  });
+}
+
+/**
+ * The embedded default target: each version of a sample service runs as a real process
+ * on loopback, behind a TrafficRouter per service and environment that the deploy
+ * switches (blue-green, rolling) or splits by weight (canary).
+ */
+export class LocalTarget implements DeployTarget {
+  readonly name = 'local';
+  private readonly routers = new Map<string, TrafficRouter>();
+  private readonly instances = new Map<string, Instance[]>();
+  private readonly builds = new Map<string, Promise<string>>();
+  private readonly loads = new Map<string, NodeJS.Timeout>();
+  private readonly registry: string;
+
+  constructor(private readonly options: LocalTargetOptions) {
+    this.registry = path.join(options.workDir, 'processes.json');
+  }
+
+  /**
+   * Kills processes a previous backend left behind (after a crash), so no environment
+   * keeps a version the database does not know about.
+   */
+  async reapOrphans() {
+    let pids: number[] = [];
+    try {
+      pids = JSON.parse(await fs.readFile(this.registry, 'utf8'));
+    } catch {
+      return;
+    }
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        this.options.logger.info(`Stopped orphaned sample process ${pid}`);
+      } catch {
+        // already gone
+      }
+    }
+    await this.saveRegistry();
+  }
+
+  private async saveRegistry() {
+    const pids = [...this.instances.values()]
+      .flat()
+      .map(i => i.child.pid)
+      .filter((p): p is number => typeof p === 'number');
+    await fs.mkdir(this.options.workDir, { recursive: true });
+    await fs.writeFile(this.registry, JSON.stringify(pids));
+  }
+
+  private key(ref: TargetRef) {
+    return `${ref.service}/${ref.environment}`;
+  }
+
+  async versions(ref: TargetRef) {
+    return Object.keys(this.options.releases[ref.service] ?? {});
+  }
+
+  private release(ref: TargetRef, version: string): LocalRelease {
+    const releases = this.options.releases[ref.service];
+    if (!releases) {
+      throw new NotFoundError(
+        `The local target has no sample for ${ref.service}; configure ibias.deployments.local.releases`,
+      );
+    }
+    const release = releases[version];
+    if (!release) {
+      throw new InputError(
+        `${ref.service} has no release ${version}; known: ${Object.keys(
+          releases,
+        ).join(', ')}`,
+      );
+    }
+    return release;
+  }
+
+  /** Installs and builds the sample once (per backend start), in the work folder. */
+  private build(service: string): Promise<string> {
+    let build = this.builds.get(service);
+    if (!build) {
+      build = (async () => {
+        const source = path.join(this.options.servicesDir, service);
+        const target = path.join(this.options.workDir, 'builds', service);
+        await fs.rm(target, { recursive: true, force: true });
+        await fs.cp(source, target, {
+          recursive: true,
+          filter: src => !/[/\\](node_modules|dist)$/.test(src),
+        });
+        const npm = this.options.npmCommand ?? 'npm';
+        this.options.logger.info(`Building the ${service} sample in ${target}`);
+        await run(
+          npm,
+          ['ci', '--no-audit', '--no-fund'],
+          target,
+          this.options.logger,
+        );
+        await run(
+          npm,
+          ['run', 'build', '--silent'],
+          target,
+          this.options.logger,
+        );
+        return target;
+      })();
+      build.catch(() => this.builds.delete(service));
+      this.builds.set(service, build);
+    }
+    return build;
+  }
+
+  private async router(ref: TargetRef) {
+    let router = this.routers.get(this.key(ref));
+    if (!router) {
+      router = new TrafficRouter();
+      this.routers.set(this.key(ref), router);
+      await router.listen();
+    }
+    return router;
+  }
+
+  /** The router's address for a service and environment (undefined when none runs). */
+  url(ref: TargetRef): string | undefined {
+    const router = this.routers.get(this.key(ref));
+    return router ? `http://127.0.0.1:${router.port}` : undefined;
+  }
+
+  private instance(ref: TargetRef, version: string) {
+    return this.instances.get(this.key(ref))?.find(i => i.version === version);
+  }
+
+  async deploy(ref: TargetRef, version: string) {
+    const release = this.release(ref, version);
+    const existing = this.instance(ref, version);
+    if (existing && existing.child.exitCode === null) return;
+    const dir = await this.build(ref.service);
+    const port = await freePort();
+    const child = spawn(process.execPath, ['dist/src/server.js'], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        NODE_ENV: ref.environment,
+        SERVICE_VERSION: version,
+        GIT_COMMIT: `release-${version}`,
+        // The router is one client: the per-client limit would throttle all traffic.
+        RATE_LIMIT_MAX: '100000000',
+        LOG_LEVEL: 'error',
+        ...release.env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr?.on('data', d =>
+      this.options.logger.warn(
+        `${ref.service}@${version}: ${String(d).trim()}`,
+      ),
+    );
+    const list = this.instances.get(this.key(ref)) ?? [];
+    this.instances.set(this.key(ref), [
+      ...list.filter(i => i.version !== version),
+      { version, port, child },
+    ]);
+    await this.saveRegistry();
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) {
+        throw new Error(
+          `${ref.service}@${version} exited with code ${child.exitCode}`,
+        );
+      }
+      const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
+        r => r.ok,
+        () => false,
+      );
+      if (ready) return;
+      if (Date.now() > deadline) {
+        throw new Error(`${ref.service}@${version} was not ready within 30 s`);
+      }
+      await new Promise(r => setTimeout(r, 200));
+    }
+  }
+
+  private baseUrl(ref: TargetRef, version: string) {
+    const instance = this.instance(ref, version);
+    if (!instance) throw new Error(`${ref.service}@${version} is not running`);
+    return `http://127.0.0.1:${instance.port}`;
+  }
+
+  async healthChecks(ref: TargetRef, version: string): Promise<ProbeResult[]> {
+    const base = this.baseUrl(ref, version);
+    const results: ProbeResult[] = [];
+    const health = await fetch(`${base}/health`).catch(() => undefined);
+    const body = (await health?.json().catch(() => ({}))) as
+      | { version?: string }
+      | undefined;
+    results.push({
+      query: 'GET /health',
+      passed: health?.status === 200 && body?.version === version,
+      detail: health
+        ? `${health.status}, version ${body?.version ?? 'missing'}`
+        : 'no answer',
+    });
+    const ready = await fetch(`${base}/ready`).catch(() => undefined);
+    results.push({
+      query: 'GET /ready',
+      passed: ready?.status === 200,
+      detail: ready ? String(ready.status) : 'no answer',
+    });
+    return results;
+  }
+
+  async smokeTests(ref: TargetRef, version: string): Promise<ProbeResult[]> {
+    const base = this.baseUrl(ref, version);
+    const metrics = await fetch(`${base}/metrics`).catch(() => undefined);
+    const text = (await metrics?.text()) ?? '';
+    const missing = await fetch(`${base}/no-such-route`).catch(() => undefined);
+    return [
+      {
+        query: 'GET /metrics',
+        passed:
+          metrics?.status === 200 &&
+          text.includes('http_request_duration_seconds'),
+        detail: metrics ? `${metrics.status}` : 'no answer',
+      },
+      {
+        query: 'GET /no-such-route → 404 with security headers',
+        passed:
+          missing?.status === 404 &&
+          missing.headers.get('x-frame-options') === 'DENY',
+        detail: missing
+          ? `${missing.status}, X-Frame-Options ${missing.headers.get(
+              'x-frame-options',
+            )}`
+          : 'no answer',
+      },
+    ];
+  }
+
+  async setTraffic(
+    ref: TargetRef,
+    version: string,
+    weight: number,
+    stable: string | null,
+  ) {
+    const router = await this.router(ref);
+    const upstreams = [
+      { version, port: this.instance(ref, version)!.port, weight },
+    ];
+    const old =
+      stable && stable !== version ? this.instance(ref, stable) : undefined;
+    if (old && weight < 100) {
+      upstreams.push({
+        version: stable!,
+        port: old.port,
+        weight: 100 - weight,
+      });
+    }
+    router.route(upstreams);
+  }
+
+  async metrics(ref: TargetRef, version: string, sinceMs: number) {
+    const router = await this.router(ref);
+    return {
+      ...router.metrics(version, sinceMs),
+      query: `router ${ref.service}/${
+        ref.environment
+      }: requests to ${version} since ${new Date(
+        sinceMs,
+      ).toISOString()}, 5xx as errors, p95 latency`,
+      source: 'local-router' as const,
+    };
+  }
+
+  async setLoad(ref: TargetRef, on: boolean) {
+    const k = this.key(ref);
+    clearInterval(this.loads.get(k));
+    this.loads.delete(k);
+    const profile = this.options.load[ref.environment];
+    if (!on || !profile || profile.rps <= 0) return;
+    const router = await this.router(ref);
+    const url = `http://127.0.0.1:${router.port}${profile.path}`;
+    const timer = setInterval(() => {
+      fetch(url, {
+        method: profile.method,
+        headers: profile.body ? { 'Content-Type': 'application/json' } : {},
+        body: profile.body,
+      })
+        .then(r => r.arrayBuffer())
+        .catch(() => undefined);
+    }, Math.max(5, Math.round(1000 / profile.rps)));
+    timer.unref();
+    this.loads.set(k, timer);
+  }
+
+  async retain(ref: TargetRef, keep: string | null) {
+    const list = this.instances.get(this.key(ref)) ?? [];
+    for (const i of list) {
+      if (i.version !== keep) i.child.kill('SIGTERM');
+    }
+    this.instances.set(
+      this.key(ref),
+      list.filter(i => i.version === keep),
+    );
+    await this.saveRegistry();
+  }
+
+  async traffic(ref: TargetRef) {
+    return this.routers.get(this.key(ref))?.weights() ?? {};
+  }
+
+  /** Brings up what the database says runs (after a restart), at full traffic. */
+  async restore(ref: TargetRef, version: string) {
+    await this.deploy(ref, version);
+    await this.setTraffic(ref, version, 100, null);
+  }
+
+  async stop() {
+    for (const t of this.loads.values()) clearInterval(t);
+    for (const list of this.instances.values()) {
+      for (const i of list) i.child.kill('SIGTERM');
+    }
+    this.instances.clear();
+    await Promise.all([...this.routers.values()].map(r => r.close()));
+    this.routers.clear();
+    await this.saveRegistry().catch(() => undefined);
+  }
+}

@@ -1,0 +1,146 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { percentile } from '@internal/plugin-ibias-deployments-common';
+
+interface Sample {
+  t: number;
+  ms: number;
+  error: boolean;
+}
+
+const MAX_SAMPLES = 20_000;
+
+/**
+ * A loopback HTTP router in front of the versions of one service in one environment. It
+ * splits requests by weight (blue-green switches 0 → 100, canary shifts in steps) and
+ * records, per version, every request's latency and whether it failed (5xx or no answer).
+ */
+export class TrafficRouter {
+  private readonly server: http.Server;
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private upstreams: Array<{ version: string; port: number; weight: number }> =
+    [];
+  private readonly samples = new Map<string, Sample[]>();
+  private readonly counts = new Map<string, number>();
+
+  constructor() {
+    this.server = http.createServer((req, res) => this.forward(req, res));
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  async listen(port = 0): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', resolve);
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Replaces the routing table: version → (port, weight in percent). */
+  route(upstreams: Array<{ version: string; port: number; weight: number }>) {
+    this.upstreams = upstreams.filter(u => u.weight > 0);
+  }
+
+  weights(): Record<string, number> {
+    return Object.fromEntries(this.upstreams.map(u => [u.version, u.weight]));
+  }
+
+  requestCount(version: string): number {
+    return this.counts.get(version) ?? 0;
+  }
+
+  /** Requests, errors and p95 latency of `version` since `sinceMs`. */
+  metrics(version: string, sinceMs: number) {
+    const window = (this.samples.get(version) ?? []).filter(
+      s => s.t >= sinceMs,
+    );
+    return {
+      requests: window.length,
+      errors: window.filter(s => s.error).length,
+      p95Ms: percentile(
+        window.map(s => s.ms),
+        0.95,
+      ),
+    };
+  }
+
+  private pick() {
+    const total = this.upstreams.reduce((n, u) => n + u.weight, 0);
+    let r = Math.random() * total;
+    for (const u of this.upstreams) {
+      r -= u.weight;
+      if (r < 0) return u;
+    }
+    return this.upstreams[this.upstreams.length - 1];
+  }
+
+  private record(version: string, sample: Sample) {
+    let list = this.samples.get(version);
+    if (!list) this.samples.set(version, (list = []));
+    list.push(sample);
+    if (list.length > MAX_SAMPLES) list.splice(0, list.length - MAX_SAMPLES);
+    this.counts.set(version, (this.counts.get(version) ?? 0) + 1);
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse) {
+    const upstream = this.upstreams.length ? this.pick() : undefined;
+    if (!upstream) {
+      res.writeHead(503, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: 'No version is deployed' }));
+      return;
+    }
+    const start = performance.now();
+    let recorded = false;
+    const done = (status: number) => {
+      if (recorded) return;
+      recorded = true;
+      this.record(upstream.version, {
+        t: Date.now(),
+        ms: performance.now() - start,
+        error: status >= 500,
+      });
+    };
+    const proxied = http.request(
+      {
+        host: '127.0.0.1',
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: {
+          ...req.headers,
+          'x-forwarded-for': req.socket.remoteAddress ?? '',
+          'x-ibias-version': upstream.version,
+        },
+        agent: this.agent,
+      },
+      upstream_res => {
+        res.writeHead(upstream_res.statusCode ?? 502, {
+          ...upstream_res.headers,
+          'x-ibias-version': upstream.version,
+        });
+        upstream_res.pipe(res);
+        upstream_res.on('end', () => done(upstream_res.statusCode ?? 502));
+      },
+    );
+    proxied.on('error', () => {
+      done(502);
+      if (!res.headersSent) {
+        res.writeHead(502, { 'Content-Type': 'application/json' });
+      }
+      res.end(
+        JSON.stringify({ error: `Version ${upstream.version} did not answer` }),
+      );
+    });
+    req.pipe(proxied);
+  }
+
+  async close() {
+    this.agent.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>(resolve => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,59 @@
+import type {
+  EnvironmentName,
+  IntervalMetrics,
+} from '@internal/plugin-ibias-deployments-common';
+
+/** Which service, environment and version a target acts on. */
+export interface TargetRef {
+  /** The catalog entity name, e.g. `ibias-api`. */
+  service: string;
+  entityRef: string;
+  environment: EnvironmentName;
+}
+
+export interface ProbeResult {
+  passed: boolean;
+  /** What was asked (e.g. `GET /health`). */
+  query: string;
+  detail: string;
+}
+
+/**
+ * Where deployments happen. The engine drives it step by step; every method is safe to
+ * call again after a crash (idempotent by version).
+ */
+export interface DeployTarget {
+  readonly name: string;
+  /** Whether this target can deploy the service at all (and which versions). */
+  versions(ref: TargetRef): Promise<string[]>;
+  /** Brings the version up next to the live one, taking no traffic. */
+  deploy(ref: TargetRef, version: string): Promise<void>;
+  /** Health checks against the new version directly. */
+  healthChecks(ref: TargetRef, version: string): Promise<ProbeResult[]>;
+  /** Smoke tests against the new version directly. */
+  smokeTests(ref: TargetRef, version: string): Promise<ProbeResult[]>;
+  /**
+   * Sends `weight` percent of traffic to `version`, the rest to `stable` (null when
+   * nothing ran before).
+   */
+  setTraffic(
+    ref: TargetRef,
+    version: string,
+    weight: number,
+    stable: string | null,
+  ): Promise<void>;
+  /** What the new version served since `sinceMs` (epoch ms). */
+  metrics(
+    ref: TargetRef,
+    version: string,
+    sinceMs: number,
+  ): Promise<
+    IntervalMetrics & { query: string; source: 'local-router' | 'prometheus' }
+  >;
+  /** Starts or stops generated traffic for analysis (when the environment asks for it). */
+  setLoad(ref: TargetRef, on: boolean): Promise<void>;
+  /** Removes every version of the service in the environment except `keep`. */
+  retain(ref: TargetRef, keep: string | null): Promise<void>;
+  /** What takes traffic now: version → weight. */
+  traffic(ref: TargetRef): Promise<Record<string, number>>;
+}

@@ -1,0 +1,12 @@
+/**
+ * Types, permissions and the pure domain logic of IBIAS deployments: the deploy state
+ * machine, the plan of each strategy, the rollback analysis and the environment baseline.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './stateMachine';
+export * from './analysis';
+export * from './plan';
+export * from './environments';
+export * from './permissions';
