@@ -159,18 +159,22 @@ playwright_run() { # name playwright-args...
 }
 
 # Everything but the tests that need a server of their own (below).
-E2E_SKIP='@after-restart|@production|@github'
+E2E_SKIP='@after-restart|@production|@github|@before-crash|@after-crash'
 
 e2e_start=$SECONDS
 ibias_log "── starting the portal for end-to-end tests on $IBIAS_BASE_URL"
 if start_backend backend-1; then
   ibias_log "portal ready after $((SECONDS - e2e_start)) s"
   playwright_run e2e --grep-invert "$E2E_SKIP"
-  stop_backend
+  # A deploy in flight, then a crash: SIGKILL to the backend's whole process group.
+  playwright_run e2e-before-crash --grep @before-crash
+  kill -KILL -- "-$BACKEND_PID" 2>/dev/null
+  for _ in $(seq 1 30); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 1; done
+  BACKEND_PID=""
   restart_start=$SECONDS
   if start_backend backend-2; then
-    ibias_log "portal ready again after a restart in $((SECONDS - restart_start)) s"
-    playwright_run e2e-after-restart --grep @after-restart
+    ibias_log "portal ready again after a crash in $((SECONDS - restart_start)) s"
+    playwright_run e2e-after-restart --grep '@after-restart|@after-crash'
   else
     count "restart" 0 1
   fi

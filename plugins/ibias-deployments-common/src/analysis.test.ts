@@ -104,6 +104,7 @@ describe('decideAnalysis', () => {
     ['a recovered breach then healthy promotes', j(errors, ok, ok), 'promote'],
     ['no data never promotes', j(none, none, none), 'inconclusive'],
     ['thin data at the end never promotes', j(ok, ok, thin), 'inconclusive'],
+    ['thin data after a breach rolls back', j(errors, ok, thin), 'roll_back'],
     [
       'inconclusive intervals do not count as breaches',
       j(thin, thin),

@@ -96,7 +96,10 @@ export function trailingBreaches(judgements: IntervalJudgement[]): number {
 export type AnalysisDecision =
   /** Keep measuring. */
   | 'continue'
-  /** The rollback trigger fired, or the window ended on a breach. */
+  /**
+   * The rollback trigger fired, or the window ended on a breach (or on thin data after
+   * a breach).
+   */
   | 'roll_back'
   /** The window ended with a conclusive, passing last interval. */
   | 'promote'
@@ -114,7 +117,10 @@ export function decideAnalysis(
   if (judgements.length < policy.intervals) return 'continue';
   const last = judgements[judgements.length - 1];
   if (last.breach) return 'roll_back';
-  if (!last.conclusive) return 'inconclusive';
+  if (!last.conclusive) {
+    // Thin data at the end cannot clear a breach seen earlier in the window.
+    return judgements.some(j => j.breach) ? 'roll_back' : 'inconclusive';
+  }
   return 'promote';
 }
 

@@ -376,7 +376,9 @@ export class DeployEngine {
         if (decision === 'promote') {
           return `${judgements.length} intervals of ${policy.intervalSeconds} s healthy`;
         }
-        const failing = j.checks
+        // Name what breached: this interval, or the latest interval that did.
+        const culprit = [...judgements].reverse().find(x => x.breach) ?? j;
+        const failing = culprit.checks
           .filter(c => c.verdict === 'fail')
           .map(c =>
             c.check === 'error-rate'

@@ -315,12 +315,22 @@ export class DeploymentService {
     return deployment;
   }
 
+  /** The versions the target can deploy for a service. */
+  async versions(entityRef: string, credentials: BackstageCredentials) {
+    await this.entity(entityRef, credentials);
+    const versions = await this.o.target.versions(
+      targetRef({ entityRef, environment: 'development' }),
+    );
+    return { target: this.o.target.name, versions };
+  }
+
   async environments(entityRef?: string) {
     const states = await this.o.store.environmentStates(entityRef);
     return Promise.all(
       states.map(async s => ({
         ...s,
         traffic: await this.o.target.traffic(targetRef(s)),
+        url: this.o.target.url?.(targetRef(s)) ?? null,
         lockedBy:
           (await this.o.store.lockHolder(s.entityRef, s.environment)) ?? null,
       })),

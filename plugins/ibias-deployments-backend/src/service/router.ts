@@ -184,6 +184,12 @@ export function createRouter(options: {
     res.status(202).json(publicDeployment(d));
   });
 
+  router.get('/versions', async (req, res) => {
+    const q = parse(z.strictObject({ entityRef }), req.query, 'query');
+    const { credentials } = await user(req);
+    res.json(await service.versions(q.entityRef, credentials));
+  });
+
   router.get('/environments', async (req, res) => {
     const q = parse(
       z.strictObject({ entityRef: entityRef.optional() }),

@@ -54,6 +54,8 @@ export interface DeployTarget {
   setLoad(ref: TargetRef, on: boolean): Promise<void>;
   /** Removes every version of the service in the environment except `keep`. */
   retain(ref: TargetRef, keep: string | null): Promise<void>;
+  /** Where the environment's traffic enters (for people and load tests), if known. */
+  url?(ref: TargetRef): string | undefined;
   /** What takes traffic now: version → weight. */
   traffic(ref: TargetRef): Promise<Record<string, number>>;
 }

@@ -92,6 +92,7 @@ export class LocalTarget implements DeployTarget {
   private readonly instances = new Map<string, Instance[]>();
   private readonly builds = new Map<string, Promise<string>>();
   private readonly loads = new Map<string, NodeJS.Timeout>();
+  private readonly starting = new Map<string, Promise<void>>();
   private readonly registry: string;
 
   constructor(private readonly options: LocalTargetOptions) {
@@ -209,7 +210,18 @@ export class LocalTarget implements DeployTarget {
     return this.instances.get(this.key(ref))?.find(i => i.version === version);
   }
 
+  /** Concurrent calls for the same version share one start (restore and recovery race). */
   async deploy(ref: TargetRef, version: string) {
+    const k = `${this.key(ref)}@${version}`;
+    let start = this.starting.get(k);
+    if (!start) {
+      start = this.start(ref, version).finally(() => this.starting.delete(k));
+      this.starting.set(k, start);
+    }
+    return start;
+  }
+
+  private async start(ref: TargetRef, version: string) {
     const release = this.release(ref, version);
     const existing = this.instance(ref, version);
     if (existing && existing.child.exitCode === null) return;

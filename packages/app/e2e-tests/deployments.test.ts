@@ -1,0 +1,257 @@
+import fs from 'node:fs';
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { artifactsDir, guestToken } from './helpers';
+
+// Deployments on the embedded default: the local target runs the sample services as real
+// processes behind a traffic router; 1.2.0 is the faulty release (FAULT_RATE=0.2).
+test.describe.configure({ mode: 'serial' });
+
+const api = '/api/ibias-deployments';
+
+async function environments(request: APIRequestContext, token: string) {
+  const res = await request.get(`${api}/environments`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(res.status()).toBe(200);
+  return (await res.json()).items as Array<{
+    entityRef: string;
+    environment: string;
+    version: string;
+    traffic: Record<string, number>;
+    url: string | null;
+    lockedBy: string | null;
+  }>;
+}
+
+async function deployFromTheTab(page: Page, version: string, strategy: string) {
+  await page.getByTestId('deploy-staging').click();
+  await page.getByTestId('version-select').locator('..').click();
+  await page.getByRole('option', { name: version, exact: true }).click();
+  await page.getByRole('radio', { name: strategy }).check();
+  await expect(page.getByTestId('deploy-plan')).toContainText(`→ ${version}`);
+  await page.getByTestId('confirm-deploy').click();
+}
+
+test('in the browser: 1.1.0 blue-green succeeds, 1.2.0 canary rolls back on its error rate, traffic returns to 1.1.0', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(300_000);
+  await page.goto('/catalog/default/component/ibias-api/deployments');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(page.getByTestId('environment-staging')).toBeVisible();
+  await page.screenshot({ path: `${artifactsDir}/deployments-empty.png` });
+
+  await deployFromTheTab(page, '1.1.0', 'blue-green');
+  const details = page.getByTestId('deployment-details');
+  await expect(details.getByTestId('status-running')).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.screenshot({ path: `${artifactsDir}/deployments-running.png` });
+  // The first deploy also installs and builds the sample.
+  await expect(details.getByTestId('status-succeeded')).toBeVisible({
+    timeout: 180_000,
+  });
+  await expect(page.getByTestId('version-staging')).toHaveText('1.1.0');
+  await page.screenshot({
+    path: `${artifactsDir}/deployments-1.1.0-succeeded.png`,
+    fullPage: true,
+  });
+
+  const started = Date.now();
+  await deployFromTheTab(page, '1.2.0', 'canary');
+  await expect(details.getByTestId('status-rolled_back')).toBeVisible({
+    timeout: 120_000,
+  });
+  const seconds = Math.round((Date.now() - started) / 1000);
+  fs.writeFileSync(
+    `${artifactsDir}/deployments-canary-timing.txt`,
+    `1.2.0 canary → rolled_back in ${seconds} s\n`,
+  );
+  await expect(details.getByTestId('deployment-reason')).toContainText(
+    /Rollback trigger: error rate \d+\.\d% > 5%/,
+  );
+  // The evidence names the error rate that triggered it.
+  const failing = details.locator('[data-verdict="fail"]');
+  await expect(failing.first()).toContainText('error-rate');
+  await expect(page.getByTestId('version-staging')).toHaveText('1.1.0');
+  await page.screenshot({
+    path: `${artifactsDir}/deployments-1.2.0-rolled-back.png`,
+    fullPage: true,
+  });
+
+  // Traffic is on 1.1.0 alone, and the router really serves 1.1.0.
+  const token = await guestToken(request);
+  const staging = (await environments(request, token)).find(
+    e =>
+      e.entityRef === 'component:default/ibias-api' &&
+      e.environment === 'staging',
+  )!;
+  expect(staging.version).toBe('1.1.0');
+  expect(staging.traffic).toEqual({ '1.1.0': 100 });
+  expect(staging.lockedBy).toBeNull();
+  for (let i = 0; i < 5; i++) {
+    const health = await request.get(`${staging.url}/health`);
+    expect((await health.json()).version).toBe('1.1.0');
+  }
+
+  // The portal-wide page shows the matrix.
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Deployments' })
+    .click();
+  await expect(page.getByTestId('matrix')).toContainText('ibias-api');
+  await expect(page.getByTestId('matrix')).toContainText('1.1.0');
+  await page.screenshot({
+    path: `${artifactsDir}/deployments-page.png`,
+    fullPage: true,
+  });
+});
+
+test('50 concurrent deploy requests for one service and environment: one accepted, 49 conflicts naming the holder', async ({
+  request,
+}) => {
+  test.setTimeout(180_000);
+  const token = await guestToken(request);
+  const headers = { Authorization: `Bearer ${token}` };
+  const responses = await Promise.all(
+    Array.from({ length: 50 }, () =>
+      request.post(`${api}/deployments`, {
+        headers,
+        data: {
+          entityRef: 'component:default/ai-recommendations',
+          environment: 'development',
+          version: '1.0.0',
+          strategy: 'blue-green',
+        },
+      }),
+    ),
+  );
+  const statuses = responses.map(r => r.status());
+  expect(statuses.filter(s => s === 202)).toHaveLength(1);
+  expect(statuses.filter(s => s === 409)).toHaveLength(49);
+  const accepted = await responses[statuses.indexOf(202)].json();
+  const conflict = await responses[statuses.indexOf(409)].json();
+  expect(conflict.error.message).toContain(
+    `locked by deployment ${accepted.id}`,
+  );
+  // Let it finish so the environment is free again.
+  await expect
+    .poll(
+      async () =>
+        (
+          await (
+            await request.get(`${api}/deployments/${accepted.id}`, {
+              headers,
+            })
+          ).json()
+        ).status,
+      { timeout: 150_000 },
+    )
+    .toBe('succeeded');
+});
+
+test('a retried request with the same Idempotency-Key returns the same deployment; dry-run changes nothing', async ({
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const token = await guestToken(request);
+  const headers = { Authorization: `Bearer ${token}` };
+  const body = {
+    entityRef: 'component:default/ai-recommendations',
+    environment: 'development',
+    version: '1.1.0',
+    strategy: 'rolling',
+  };
+  const plan = await request.post(`${api}/deployments`, {
+    headers,
+    data: { ...body, dryRun: true },
+  });
+  expect(plan.status()).toBe(200);
+  const p = await plan.json();
+  expect(p.previousVersion).toBe('1.0.0');
+  expect(p.steps.map((s: { id: string }) => s.id)).toContain('rolling-50');
+  const before = await (
+    await request.get(
+      `${api}/deployments?entityRef=component:default/ai-recommendations`,
+      { headers },
+    )
+  ).json();
+
+  const key = { ...headers, 'Idempotency-Key': `e2e-${Date.now()}` };
+  const first = await request.post(`${api}/deployments`, {
+    headers: key,
+    data: body,
+  });
+  const second = await request.post(`${api}/deployments`, {
+    headers: key,
+    data: body,
+  });
+  expect(first.status()).toBe(202);
+  expect(second.status()).toBe(200);
+  expect((await second.json()).id).toBe((await first.json()).id);
+  const after = await (
+    await request.get(
+      `${api}/deployments?entityRef=component:default/ai-recommendations`,
+      { headers },
+    )
+  ).json();
+  expect(after.items).toHaveLength(before.items.length + 1);
+  // The same key with another body is refused.
+  const reused = await request.post(`${api}/deployments`, {
+    headers: key,
+    data: { ...body, version: '1.2.0' },
+  });
+  expect(reused.status()).toBe(409);
+  expect((await reused.json()).error.message).toMatch(
+    /used for a different request/,
+  );
+});
+
+test.describe('bad requests get a clear 4xx and change nothing', () => {
+  const cases: Array<[string, object, number, RegExp]> = [
+    [
+      'an unknown environment',
+      { environment: 'qa' },
+      400,
+      /environment .*(Invalid option|expected one of)/i,
+    ],
+    ['a version that is not semver', { version: 'latest' }, 400, /semantic/],
+    [
+      'a version the target does not have',
+      { version: '9.9.9' },
+      400,
+      /no version 9\.9\.9.*known: 1\.0\.0, 1\.1\.0, 1\.2\.0/,
+    ],
+    ['an unknown strategy', { strategy: 'yolo' }, 400, /strategy/],
+    ['an unknown field', { force: true }, 400, /force|Unrecognized/],
+    [
+      'an entity that is not in the catalog',
+      { entityRef: 'component:default/nope' },
+      404,
+      /No entity component:default\/nope/,
+    ],
+  ];
+  for (const [label, patch, status, message] of cases) {
+    test(label, async ({ request }) => {
+      const token = await guestToken(request);
+      const res = await request.post(`${api}/deployments`, {
+        headers: { Authorization: `Bearer ${token}` },
+        data: {
+          entityRef: 'component:default/ibias-api',
+          environment: 'development',
+          version: '1.0.0',
+          strategy: 'blue-green',
+          ...patch,
+        },
+      });
+      expect(res.status()).toBe(status);
+      expect((await res.json()).error.message).toMatch(message);
+    });
+  }
+
+  test('anonymous callers are refused', async ({ request }) => {
+    const res = await request.get(`${api}/environments`);
+    expect(res.status()).toBe(401);
+  });
+});

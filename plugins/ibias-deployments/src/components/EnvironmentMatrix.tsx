@@ -1,0 +1,123 @@
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Card from '@material-ui/core/Card';
+import CardActions from '@material-ui/core/CardActions';
+import CardContent from '@material-ui/core/CardContent';
+import Grid from '@material-ui/core/Grid';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Typography from '@material-ui/core/Typography';
+import {
+  ENVIRONMENTS,
+  type Deployment,
+  type EnvironmentName,
+} from '@internal/plugin-ibias-deployments-common';
+import type { EnvironmentView } from '../api';
+import { ago, shortRef } from './format';
+import { StatusChip } from './StatusChip';
+
+export interface EnvironmentMatrixProps {
+  environments: EnvironmentView[];
+  /** The newest deployment per environment, if any is in flight. */
+  inFlight: Partial<Record<EnvironmentName, Deployment>>;
+  onDeploy(environment: EnvironmentName): void;
+  onSelect(deployment: Deployment): void;
+  deployDisabledReason?: string;
+}
+
+/** One card per environment: what runs, since when, by whom, how, and its traffic. */
+export function EnvironmentMatrix(props: EnvironmentMatrixProps) {
+  return (
+    <Grid container spacing={2}>
+      {ENVIRONMENTS.map(env => {
+        const state = props.environments.find(e => e.environment === env);
+        const running = props.inFlight[env];
+        return (
+          <Grid item xs={12} md={4} key={env}>
+            <Card
+              variant="outlined"
+              data-testid={`environment-${env}`}
+              style={{
+                height: '100%',
+                display: 'flex',
+                flexDirection: 'column',
+              }}
+            >
+              <CardContent style={{ flex: 1 }}>
+                <Typography variant="overline" color="textSecondary">
+                  {env}
+                </Typography>
+                {state ? (
+                  <>
+                    <Typography variant="h4" data-testid={`version-${env}`}>
+                      {state.version}
+                    </Typography>
+                    <Typography variant="body2" color="textSecondary">
+                      {state.strategy} · {ago(state.since)} by{' '}
+                      {shortRef(state.deployedBy)}
+                    </Typography>
+                    <Box mt={1}>
+                      {Object.entries(state.traffic).map(([v, w]) => (
+                        <Box
+                          key={v}
+                          display="flex"
+                          alignItems="center"
+                          mb={0.5}
+                        >
+                          <Typography variant="caption" style={{ width: 64 }}>
+                            {v}
+                          </Typography>
+                          <Box flex={1} mr={1}>
+                            <LinearProgress variant="determinate" value={w} />
+                          </Box>
+                          <Typography variant="caption">{w}%</Typography>
+                        </Box>
+                      ))}
+                      {Object.keys(state.traffic).length === 0 && (
+                        <Typography variant="caption" color="textSecondary">
+                          No traffic routed since the backend started
+                        </Typography>
+                      )}
+                    </Box>
+                  </>
+                ) : (
+                  <Typography variant="body1" color="textSecondary">
+                    Nothing deployed yet
+                  </Typography>
+                )}
+                {running && (
+                  <Box mt={1} display="flex" alignItems="center">
+                    <StatusChip status={running.status} />
+                    <Button
+                      size="small"
+                      onClick={() => props.onSelect(running)}
+                    >
+                      {running.version} — follow
+                    </Button>
+                  </Box>
+                )}
+              </CardContent>
+              <CardActions>
+                <Button
+                  color="primary"
+                  variant="contained"
+                  size="small"
+                  disabled={
+                    Boolean(running) || Boolean(props.deployDisabledReason)
+                  }
+                  title={
+                    props.deployDisabledReason ??
+                    (running ? `Deployment ${running.id} is in flight` : '')
+                  }
+                  onClick={() => props.onDeploy(env)}
+                  data-testid={`deploy-${env}`}
+                >
+                  Deploy
+                </Button>
+              </CardActions>
+            </Card>
+          </Grid>
+        );
+      })}
+    </Grid>
+  );
+}

@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  isTerminal,
+  type Deployment,
+} from '@internal/plugin-ibias-deployments-common';
+import { ibiasDeploymentsApiRef, type EnvironmentView } from '../api';
+import type { HistoryFilter } from './HistoryTable';
+
+const POLL_MS = 1500;
+
+/**
+ * Environments, history and the selected deployment of one service (or all), refreshed
+ * while something is in flight.
+ */
+export function useDeployments(entityRef?: string) {
+  const api = useApi(ibiasDeploymentsApiRef);
+  const [environments, setEnvironments] = useState<EnvironmentView[]>();
+  const [history, setHistory] = useState<Deployment[]>();
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [filter, setFilter] = useState<HistoryFilter>({});
+  const [selected, setSelected] = useState<Deployment>();
+  const [error, setError] = useState<Error>();
+  const [limit, setLimit] = useState(20);
+  const selectedId = useRef<string>();
+  selectedId.current = selected?.id;
+
+  const refresh = useCallback(async () => {
+    try {
+      const [envs, page] = await Promise.all([
+        api.environments(entityRef),
+        api.list({
+          entityRef,
+          environment: filter.environment,
+          status: filter.status ? [filter.status] : undefined,
+          limit,
+        }),
+      ]);
+      setEnvironments(envs);
+      setHistory(page.items);
+      setNextCursor(page.nextCursor);
+      if (selectedId.current) {
+        setSelected(await api.get(selectedId.current));
+      }
+      setError(undefined);
+    } catch (e) {
+      setError(e as Error);
+    }
+  }, [api, entityRef, filter, limit]);
+
+  useEffect(() => {
+    refresh();
+  }, [refresh]);
+
+  const busy =
+    history?.some(d => !isTerminal(d.status)) ||
+    (selected && !isTerminal(selected.status));
+  useEffect(() => {
+    if (!busy) return undefined;
+    const timer = setInterval(refresh, POLL_MS);
+    return () => clearInterval(timer);
+  }, [busy, refresh]);
+
+  return {
+    api,
+    environments,
+    history,
+    hasMore: nextCursor !== null,
+    more: () => setLimit(l => l + 20),
+    filter,
+    setFilter,
+    selected,
+    select: (d: Deployment | undefined) => setSelected(d),
+    error,
+    refresh,
+    loading: environments === undefined || history === undefined,
+  };
+}
