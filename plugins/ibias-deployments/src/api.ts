@@ -18,6 +18,8 @@ import type {
 export interface EnvironmentView extends EnvironmentState {
   traffic: Record<string, number>;
   url: string | null;
+  /** The running versions and where each answers directly. */
+  endpoints: Array<{ version: string; url: string }>;
   lockedBy: string | null;
 }
 

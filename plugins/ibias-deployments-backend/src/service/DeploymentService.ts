@@ -331,6 +331,7 @@ export class DeploymentService {
         ...s,
         traffic: await this.o.target.traffic(targetRef(s)),
         url: this.o.target.url?.(targetRef(s)) ?? null,
+        endpoints: this.o.target.endpoints?.(targetRef(s)) ?? [],
         lockedBy:
           (await this.o.store.lockHolder(s.entityRef, s.environment)) ?? null,
       })),

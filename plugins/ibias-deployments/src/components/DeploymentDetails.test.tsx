@@ -122,6 +122,7 @@ describe('EnvironmentMatrix', () => {
             deploymentId: 'd0',
             traffic: { '1.1.0': 100 },
             url: null,
+            endpoints: [],
             lockedBy: null,
           },
         ]}

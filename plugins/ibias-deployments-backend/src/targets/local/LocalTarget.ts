@@ -396,6 +396,14 @@ export class LocalTarget implements DeployTarget {
     await this.saveRegistry();
   }
 
+  /** The running versions and where each answers directly (bypassing the router). */
+  endpoints(ref: TargetRef): Array<{ version: string; url: string }> {
+    return (this.instances.get(this.key(ref)) ?? []).map(i => ({
+      version: i.version,
+      url: `http://127.0.0.1:${i.port}`,
+    }));
+  }
+
   async traffic(ref: TargetRef) {
     return this.routers.get(this.key(ref))?.weights() ?? {};
   }
