@@ -6,11 +6,11 @@
 //    one request (ratio = how the one-deploy-at-a-time check scales), and how many won.
 // 3. Detection: time from starting the faulty 1.2.0 canary to rolled_back vs the limit
 //    the analysis policy allows (deploy, checks and consecutiveBreaches × interval).
-// Uses ai-recommendations in development (it deploys 1.1.0 first when needed).
+// Uses ibias-api in development (it deploys 1.1.0 first when needed).
 const baseUrl = process.argv[2] ?? 'http://localhost:7007';
 const requests = Number(process.argv[3] ?? 300);
 const api = `${baseUrl}/api/ibias-deployments`;
-const entityRef = 'component:default/ai-recommendations';
+const entityRef = 'component:default/ibias-api';
 const environment = 'development';
 
 const refresh = await fetch(`${baseUrl}/api/auth/guest/refresh`, {

@@ -108,6 +108,18 @@ test('in the browser: 1.1.0 blue-green succeeds, 1.2.0 canary rolls back on its 
   });
 });
 
+test('in the browser: a service the guest does not own shows Deploy disabled and why', async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/component/ai-recommendations/deployments');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(page.getByTestId('deploy-denied-staging')).toHaveText(
+    /Only members of ai-team may deploy ai-recommendations/,
+  );
+  await expect(page.getByTestId('deploy-staging')).toBeDisabled();
+  await page.screenshot({ path: `${artifactsDir}/deployments-not-owner.png` });
+});
+
 test('50 concurrent deploy requests for one service and environment: one accepted, 49 conflicts naming the holder', async ({
   request,
 }) => {
@@ -119,7 +131,7 @@ test('50 concurrent deploy requests for one service and environment: one accepte
       request.post(`${api}/deployments`, {
         headers,
         data: {
-          entityRef: 'component:default/ai-recommendations',
+          entityRef: 'component:default/ibias-api',
           environment: 'development',
           version: '1.0.0',
           strategy: 'blue-green',
@@ -158,7 +170,7 @@ test('a retried request with the same Idempotency-Key returns the same deploymen
   const token = await guestToken(request);
   const headers = { Authorization: `Bearer ${token}` };
   const body = {
-    entityRef: 'component:default/ai-recommendations',
+    entityRef: 'component:default/ibias-api',
     environment: 'development',
     version: '1.1.0',
     strategy: 'rolling',
@@ -173,7 +185,7 @@ test('a retried request with the same Idempotency-Key returns the same deploymen
   expect(p.steps.map((s: { id: string }) => s.id)).toContain('rolling-50');
   const before = await (
     await request.get(
-      `${api}/deployments?entityRef=component:default/ai-recommendations`,
+      `${api}/deployments?entityRef=component:default/ibias-api&environment=development`,
       { headers },
     )
   ).json();
@@ -192,7 +204,7 @@ test('a retried request with the same Idempotency-Key returns the same deploymen
   expect((await second.json()).id).toBe((await first.json()).id);
   const after = await (
     await request.get(
-      `${api}/deployments?entityRef=component:default/ai-recommendations`,
+      `${api}/deployments?entityRef=component:default/ibias-api&environment=development`,
       { headers },
     )
   ).json();
@@ -206,6 +218,55 @@ test('a retried request with the same Idempotency-Key returns the same deploymen
   expect((await reused.json()).error.message).toMatch(
     /used for a different request/,
   );
+});
+
+test('permissions: the guest (web-team) may not deploy a service web-team does not own, and may not approve', async ({
+  request,
+}) => {
+  const token = await guestToken(request);
+  const headers = { Authorization: `Bearer ${token}` };
+  const denied = await request.post(`${api}/deployments`, {
+    headers,
+    data: {
+      entityRef: 'component:default/ai-recommendations',
+      environment: 'development',
+      version: '1.0.0',
+      strategy: 'blue-green',
+    },
+  });
+  expect(denied.status()).toBe(403);
+  expect((await denied.json()).error.message).toBe(
+    'ibias.deployments.deploy on component:default/ai-recommendations in development is not allowed',
+  );
+
+  // An owner's production deploy waits for a release manager.
+  const pending = await request.post(`${api}/deployments`, {
+    headers,
+    data: {
+      entityRef: 'component:default/ibias-api',
+      environment: 'production',
+      version: '1.1.0',
+      strategy: 'canary',
+    },
+  });
+  expect(pending.status()).toBe(202);
+  const d = await pending.json();
+  expect(d.status).toBe('pending_approval');
+  expect(Date.parse(d.approvalExpiresAt) - Date.parse(d.createdAt)).toBe(
+    60 * 60_000,
+  );
+  const approve = await request.post(`${api}/deployments/${d.id}/approve`, {
+    headers,
+    data: { version: '1.1.0' },
+  });
+  expect(approve.status()).toBe(403);
+  // The requester may withdraw it; the lock is free again.
+  const abort = await request.post(`${api}/deployments/${d.id}/abort`, {
+    headers,
+    data: {},
+  });
+  expect(abort.status()).toBe(200);
+  expect((await abort.json()).status).toBe('aborted');
 });
 
 test.describe('bad requests get a clear 4xx and change nothing', () => {

@@ -46,9 +46,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The IBIAS policy: deployments for owners, approvals for release managers, the rest allowed.
+backend.add(import('@internal/plugin-permission-backend-module-ibias-policy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

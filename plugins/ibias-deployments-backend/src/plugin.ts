@@ -4,12 +4,18 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  deploymentTargetResourceRef,
+  deploymentTargetRules,
+} from '@internal/plugin-ibias-deployments-node';
 import {
   DEFAULT_ANALYSIS_POLICY,
   DEFAULT_CANARY_WEIGHTS,
   deploymentsPermissions,
   ENVIRONMENTS,
+  parseTargetResourceRef,
   validateCanaryWeights,
   type AnalysisPolicy,
   type EnvironmentName,
@@ -106,6 +112,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auth: coreServices.auth,
         auditor: coreServices.auditor,
         lifecycle: coreServices.rootLifecycle,
         scheduler: coreServices.scheduler,
@@ -147,7 +154,37 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
             60,
           analysisPolicy: e => policies[e],
         });
-        deps.permissionsRegistry.addPermissions(deploymentsPermissions);
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: deploymentTargetResourceRef,
+          permissions: deploymentsPermissions,
+          rules: Object.values(deploymentTargetRules),
+          getResources: async refs => {
+            const credentials = await deps.auth.getOwnServiceCredentials();
+            return Promise.all(
+              refs.map(async ref => {
+                const parsed = parseTargetResourceRef(ref);
+                if (!parsed) return undefined;
+                const entity = await deps.catalog
+                  .getEntityByRef(parsed.entityRef, { credentials })
+                  .catch(() => undefined);
+                if (!entity) return undefined;
+                const owner = entity.spec?.owner;
+                return {
+                  ...parsed,
+                  owner:
+                    typeof owner === 'string'
+                      ? stringifyEntityRef(
+                          parseEntityRef(owner, {
+                            defaultKind: 'group',
+                            defaultNamespace: entity.metadata.namespace,
+                          }),
+                        )
+                      : undefined,
+                };
+              }),
+            );
+          },
+        });
         deps.httpRouter.use(
           createRouter({
             service,

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
@@ -9,8 +9,14 @@ import {
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import {
+  approvePermission,
+  deployPermission,
   isTerminal,
+  rollbackPermission,
+  targetResourceRef,
   type Deployment,
   type EnvironmentName,
 } from '@internal/plugin-ibias-deployments-common';
@@ -20,6 +26,17 @@ import { EnvironmentMatrix } from './EnvironmentMatrix';
 import { HistoryTable } from './HistoryTable';
 import { useDeployments } from './useDeployments';
 
+function approveReason(
+  d: Deployment,
+  me: string | undefined,
+  allowed: boolean,
+): string | undefined {
+  if (!allowed) return 'Only release managers approve production deployments';
+  if (d.initiatedBy === me)
+    return 'You requested it: another release manager approves';
+  return undefined;
+}
+
 /** The entity page's Deployments tab. */
 export function DeploymentsContent() {
   const { entity } = useEntity();
@@ -28,6 +45,42 @@ export function DeploymentsContent() {
   const [deployTo, setDeployTo] = useState<EnvironmentName>();
   const [actionError, setActionError] = useState<string>();
   const [acting, setActing] = useState(false);
+  const [me, setMe] = useState<string>();
+  const identityApi = useApi(identityApiRef);
+  useEffect(() => {
+    identityApi.getBackstageIdentity().then(i => setMe(i.userEntityRef));
+  }, [identityApi]);
+  const owner = String(entity.spec?.owner ?? 'its owner').replace(
+    /^group:(default\/)?/,
+    '',
+  );
+  const notOwner = `Only members of ${owner} may deploy ${entity.metadata.name}`;
+  // One check per environment, in a fixed order (hooks).
+  const canDeploy = {
+    development: usePermission({
+      permission: deployPermission,
+      resourceRef: targetResourceRef(entityRef, 'development'),
+    }),
+    staging: usePermission({
+      permission: deployPermission,
+      resourceRef: targetResourceRef(entityRef, 'staging'),
+    }),
+    production: usePermission({
+      permission: deployPermission,
+      resourceRef: targetResourceRef(entityRef, 'production'),
+    }),
+  };
+  const selectedTarget = state.selected
+    ? targetResourceRef(entityRef, state.selected.environment)
+    : undefined;
+  const canRollback = usePermission({
+    permission: rollbackPermission,
+    resourceRef: selectedTarget,
+  });
+  const canApprove = usePermission({
+    permission: approvePermission,
+    resourceRef: selectedTarget,
+  });
 
   if (state.loading && !state.error) return <Progress />;
   if (state.error && !state.environments) {
@@ -62,6 +115,11 @@ export function DeploymentsContent() {
         inFlight={inFlight}
         onDeploy={setDeployTo}
         onSelect={d => state.select(d)}
+        deployDenied={Object.fromEntries(
+          Object.entries(canDeploy)
+            .filter(([, p]) => !p.loading && !p.allowed)
+            .map(([env]) => [env, notOwner]),
+        )}
       />
       {actionError && (
         <Alert severity="error" onClose={() => setActionError(undefined)}>
@@ -72,11 +130,24 @@ export function DeploymentsContent() {
         <DeploymentDetails
           deployment={selected}
           busy={acting}
-          onAbort={() => act(() => state.api.abort(selected.id))}
+          onAbort={
+            canDeploy[selected.environment].allowed
+              ? () => act(() => state.api.abort(selected.id))
+              : undefined
+          }
           onApprove={() =>
             act(() => state.api.approve(selected.id, selected.version))
           }
-          onRollback={() => act(() => state.api.rollback(selected.id))}
+          approveDisabledReason={approveReason(
+            selected,
+            me,
+            canApprove.allowed,
+          )}
+          onRollback={
+            canRollback.allowed
+              ? () => act(() => state.api.rollback(selected.id))
+              : undefined
+          }
         />
       )}
       <InfoCard title="History">

@@ -21,7 +21,8 @@ export interface EnvironmentMatrixProps {
   inFlight: Partial<Record<EnvironmentName, Deployment>>;
   onDeploy(environment: EnvironmentName): void;
   onSelect(deployment: Deployment): void;
-  deployDisabledReason?: string;
+  /** Per environment: why this user may not deploy there (disables the button). */
+  deployDenied?: Partial<Record<EnvironmentName, string>>;
 }
 
 /** One card per environment: what runs, since when, by whom, how, and its traffic. */
@@ -102,10 +103,10 @@ export function EnvironmentMatrix(props: EnvironmentMatrixProps) {
                   variant="contained"
                   size="small"
                   disabled={
-                    Boolean(running) || Boolean(props.deployDisabledReason)
+                    Boolean(running) || Boolean(props.deployDenied?.[env])
                   }
                   title={
-                    props.deployDisabledReason ??
+                    props.deployDenied?.[env] ??
                     (running ? `Deployment ${running.id} is in flight` : '')
                   }
                   onClick={() => props.onDeploy(env)}
@@ -113,6 +114,15 @@ export function EnvironmentMatrix(props: EnvironmentMatrixProps) {
                 >
                   Deploy
                 </Button>
+                {props.deployDenied?.[env] && (
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    data-testid={`deploy-denied-${env}`}
+                  >
+                    {props.deployDenied[env]}
+                  </Typography>
+                )}
               </CardActions>
             </Card>
           </Grid>

@@ -1,0 +1,26 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { IbiasPermissionPolicy } from './policy';
+
+/** Installs the IBIAS permission policy (replaces the allow-all policy). */
+export const permissionModuleIbiasPolicy = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'ibias-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { config: coreServices.rootConfig, policy: policyExtensionPoint },
+      async init({ config, policy }) {
+        policy.setPolicy(
+          new IbiasPermissionPolicy({
+            releaseManagers:
+              config.getOptionalString('ibias.deployments.releaseManagers') ??
+              'group:default/release-managers',
+          }),
+        );
+      },
+    });
+  },
+});
