@@ -3,6 +3,13 @@ export interface Config {
     deployments?: {
       /** Canary traffic steps in percent, rising, ending at 100. Default [10, 50, 100]. */
       canaryWeights?: number[];
+      /**
+       * Folders from which environments files of entities defined in `file` locations may
+       * be read (the annotation ibias.io/environments). Default: none.
+       */
+      fileRoots?: string[];
+      /** Members of this group approve production deployments. */
+      releaseManagers?: string;
       /** Minutes a production deployment waits for approval. Default 60. */
       approvalTtlMinutes?: number;
       environments?: {

@@ -120,6 +120,30 @@ test('in the browser: a service the guest does not own shows Deploy disabled and
   await page.screenshot({ path: `${artifactsDir}/deployments-not-owner.png` });
 });
 
+test('in the browser: the environments file with masked secrets, baseline results and a diff; a service without one says so', async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/component/ibias-api/deployments');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  const card = page.getByTestId('environment-config');
+  await expect(card.getByTestId('baseline-summary')).toHaveText(
+    'Every environment meets the baseline',
+  );
+  await expect(card).toContainText('secret:DATABASE_URL_PROD');
+  await expect(card.getByTestId('config-diff')).toContainText(
+    'security.rateLimit.max',
+  );
+  await card.scrollIntoViewIfNeeded();
+  await page.screenshot({
+    path: `${artifactsDir}/deployments-config.png`,
+    fullPage: true,
+  });
+  await page.goto('/catalog/default/component/data-sync/deployments');
+  await expect(page.getByTestId('config-errors')).toHaveText(
+    'data-sync has no ibias.io/environments annotation naming its environments file',
+  );
+});
+
 test('50 concurrent deploy requests for one service and environment: one accepted, 49 conflicts naming the holder', async ({
   request,
 }) => {

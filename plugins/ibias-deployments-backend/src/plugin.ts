@@ -23,6 +23,7 @@ import {
 import { KnexDeploymentStore } from './database/KnexDeploymentStore';
 import { DeployEngine } from './engine/DeployEngine';
 import { DeploymentService } from './service/DeploymentService';
+import { EnvironmentConfigReader } from './service/EnvironmentConfigReader';
 import { createRouter } from './service/router';
 import {
   LocalTarget,
@@ -116,6 +117,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         lifecycle: coreServices.rootLifecycle,
         scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -141,7 +143,14 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           logger,
           analysisPolicy: e => policies[e],
         });
+        const configReader = new EnvironmentConfigReader({
+          urlReader: deps.urlReader,
+          fileRoots: (
+            config.getOptionalStringArray('ibias.deployments.fileRoots') ?? []
+          ).map(root => path.resolve(root)),
+        });
         const service = new DeploymentService({
+          configReader,
           store,
           engine,
           target,

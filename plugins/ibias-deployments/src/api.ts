@@ -6,6 +6,8 @@ import {
 import { ResponseError } from '@backstage/errors';
 import type {
   AnalysisPolicy,
+  BaselineResult,
+  EnvironmentConfig,
   Deployment,
   DeploymentStatus,
   DeploymentStep,
@@ -21,6 +23,17 @@ export interface EnvironmentView extends EnvironmentState {
   /** The running versions and where each answers directly. */
   endpoints: Array<{ version: string; url: string }>;
   lockedBy: string | null;
+}
+
+export interface EnvironmentConfigs {
+  source?: string;
+  errors: string[];
+  environments: Partial<
+    Record<
+      EnvironmentName,
+      { config: EnvironmentConfig; baseline: BaselineResult[] }
+    >
+  >;
 }
 
 export interface DeploymentPlan {
@@ -47,6 +60,7 @@ export interface DeploymentQuery {
 export interface IbiasDeploymentsApi {
   environments(entityRef?: string): Promise<EnvironmentView[]>;
   versions(entityRef: string): Promise<{ target: string; versions: string[] }>;
+  configs(entityRef: string): Promise<EnvironmentConfigs>;
   plan(request: DeployRequest): Promise<DeploymentPlan>;
   deploy(request: DeployRequest): Promise<Deployment>;
   get(id: string): Promise<Deployment>;
@@ -86,6 +100,14 @@ export class IbiasDeploymentsClient implements IbiasDeploymentsApi {
     const q = entityRef ? `?entityRef=${encodeURIComponent(entityRef)}` : '';
     return (await this.call<{ items: EnvironmentView[] }>(`/environments${q}`))
       .items;
+  }
+
+  async configs(entityRef: string) {
+    return (
+      await this.call<{ configs: EnvironmentConfigs }>(
+        `/environments?entityRef=${encodeURIComponent(entityRef)}`,
+      )
+    ).configs;
   }
 
   versions(entityRef: string) {

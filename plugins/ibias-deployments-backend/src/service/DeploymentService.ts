@@ -31,8 +31,10 @@ import type {
 } from '../database/DeploymentStore';
 import { targetRef, type DeployEngine } from '../engine/DeployEngine';
 import type { DeployTarget } from '../targets/types';
+import type { EnvironmentConfigReader } from './EnvironmentConfigReader';
 
 export interface DeploymentServiceOptions {
+  configReader: EnvironmentConfigReader;
   store: DeploymentStore;
   engine: DeployEngine;
   target: DeployTarget;
@@ -322,6 +324,11 @@ export class DeploymentService {
       targetRef({ entityRef, environment: 'development' }),
     );
     return { target: this.o.target.name, versions };
+  }
+
+  /** A service's environments file: masked configs, baseline results, problems. */
+  async configs(entityRef: string, credentials: BackstageCredentials) {
+    return this.o.configReader.read(await this.entity(entityRef, credentials));
   }
 
   async environments(entityRef?: string) {

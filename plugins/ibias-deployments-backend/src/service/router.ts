@@ -196,8 +196,16 @@ export function createRouter(options: {
       req.query,
       'query',
     );
-    await user(req);
-    res.json({ items: await service.environments(q.entityRef) });
+    const { credentials } = await user(req);
+    const items = await service.environments(q.entityRef);
+    if (!q.entityRef) {
+      res.json({ items });
+      return;
+    }
+    res.json({
+      items,
+      configs: await service.configs(q.entityRef, credentials),
+    });
   });
 
   return router;

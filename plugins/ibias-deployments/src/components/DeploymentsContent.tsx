@@ -21,6 +21,7 @@ import {
   type EnvironmentName,
 } from '@internal/plugin-ibias-deployments-common';
 import { DeployDialog } from './DeployDialog';
+import { EnvironmentConfigCard } from './EnvironmentConfigCard';
 import { DeploymentDetails } from './DeploymentDetails';
 import { EnvironmentMatrix } from './EnvironmentMatrix';
 import { HistoryTable } from './HistoryTable';
@@ -171,6 +172,7 @@ export function DeploymentsContent() {
           />
         )}
       </InfoCard>
+      <EnvironmentConfigCard entityRef={entityRef} />
       {deployTo && (
         <DeployDialog
           entityRef={entityRef}

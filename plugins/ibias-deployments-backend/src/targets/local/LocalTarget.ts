@@ -305,7 +305,9 @@ export class LocalTarget implements DeployTarget {
     const base = this.baseUrl(ref, version);
     const metrics = await fetch(`${base}/metrics`).catch(() => undefined);
     const text = (await metrics?.text()) ?? '';
-    const missing = await fetch(`${base}/no-such-route`).catch(() => undefined);
+    // Probes and metrics only: smoke tests check the wiring, analysis checks behaviour.
+    const health = await fetch(`${base}/health`).catch(() => undefined);
+    await health?.arrayBuffer();
     return [
       {
         query: 'GET /metrics',
@@ -315,14 +317,15 @@ export class LocalTarget implements DeployTarget {
         detail: metrics ? `${metrics.status}` : 'no answer',
       },
       {
-        query: 'GET /no-such-route → 404 with security headers',
+        query: 'GET /health → security headers',
         passed:
-          missing?.status === 404 &&
-          missing.headers.get('x-frame-options') === 'DENY',
-        detail: missing
-          ? `${missing.status}, X-Frame-Options ${missing.headers.get(
-              'x-frame-options',
-            )}`
+          health?.headers.get('x-frame-options') === 'DENY' &&
+          Boolean(health.headers.get('content-security-policy')) &&
+          Boolean(health.headers.get('strict-transport-security')),
+        detail: health
+          ? `X-Frame-Options ${health.headers.get('x-frame-options')}, CSP ${
+              health.headers.get('content-security-policy') ? 'set' : 'missing'
+            }`
           : 'no answer',
       },
     ];
