@@ -340,3 +340,58 @@ test.describe('bad requests get a clear 4xx and change nothing', () => {
     expect(res.status()).toBe(401);
   });
 });
+
+test('MCP actions: deploy, rollback and status are registered and apply the same checks', async ({
+  request,
+}) => {
+  const token = await guestToken(request);
+  const headers = { Authorization: `Bearer ${token}` };
+  const actions = `${api}/.backstage/actions/v1/actions`;
+  const list = await (await request.get(actions, { headers })).json();
+  expect(list.actions.map((a: { id: string }) => a.id)).toEqual([
+    'ibias-deployments:deploy-service',
+    'ibias-deployments:rollback-deployment',
+    'ibias-deployments:deployment-status',
+  ]);
+  const plan = await request.post(
+    `${actions}/ibias-deployments:deploy-service/invoke`,
+    {
+      headers,
+      data: {
+        entityRef: 'component:default/ibias-api',
+        environment: 'staging',
+        version: '1.0.0',
+        strategy: 'canary',
+        dryRun: true,
+      },
+    },
+  );
+  expect(plan.status()).toBe(200);
+  expect((await plan.json()).output).toMatchObject({
+    status: 'planned',
+    message: expect.stringContaining('1.1.0 → 1.0.0 in staging'),
+  });
+  const denied = await request.post(
+    `${actions}/ibias-deployments:deploy-service/invoke`,
+    {
+      headers,
+      data: {
+        entityRef: 'component:default/ai-recommendations',
+        environment: 'staging',
+        version: '1.0.0',
+        strategy: 'canary',
+      },
+    },
+  );
+  expect(denied.status()).toBe(403);
+  const status = await request.post(
+    `${actions}/ibias-deployments:deployment-status/invoke`,
+    { headers, data: { entityRef: 'component:default/ibias-api' } },
+  );
+  expect(status.status()).toBe(200);
+  expect((await status.json()).output.environments).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ environment: 'staging', version: '1.1.0' }),
+    ]),
+  );
+});

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   deploymentTargetResourceRef,
@@ -24,6 +25,7 @@ import { KnexDeploymentStore } from './database/KnexDeploymentStore';
 import { DeployEngine } from './engine/DeployEngine';
 import { DeploymentService } from './service/DeploymentService';
 import { EnvironmentConfigReader } from './service/EnvironmentConfigReader';
+import { registerDeploymentActions } from './service/actions';
 import { createRouter } from './service/router';
 import {
   LocalTarget,
@@ -118,6 +120,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         lifecycle: coreServices.rootLifecycle,
         scheduler: coreServices.scheduler,
         urlReader: coreServices.urlReader,
+        actionsRegistry: actionsRegistryServiceRef,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -194,6 +197,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
             );
           },
         });
+        registerDeploymentActions(deps.actionsRegistry, service);
         deps.httpRouter.use(
           createRouter({
             service,
