@@ -95,6 +95,22 @@ test('in the browser: 1.1.0 blue-green succeeds, 1.2.0 canary rolls back on its 
     expect((await health.json()).version).toBe('1.1.0');
   }
 
+  // The owning group (web-team, the guest is a member) was notified of the rollback.
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get('/api/notifications/notifications', {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        const body = await res.json();
+        return (body.notifications ?? []).map(
+          (n: { payload: { title: string } }) => n.payload.title,
+        );
+      },
+      { timeout: 15_000 },
+    )
+    .toContain('ibias-api 1.2.0 was rolled back in staging');
+
   // The portal-wide page shows the matrix.
   await page
     .getByRole('navigation', { name: 'sidebar nav' })

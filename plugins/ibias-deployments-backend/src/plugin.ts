@@ -7,6 +7,8 @@ import type { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   deploymentTargetResourceRef,
   deploymentTargetRules,
@@ -26,6 +28,7 @@ import { DeployEngine } from './engine/DeployEngine';
 import { DeploymentService } from './service/DeploymentService';
 import { EnvironmentConfigReader } from './service/EnvironmentConfigReader';
 import { registerDeploymentActions } from './service/actions';
+import { createAnnouncer } from './service/announcer';
 import { createRouter } from './service/router';
 import {
   LocalTarget,
@@ -121,6 +124,8 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         urlReader: coreServices.urlReader,
         actionsRegistry: actionsRegistryServiceRef,
+        signals: signalsServiceRef,
+        notifications: notificationService,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -140,11 +145,31 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           logger: logger.child({ target: 'local' }),
         });
         await target.reapOrphans();
+        const ownerOf = async (entityRef: string) => {
+          const entity = await deps.catalog.getEntityByRef(entityRef, {
+            credentials: await deps.auth.getOwnServiceCredentials(),
+          });
+          const owner = entity?.spec?.owner;
+          return typeof owner === 'string'
+            ? stringifyEntityRef(
+                parseEntityRef(owner, {
+                  defaultKind: 'group',
+                  defaultNamespace: entity!.metadata.namespace,
+                }),
+              )
+            : undefined;
+        };
         const engine = new DeployEngine({
           store,
           target,
           logger,
           analysisPolicy: e => policies[e],
+          onChange: createAnnouncer({
+            signals: deps.signals,
+            notifications: deps.notifications,
+            ownerOf,
+            logger,
+          }),
         });
         const configReader = new EnvironmentConfigReader({
           urlReader: deps.urlReader,

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { useSignal } from '@backstage/plugin-signals-react';
 import {
   isTerminal,
   type Deployment,
@@ -7,7 +8,9 @@ import {
 import { ibiasDeploymentsApiRef, type EnvironmentView } from '../api';
 import type { HistoryFilter } from './HistoryTable';
 
+/** Polling while something is in flight: fast without signals, a safety net with them. */
 const POLL_MS = 1500;
+const POLL_WITH_SIGNALS_MS = 10_000;
 
 /**
  * Environments, history and the selected deployment of one service (or all), refreshed
@@ -52,14 +55,27 @@ export function useDeployments(entityRef?: string) {
     refresh();
   }, [refresh]);
 
+  // Live progress: the backend signals every change on this channel.
+  const { lastSignal, isSignalsAvailable } = useSignal<{
+    entityRef: string;
+  }>('ibias-deployments');
+  useEffect(() => {
+    if (lastSignal && (!entityRef || lastSignal.entityRef === entityRef)) {
+      refresh();
+    }
+  }, [lastSignal, entityRef, refresh]);
+
   const busy =
     history?.some(d => !isTerminal(d.status)) ||
     (selected && !isTerminal(selected.status));
   useEffect(() => {
     if (!busy) return undefined;
-    const timer = setInterval(refresh, POLL_MS);
+    const timer = setInterval(
+      refresh,
+      isSignalsAvailable ? POLL_WITH_SIGNALS_MS : POLL_MS,
+    );
     return () => clearInterval(timer);
-  }, [busy, refresh]);
+  }, [busy, refresh, isSignalsAvailable]);
 
   return {
     api,

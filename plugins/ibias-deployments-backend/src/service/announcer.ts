@@ -1,0 +1,73 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import type {
+  Deployment,
+  DeploymentEvent,
+} from '@internal/plugin-ibias-deployments-common';
+
+/** The channel the Deployments tab and page listen on. */
+export const DEPLOYMENTS_SIGNAL_CHANNEL = 'ibias-deployments';
+
+/** The notification the owning group gets, or undefined when nobody needs to hear. */
+export function notificationFor(d: Deployment, event?: DeploymentEvent) {
+  if (event !== 'fail' && event !== 'roll_back') return undefined;
+  const ref = parseEntityRef(d.entityRef);
+  const name = ref.name;
+  const what =
+    event === 'roll_back'
+      ? `${name} ${d.version} was rolled back in ${d.environment}`
+      : `${name} ${d.version} failed to deploy to ${d.environment}`;
+  return {
+    title: what,
+    description: `${d.reason ?? ''} ${
+      d.previousVersion ? `${d.previousVersion} takes the traffic.` : ''
+    }`.trim(),
+    link: `/catalog/${ref.namespace}/${ref.kind.toLocaleLowerCase('en-US')}/${
+      ref.name
+    }/deployments`,
+    severity: 'high' as const,
+    topic: `deployment:${d.entityRef}:${d.environment}`,
+    scope: d.id,
+  };
+}
+
+/**
+ * Pushes every change to the browser (signals) and tells the owning group when a
+ * deployment fails or is rolled back (notifications). Neither may break a deploy.
+ */
+export function createAnnouncer(options: {
+  signals: SignalsService;
+  notifications: NotificationService;
+  ownerOf(entityRef: string): Promise<string | undefined>;
+  logger: LoggerService;
+}) {
+  return (d: Deployment, event?: DeploymentEvent) => {
+    void options.signals
+      .publish({
+        recipients: { type: 'broadcast' },
+        channel: DEPLOYMENTS_SIGNAL_CHANNEL,
+        message: {
+          id: d.id,
+          entityRef: d.entityRef,
+          environment: d.environment,
+          status: d.status,
+        },
+      })
+      .catch(e => options.logger.warn(`Signal not sent: ${e}`));
+    const payload = notificationFor(d, event);
+    if (!payload) return;
+    void options
+      .ownerOf(d.entityRef)
+      .then(owner =>
+        owner
+          ? options.notifications.send({
+              recipients: { type: 'entity', entityRef: owner },
+              payload,
+            })
+          : undefined,
+      )
+      .catch(e => options.logger.warn(`Notification not sent: ${e}`));
+  };
+}
