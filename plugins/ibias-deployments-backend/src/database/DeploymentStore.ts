@@ -74,6 +74,11 @@ export interface DeploymentStore {
     input: NewDeployment,
   ): Promise<{ deployment: StoredDeployment; replayed: boolean }>;
   get(id: string): Promise<StoredDeployment | undefined>;
+  /** The deployment an actor created with an idempotency key, if any. */
+  byIdempotencyKey(
+    actor: string,
+    key: string,
+  ): Promise<StoredDeployment | undefined>;
   list(filter: DeploymentFilter): Promise<DeploymentPage>;
   /** Deployments in a status that holds a lock (pending approval, queued, running). */
   listInFlight(): Promise<StoredDeployment[]>;

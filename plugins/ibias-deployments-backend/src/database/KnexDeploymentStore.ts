@@ -208,7 +208,7 @@ export class KnexDeploymentStore implements DeploymentStore {
     return { deployment: existing, replayed: true };
   }
 
-  private async byIdempotencyKey(actor: string, key: string) {
+  async byIdempotencyKey(actor: string, key: string) {
     const row = await this.db<Row>('ibias_deployments')
       .where({ initiated_by: actor, idempotency_key: key })
       .first();

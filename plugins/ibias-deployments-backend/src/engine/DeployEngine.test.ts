@@ -2,65 +2,11 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
   DEFAULT_ANALYSIS_POLICY,
   planSteps,
-  type IntervalMetrics,
   type Strategy,
 } from '@internal/plugin-ibias-deployments-common';
 import { KnexDeploymentStore } from '../database/KnexDeploymentStore';
-import type { DeployTarget, ProbeResult, TargetRef } from '../targets/types';
+import { ScriptedTarget } from '../testing/ScriptedTarget';
 import { DeployEngine } from './DeployEngine';
-
-// The engine's decisions against a scripted target (the local target with real processes
-// is exercised end to end in the browser tests): which step fails, what the metrics say.
-class ScriptedTarget implements DeployTarget {
-  readonly name = 'scripted';
-  calls: string[] = [];
-  live: Record<string, number> = {};
-  running = new Set<string>();
-  health: Record<string, boolean> = {};
-  smoke: Record<string, boolean> = {};
-  metricsOf: Record<string, IntervalMetrics> = {};
-  deployError?: string;
-
-  async versions() {
-    return ['1.0.0', '1.1.0', '1.2.0'];
-  }
-  async deploy(_ref: TargetRef, version: string) {
-    this.calls.push(`deploy ${version}`);
-    if (this.deployError) throw new Error(this.deployError);
-    this.running.add(version);
-  }
-  private probe(ok: boolean | undefined, query: string): ProbeResult[] {
-    return [
-      { query, passed: ok !== false, detail: ok === false ? '500' : '200' },
-    ];
-  }
-  async healthChecks(_r: TargetRef, v: string) {
-    return this.probe(this.health[v], 'GET /health');
-  }
-  async smokeTests(_r: TargetRef, v: string) {
-    return this.probe(this.smoke[v], 'GET /metrics');
-  }
-  async setTraffic(_r: TargetRef, v: string, w: number, stable: string | null) {
-    this.calls.push(`traffic ${v}=${w}`);
-    this.live = { [v]: w };
-    if (stable && stable !== v && w < 100) this.live[stable] = 100 - w;
-  }
-  async metrics(_r: TargetRef, v: string) {
-    return {
-      ...(this.metricsOf[v] ?? { requests: 100, errors: 0, p95Ms: 50 }),
-      query: `requests to ${v}`,
-      source: 'local-router' as const,
-    };
-  }
-  async setLoad() {}
-  async retain(_r: TargetRef, keep: string | null) {
-    this.calls.push(`retain ${keep}`);
-    this.running = new Set(keep ? [keep] : []);
-  }
-  async traffic() {
-    return this.live;
-  }
-}
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 

@@ -97,6 +97,24 @@ export class DeploymentService {
     idempotencyKey?: string,
   ) {
     const { entityRef, environment, version, strategy } = request;
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([entityRef, environment, version, strategy]))
+      .digest('hex');
+    // A retried request returns what the first one made, whatever happened since.
+    if (idempotencyKey && !request.dryRun) {
+      const earlier = await this.o.store.byIdempotencyKey(
+        actor,
+        idempotencyKey,
+      );
+      if (earlier) {
+        if (earlier.requestHash && earlier.requestHash !== requestHash) {
+          throw new ConflictError(
+            `Idempotency-Key ${idempotencyKey} was used for a different request (deployment ${earlier.id})`,
+          );
+        }
+        return { dryRun: false as const, deployment: earlier, replayed: true };
+      }
+    }
     await this.entity(entityRef, credentials);
     await this.authorize(credentials, deployPermission, entityRef, environment);
     const ref = targetRef(request);
@@ -143,9 +161,7 @@ export class DeploymentService {
       steps,
       initiatedBy: actor,
       idempotencyKey,
-      requestHash: createHash('sha256')
-        .update(JSON.stringify([entityRef, environment, version, strategy]))
-        .digest('hex'),
+      requestHash,
       approvalExpiresAt: needsApproval
         ? new Date(
             Date.now() + this.o.approvalTtlMinutes * 60_000,
