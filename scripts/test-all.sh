@@ -169,7 +169,7 @@ if start_backend backend-1; then
   # A deploy in flight, then a crash: SIGKILL to the backend's whole process group.
   playwright_run e2e-before-crash --grep @before-crash
   kill -KILL -- "-$BACKEND_PID" 2>/dev/null
-  for _ in $(seq 1 30); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 1; done
+  wait "$BACKEND_PID" 2>/dev/null # (and no "Killed" job notice)
   BACKEND_PID=""
   restart_start=$SECONDS
   if start_backend backend-2; then
