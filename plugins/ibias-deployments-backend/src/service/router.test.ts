@@ -58,7 +58,11 @@ const auditor = {
   }),
 } as unknown as AuditorService;
 
-async function app(userRef = 'user:default/guest', allow = true) {
+async function app(
+  userRef = 'user:default/guest',
+  allow = true,
+  approvalTtlMinutes = 60,
+) {
   const knex = await databases.init('SQLITE_3');
   const store = await KnexDeploymentStore.create({
     getClient: async () => knex,
@@ -98,7 +102,7 @@ async function app(userRef = 'user:default/guest', allow = true) {
     permissions,
     auditor,
     canaryWeights: [10, 50, 100],
-    approvalTtlMinutes: 60,
+    approvalTtlMinutes,
     analysisPolicy: () => DEFAULT_ANALYSIS_POLICY,
     configReader: new EnvironmentConfigReader({
       urlReader: mockServices.urlReader.mock(),
@@ -116,7 +120,7 @@ async function app(userRef = 'user:default/guest', allow = true) {
     return { router: r, server: express().use(r).use(mockErrorHandler()) };
   };
   const { router, server } = serverAs(userRef);
-  return { server, engine, router, serverAs };
+  return { server, engine, router, serverAs, service };
 }
 
 const seen = new Set<string>();
@@ -340,6 +344,46 @@ describe('the HTTP API matches schema/openapi.yaml', () => {
       Object.keys(ops as object).map(m => `${m} ${p}`),
     );
     expect(documented.filter(d => !seen.has(d))).toEqual([]);
+  });
+
+  it('an approval that expired is refused and the deployment aborted; the sweep aborts the rest', async () => {
+    const { server, serverAs, service } = await app(
+      'user:default/guest',
+      true,
+      0,
+    );
+    const first = await call(server, 'post', '/deployments', '/deployments', {
+      ...deploy,
+      environment: 'production',
+    });
+    await new Promise(r => setTimeout(r, 5));
+    const late = await call(
+      serverAs('user:default/rita.release').server,
+      'post',
+      `/deployments/${first.body.id}/approve`,
+      '/deployments/{id}/approve',
+      { version: '1.1.0' },
+    );
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toMatch(/approval window .* has expired/);
+    const after = await call(
+      server,
+      'get',
+      `/deployments/${first.body.id}`,
+      '/deployments/{id}',
+    );
+    expect(after.body).toMatchObject({
+      status: 'aborted',
+      reason: 'The approval expired',
+    });
+    // The lock was freed: another production request is accepted, then swept.
+    const second = await call(server, 'post', '/deployments', '/deployments', {
+      ...deploy,
+      environment: 'production',
+    });
+    expect(second.status).toBe(202);
+    await new Promise(r => setTimeout(r, 5));
+    expect(await service.expireApprovals()).toBe(1);
   });
 
   it('a denied permission is a documented 403', async () => {

@@ -10,6 +10,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import {
   DEPLOYMENT_STATUSES,
   ENVIRONMENTS,
@@ -37,8 +38,14 @@ export interface HistoryTableProps {
   onMore(): void;
 }
 
+const useStyles = makeStyles({
+  // Short cells stay on one line; the outcome takes the rest.
+  table: { '& th, & td:not(:last-child)': { whiteSpace: 'nowrap' } },
+});
+
 /** Deployment history, newest first, filterable by environment and status. */
 export function HistoryTable(props: HistoryTableProps) {
+  const classes = useStyles();
   return (
     <Box>
       <Box display="flex" style={{ gap: 16 }} mb={1}>
@@ -92,7 +99,7 @@ export function HistoryTable(props: HistoryTableProps) {
           No deployments match.
         </Typography>
       ) : (
-        <Table size="small" data-testid="history">
+        <Table size="small" data-testid="history" className={classes.table}>
           <TableHead>
             <TableRow>
               <TableCell>When</TableCell>
