@@ -32,6 +32,16 @@ export interface Config {
           };
         };
       };
+      /** Where analysis reads metrics: the local router (default) or Prometheus. */
+      metrics?: {
+        source?: 'local-router' | 'prometheus';
+        prometheus?: {
+          /** Prometheus' base URL, e.g. http://127.0.0.1:9090 */
+          url: string;
+          /** The file_sd file the local target writes its instances to. */
+          targetsFile: string;
+        };
+      };
       /** The local target: sample services as loopback processes behind a router. */
       local?: {
         servicesDir?: string;

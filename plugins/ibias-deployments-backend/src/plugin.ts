@@ -88,7 +88,18 @@ function readLocalTargetConfig(config: Config) {
       };
     }
   }
+  const metrics = config.getOptionalConfig('ibias.deployments.metrics');
+  const prometheus =
+    metrics?.getOptionalString('source') === 'prometheus'
+      ? {
+          url: metrics.getString('prometheus.url'),
+          targetsFile: path.resolve(
+            metrics.getString('prometheus.targetsFile'),
+          ),
+        }
+      : undefined;
   return {
+    prometheus,
     servicesDir: path.resolve(
       local?.getOptionalString('servicesDir') ?? '../../services',
     ),

@@ -6,6 +6,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { EnvironmentName } from '@internal/plugin-ibias-deployments-common';
 import type { DeployTarget, ProbeResult, TargetRef } from '../types';
+import { PrometheusMetrics } from '../PrometheusMetrics';
 import { TrafficRouter } from './TrafficRouter';
 
 export interface LocalRelease {
@@ -31,6 +32,12 @@ export interface LocalTargetOptions {
   load: Partial<Record<EnvironmentName, LoadProfile | undefined>>;
   logger: LoggerService;
   npmCommand?: string;
+  /**
+   * Analysis from Prometheus instead of the router: the target writes every running
+   * instance to `targetsFile` (file_sd, labels ibias_service, ibias_environment, version)
+   * for Prometheus to scrape, and queries `url`.
+   */
+  prometheus?: { url: string; targetsFile: string };
 }
 
 interface Instance {
@@ -94,9 +101,13 @@ export class LocalTarget implements DeployTarget {
   private readonly loads = new Map<string, NodeJS.Timeout>();
   private readonly starting = new Map<string, Promise<void>>();
   private readonly registry: string;
+  private readonly prometheus?: PrometheusMetrics;
 
   constructor(private readonly options: LocalTargetOptions) {
     this.registry = path.join(options.workDir, 'processes.json');
+    if (options.prometheus) {
+      this.prometheus = new PrometheusMetrics({ url: options.prometheus.url });
+    }
   }
 
   /**
@@ -128,6 +139,24 @@ export class LocalTarget implements DeployTarget {
       .filter((p): p is number => typeof p === 'number');
     await fs.mkdir(this.options.workDir, { recursive: true });
     await fs.writeFile(this.registry, JSON.stringify(pids));
+    if (this.options.prometheus) {
+      const targets = [...this.instances.entries()].flatMap(([key, list]) => {
+        const [service, environment] = key.split('/');
+        return list.map(i => ({
+          targets: [`127.0.0.1:${i.port}`],
+          labels: {
+            ibias_service: service,
+            ibias_environment: environment,
+            version: i.version,
+          },
+        }));
+      });
+      const file = this.options.prometheus.targetsFile;
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      // Written whole and renamed, so Prometheus never reads half a file.
+      await fs.writeFile(`${file}.tmp`, JSON.stringify(targets, null, 2));
+      await fs.rename(`${file}.tmp`, file);
+    }
   }
 
   private key(ref: TargetRef) {
@@ -354,6 +383,7 @@ export class LocalTarget implements DeployTarget {
   }
 
   async metrics(ref: TargetRef, version: string, sinceMs: number) {
+    if (this.prometheus) return this.prometheus.metrics(ref, version, sinceMs);
     const router = await this.router(ref);
     return {
       ...router.metrics(version, sinceMs),

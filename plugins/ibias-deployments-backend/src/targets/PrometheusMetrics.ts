@@ -1,0 +1,72 @@
+import type { IntervalMetrics } from '@internal/plugin-ibias-deployments-common';
+import type { TargetRef } from './types';
+
+/**
+ * Analysis metrics from Prometheus (PromQL over its HTTP API): requests, 5xx and p95 of
+ * one version of a service in one environment since a point in time, from the services'
+ * `http_request_duration_seconds` histogram. Series carry `ibias_service`,
+ * `ibias_environment` and `version` labels (the local target's file_sd targets set them;
+ * on Kubernetes, relabel the pod labels to them).
+ */
+export class PrometheusMetrics {
+  constructor(private readonly options: { url: string }) {}
+
+  static selector(ref: TargetRef, version: string, extra = '') {
+    return `{ibias_service="${ref.service}",ibias_environment="${ref.environment}",version="${version}"${extra}}`;
+  }
+
+  static queries(ref: TargetRef, version: string, windowSeconds: number) {
+    const w = `[${windowSeconds}s]`;
+    const sel = PrometheusMetrics.selector(ref, version);
+    const errSel = PrometheusMetrics.selector(ref, version, ',status=~"5.."');
+    return {
+      requests: `sum(increase(http_request_duration_seconds_count${sel}${w}))`,
+      errors: `sum(increase(http_request_duration_seconds_count${errSel}${w}))`,
+      p95: `1000 * histogram_quantile(0.95, sum by (le) (increase(http_request_duration_seconds_bucket${sel}${w})))`,
+    };
+  }
+
+  private async scalar(query: string): Promise<number | null> {
+    const url = `${this.options.url.replace(
+      /\/$/,
+      '',
+    )}/api/v1/query?query=${encodeURIComponent(query)}`;
+    const res = await fetch(url);
+    if (!res.ok) {
+      throw new Error(
+        `Prometheus answered ${res.status} to ${query}: ${await res.text()}`,
+      );
+    }
+    const body = (await res.json()) as {
+      status: string;
+      data: { result: Array<{ value: [number, string] }> };
+    };
+    const value = Number(body.data.result[0]?.value[1]);
+    return Number.isFinite(value) ? value : null;
+  }
+
+  async metrics(
+    ref: TargetRef,
+    version: string,
+    sinceMs: number,
+  ): Promise<IntervalMetrics & { query: string; source: 'prometheus' }> {
+    const windowSeconds = Math.max(
+      1,
+      Math.round((Date.now() - sinceMs) / 1000),
+    );
+    const q = PrometheusMetrics.queries(ref, version, windowSeconds);
+    const [requests, errors, p95] = await Promise.all([
+      this.scalar(q.requests),
+      this.scalar(q.errors),
+      this.scalar(q.p95),
+    ]);
+    const total = Math.round(requests ?? 0);
+    return {
+      requests: total,
+      errors: Math.min(total, Math.round(errors ?? 0)),
+      p95Ms: total > 0 ? p95 : null,
+      query: `${q.requests}; ${q.errors}; ${q.p95}`,
+      source: 'prometheus',
+    };
+  }
+}

@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
+import { LocalTarget } from './LocalTarget';
+
+// The real thing end to end: the ibias-api sample (built from services/) runs as two
+// releases behind the router; a real Prometheus (Debian's package; .ci/run installs it)
+// scrapes them through the file_sd targets the local target writes; analysis reads the
+// faulty release's error rate back with PromQL.
+jest.setTimeout(240_000);
+
+const repo = path.resolve(__dirname, '../../../../..');
+const prometheusBin = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'].find(
+  p => fs.existsSync(p),
+);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+describe('LocalTarget with Prometheus as the metrics source', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ibias-prom-'));
+  const targetsFile = path.join(dir, 'prometheus', 'targets.json');
+  let prometheus: ChildProcess | undefined;
+  let target: LocalTarget | undefined;
+
+  afterAll(async () => {
+    await target?.stop();
+    prometheus?.kill('SIGTERM');
+  });
+
+  it('reads requests, errors and p95 of each release with PromQL', async () => {
+    expect({
+      prometheus:
+        prometheusBin ??
+        'not installed: apt-get install prometheus (.ci/run does)',
+    }).toEqual({ prometheus: expect.stringMatching(/prometheus$/) });
+
+    fs.mkdirSync(path.dirname(targetsFile), { recursive: true });
+    fs.writeFileSync(targetsFile, '[]');
+    fs.writeFileSync(
+      path.join(dir, 'prometheus.yml'),
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        'scrape_configs:',
+        '  - job_name: ibias-samples',
+        '    file_sd_configs:',
+        `      - files: ['${targetsFile}']`,
+        '        refresh_interval: 1s',
+      ].join('\n'),
+    );
+    const port = await freePort();
+    prometheus = spawn(
+      prometheusBin!,
+      [
+        `--config.file=${path.join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 60; i++) {
+      if (
+        await fetch(`${url}/-/ready`).then(
+          r => r.ok,
+          () => false,
+        )
+      )
+        break;
+      await sleep(500);
+    }
+
+    target = new LocalTarget({
+      servicesDir: path.join(repo, 'services'),
+      workDir: path.join(dir, 'work'),
+      releases: {
+        'ibias-api': { '1.1.0': {}, '1.2.0': { env: { FAULT_RATE: '0.2' } } },
+      },
+      load: {
+        staging: {
+          rps: 50,
+          method: 'POST',
+          path: '/api/v1/echo',
+          body: '{"message":"load"}',
+        },
+      },
+      logger: mockServices.logger.mock(),
+      prometheus: { url, targetsFile },
+    });
+    const ref = {
+      service: 'ibias-api',
+      entityRef: 'component:default/ibias-api',
+      environment: 'staging' as const,
+    };
+    await target.deploy(ref, '1.1.0');
+    await target.deploy(ref, '1.2.0');
+    const targets = JSON.parse(fs.readFileSync(targetsFile, 'utf8'));
+    expect(targets.map((t: any) => t.labels.version).sort()).toEqual([
+      '1.1.0',
+      '1.2.0',
+    ]);
+    // Let Prometheus discover and scrape both before the traffic starts.
+    await sleep(4000);
+    await target.setTraffic(ref, '1.2.0', 50, '1.1.0');
+    const since = Date.now();
+    await target.setLoad(ref, true);
+    await sleep(10_000);
+    await target.setLoad(ref, false);
+    await sleep(2500); // the last scrape
+
+    const faulty = await target.metrics(ref, '1.2.0', since);
+    const healthy = await target.metrics(ref, '1.1.0', since);
+    expect(faulty.source).toBe('prometheus');
+    expect(faulty.query).toContain('version="1.2.0"');
+    expect(faulty.query).toContain('http_request_duration_seconds_count');
+    expect(faulty.requests).toBeGreaterThan(100);
+    const rate = faulty.errors / faulty.requests;
+    expect(rate).toBeGreaterThan(0.08);
+    expect(rate).toBeLessThan(0.35);
+    expect(faulty.p95Ms).toBeGreaterThan(0);
+    expect(healthy.requests).toBeGreaterThan(100);
+    expect(healthy.errors).toBe(0);
+  });
+});
