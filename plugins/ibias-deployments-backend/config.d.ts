@@ -23,6 +23,8 @@ export interface Config {
             consecutiveBreaches?: number;
             minSamples?: number;
           };
+          /** Which target deploys this environment: local (default) or kubernetes. */
+          target?: 'local' | 'kubernetes';
           /** Generated traffic during analysis (as Flagger's load tester). */
           load?: {
             rps: number;
@@ -31,6 +33,17 @@ export interface Config {
             body?: string;
           };
         };
+      };
+      /**
+       * The kubernetes target (for environments whose `target` is kubernetes): the cluster
+       * is one of the Kubernetes plugin's (kubernetes.clusterLocatorMethods, with a
+       * serviceAccountToken); images are `<imageRepository>/<service>:<version>`.
+       */
+      kubernetes?: {
+        cluster: string;
+        namespace?: string;
+        imageRepository: string;
+        replicas?: number;
       };
       /** Where analysis reads metrics: the local router (default) or Prometheus. */
       metrics?: {

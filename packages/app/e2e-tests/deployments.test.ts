@@ -53,6 +53,7 @@ test('in the browser: 1.1.0 blue-green succeeds, 1.2.0 canary rolls back on its 
     timeout: 180_000,
   });
   await expect(page.getByTestId('version-staging')).toHaveText('1.1.0');
+  await expect(page.getByTestId('health-staging')).toHaveText('healthy');
   await page.screenshot({
     path: `${artifactsDir}/deployments-1.1.0-succeeded.png`,
     fullPage: true,

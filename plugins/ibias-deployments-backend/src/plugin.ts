@@ -2,6 +2,7 @@ import path from 'node:path';
 import {
   coreServices,
   createBackendPlugin,
+  type LoggerService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
@@ -30,6 +31,10 @@ import { EnvironmentConfigReader } from './service/EnvironmentConfigReader';
 import { registerDeploymentActions } from './service/actions';
 import { createAnnouncer } from './service/announcer';
 import { createRouter } from './service/router';
+import { KubernetesTarget } from './targets/kubernetes/KubernetesTarget';
+import { PrometheusMetrics } from './targets/PrometheusMetrics';
+import { TargetsByEnvironment } from './targets/TargetsByEnvironment';
+import type { DeployTarget } from './targets/types';
 import {
   LocalTarget,
   type LoadProfile,
@@ -57,6 +62,43 @@ export function readAnalysisPolicies(
     };
   }
   return out;
+}
+
+/**
+ * The kubernetes target, from ibias.deployments.kubernetes and the cluster of that name
+ * configured for Backstage's Kubernetes plugin (kubernetes.clusterLocatorMethods).
+ */
+function readKubernetesTarget(
+  config: Config,
+  logger: LoggerService,
+  prometheusUrl?: string,
+): KubernetesTarget | undefined {
+  const k = config.getOptionalConfig('ibias.deployments.kubernetes');
+  if (!k) return undefined;
+  const clusterName = k.getString('cluster');
+  const clusters = (
+    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []
+  ).flatMap(m => m.getOptionalConfigArray('clusters') ?? []);
+  const cluster = clusters.find(c => c.getString('name') === clusterName);
+  if (!cluster) {
+    throw new Error(
+      `ibias.deployments.kubernetes.cluster ${clusterName} is not among the Kubernetes plugin's clusters`,
+    );
+  }
+  return new KubernetesTarget({
+    cluster: {
+      name: clusterName,
+      url: cluster.getString('url'),
+      token: cluster.getString('serviceAccountToken'),
+    },
+    namespace: k.getOptionalString('namespace') ?? 'ibias',
+    imageRepository: k.getString('imageRepository'),
+    replicas: k.getOptionalNumber('replicas') ?? 4,
+    logger: logger.child({ target: 'kubernetes' }),
+    metrics: prometheusUrl
+      ? new PrometheusMetrics({ url: prometheusUrl })
+      : undefined,
+  });
 }
 
 function readLocalTargetConfig(config: Config) {
@@ -151,11 +193,31 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         }
         const policies = readAnalysisPolicies(config);
         const store = await KnexDeploymentStore.create(deps.database);
-        const target = new LocalTarget({
-          ...readLocalTargetConfig(config),
+        const localConfig = readLocalTargetConfig(config);
+        const local = new LocalTarget({
+          ...localConfig,
           logger: logger.child({ target: 'local' }),
         });
-        await target.reapOrphans();
+        await local.reapOrphans();
+        const kubernetes = readKubernetesTarget(
+          config,
+          logger,
+          localConfig.prometheus?.url,
+        );
+        const targets = {} as Record<EnvironmentName, DeployTarget>;
+        for (const environment of ENVIRONMENTS) {
+          const kind =
+            config.getOptionalString(
+              `ibias.deployments.environments.${environment}.target`,
+            ) ?? 'local';
+          if (kind === 'kubernetes' && !kubernetes) {
+            throw new Error(
+              `ibias.deployments.environments.${environment}.target is kubernetes but ibias.deployments.kubernetes is not configured`,
+            );
+          }
+          targets[environment] = kind === 'kubernetes' ? kubernetes! : local;
+        }
+        const target = new TargetsByEnvironment(targets);
         const ownerOf = async (entityRef: string) => {
           const entity = await deps.catalog.getEntityByRef(entityRef, {
             credentials: await deps.auth.getOwnServiceCredentials(),
@@ -248,8 +310,11 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
             entityRef: state.entityRef,
             environment: state.environment,
           };
-          if ((await target.versions(ref)).includes(state.version)) {
-            target
+          if (
+            targets[state.environment] === local &&
+            (await local.versions(ref)).includes(state.version)
+          ) {
+            local
               .restore(ref, state.version)
               .catch(e =>
                 logger.warn(
@@ -269,7 +334,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
             if (n > 0) logger.info(`${n} approval(s) expired`);
           },
         });
-        deps.lifecycle.addShutdownHook(() => target.stop());
+        deps.lifecycle.addShutdownHook(() => local.stop());
       },
     });
   },

@@ -23,6 +23,8 @@ export interface EnvironmentView extends EnvironmentState {
   /** The running versions and where each answers directly. */
   endpoints: Array<{ version: string; url: string }>;
   lockedBy: string | null;
+  /** Whether what takes the traffic answers healthily now. */
+  health: 'healthy' | 'unhealthy' | 'unknown';
 }
 
 export interface EnvironmentConfigs {
@@ -59,7 +61,10 @@ export interface DeploymentQuery {
 
 export interface IbiasDeploymentsApi {
   environments(entityRef?: string): Promise<EnvironmentView[]>;
-  versions(entityRef: string): Promise<{ target: string; versions: string[] }>;
+  versions(
+    entityRef: string,
+    environment: EnvironmentName,
+  ): Promise<{ target: string; versions: string[]; anyVersion: boolean }>;
   configs(entityRef: string): Promise<EnvironmentConfigs>;
   plan(request: DeployRequest): Promise<DeploymentPlan>;
   deploy(request: DeployRequest): Promise<Deployment>;
@@ -110,9 +115,15 @@ export class IbiasDeploymentsClient implements IbiasDeploymentsApi {
     ).configs;
   }
 
-  versions(entityRef: string) {
-    return this.call<{ target: string; versions: string[] }>(
-      `/versions?entityRef=${encodeURIComponent(entityRef)}`,
+  versions(entityRef: string, environment: EnvironmentName) {
+    return this.call<{
+      target: string;
+      versions: string[];
+      anyVersion: boolean;
+    }>(
+      `/versions?entityRef=${encodeURIComponent(
+        entityRef,
+      )}&environment=${environment}`,
     );
   }
 

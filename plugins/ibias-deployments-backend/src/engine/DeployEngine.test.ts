@@ -141,7 +141,7 @@ describe('DeployEngine', () => {
       const { target, deploy } = await setup();
       await deploy('1.0.0', 'blue-green', null);
       target.calls = [];
-      target[kind]['1.1.0'] = false;
+      (kind === 'health' ? target.healthCheck : target.smoke)['1.1.0'] = false;
       const d = await deploy('1.1.0', 'blue-green', '1.0.0');
       expect(d.status).toBe('rolled_back');
       expect(d.reason).toBe(reason);

@@ -119,7 +119,7 @@ export class DeploymentService {
     await this.authorize(credentials, deployPermission, entityRef, environment);
     const ref = targetRef(request);
     const known = await this.o.target.versions(ref);
-    if (!known.includes(version)) {
+    if (!known.includes(version) && !known.includes('*')) {
       throw new InputError(
         `${entityRef} has no version ${version} on the ${
           this.o.target.name
@@ -334,12 +334,21 @@ export class DeploymentService {
   }
 
   /** The versions the target can deploy for a service. */
-  async versions(entityRef: string, credentials: BackstageCredentials) {
+  async versions(
+    entityRef: string,
+    environment: EnvironmentName,
+    credentials: BackstageCredentials,
+  ) {
     await this.entity(entityRef, credentials);
     const versions = await this.o.target.versions(
-      targetRef({ entityRef, environment: 'development' }),
+      targetRef({ entityRef, environment }),
     );
-    return { target: this.o.target.name, versions };
+    // '*' means the target deploys any version the pipeline built.
+    return {
+      target: this.o.target.name,
+      versions: versions.filter(v => v !== '*'),
+      anyVersion: versions.includes('*'),
+    };
   }
 
   /** A service's environments file: masked configs, baseline results, problems. */
@@ -355,6 +364,7 @@ export class DeploymentService {
         traffic: await this.o.target.traffic(targetRef(s)),
         url: this.o.target.url?.(targetRef(s)) ?? null,
         endpoints: this.o.target.endpoints?.(targetRef(s)) ?? [],
+        health: (await this.o.target.health?.(targetRef(s))) ?? 'unknown',
         lockedBy:
           (await this.o.store.lockHolder(s.entityRef, s.environment)) ?? null,
       })),

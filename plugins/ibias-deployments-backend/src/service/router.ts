@@ -185,9 +185,16 @@ export function createRouter(options: {
   });
 
   router.get('/versions', async (req, res) => {
-    const q = parse(z.strictObject({ entityRef }), req.query, 'query');
+    const q = parse(
+      z.strictObject({
+        entityRef,
+        environment: z.enum(ENVIRONMENTS).default('development'),
+      }),
+      req.query,
+      'query',
+    );
     const { credentials } = await user(req);
-    res.json(await service.versions(q.entityRef, credentials));
+    res.json(await service.versions(q.entityRef, q.environment, credentials));
   });
 
   router.get('/environments', async (req, res) => {

@@ -56,6 +56,8 @@ export interface DeployTarget {
   retain(ref: TargetRef, keep: string | null): Promise<void>;
   /** Where the environment's traffic enters (for people and load tests), if known. */
   url?(ref: TargetRef): string | undefined;
+  /** Whether what takes the traffic answers healthily now. */
+  health?(ref: TargetRef): Promise<'healthy' | 'unhealthy' | 'unknown'>;
   /** The running versions and where each answers directly, if the target knows. */
   endpoints?(ref: TargetRef): Array<{ version: string; url: string }>;
   /** What takes traffic now: version → weight. */

@@ -8,7 +8,7 @@ export class ScriptedTarget implements DeployTarget {
   calls: string[] = [];
   live: Record<string, number> = {};
   running = new Set<string>();
-  health: Record<string, boolean> = {};
+  healthCheck: Record<string, boolean> = {};
   smoke: Record<string, boolean> = {};
   metricsOf: Record<string, IntervalMetrics> = {};
   deployError?: string;
@@ -27,7 +27,7 @@ export class ScriptedTarget implements DeployTarget {
     ];
   }
   async healthChecks(_r: TargetRef, v: string) {
-    return this.probe(this.health[v], 'GET /health');
+    return this.probe(this.healthCheck[v], 'GET /health');
   }
   async smokeTests(_r: TargetRef, v: string) {
     return this.probe(this.smoke[v], 'GET /metrics');

@@ -13,6 +13,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
 import Select from '@material-ui/core/Select';
+import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { Progress } from '@backstage/core-components';
@@ -37,6 +38,7 @@ export interface DeployDialogProps {
 export function DeployDialog(props: DeployDialogProps) {
   const api = useApiSafe();
   const [versions, setVersions] = useState<string[] | undefined>();
+  const [anyVersion, setAnyVersion] = useState(false);
   const [version, setVersion] = useState('');
   const [strategy, setStrategy] = useState<Strategy>('blue-green');
   const [plan, setPlan] = useState<DeploymentPlan | undefined>();
@@ -45,15 +47,16 @@ export function DeployDialog(props: DeployDialogProps) {
 
   useEffect(() => {
     api
-      .versions(props.entityRef)
+      .versions(props.entityRef, props.environment)
       .then(r => {
         setVersions(r.versions);
+        setAnyVersion(r.anyVersion);
         setVersion(
           r.versions.filter(v => v !== props.currentVersion).pop() ?? '',
         );
       })
       .catch(e => setError(e.message));
-  }, [api, props.entityRef, props.currentVersion]);
+  }, [api, props.entityRef, props.environment, props.currentVersion]);
 
   useEffect(() => {
     setPlan(undefined);
@@ -95,26 +98,37 @@ export function DeployDialog(props: DeployDialogProps) {
         {!versions && !error && <Progress />}
         {versions && (
           <>
-            <FormControl fullWidth margin="dense">
-              <InputLabel id="version-label">Version</InputLabel>
-              <Select
-                labelId="version-label"
+            {anyVersion ? (
+              <TextField
+                fullWidth
+                margin="dense"
+                label="Version (as the pipeline tagged the image)"
                 value={version}
-                onChange={e => setVersion(String(e.target.value))}
-                inputProps={{ 'data-testid': 'version-select' }}
-              >
-                {versions.map(v => (
-                  <MenuItem
-                    key={v}
-                    value={v}
-                    disabled={v === props.currentVersion}
-                  >
-                    {v}
-                    {v === props.currentVersion ? ' (running)' : ''}
-                  </MenuItem>
-                ))}
-              </Select>
-            </FormControl>
+                onChange={e => setVersion(e.target.value.trim())}
+                inputProps={{ 'data-testid': 'version-input' }}
+              />
+            ) : (
+              <FormControl fullWidth margin="dense">
+                <InputLabel id="version-label">Version</InputLabel>
+                <Select
+                  labelId="version-label"
+                  value={version}
+                  onChange={e => setVersion(String(e.target.value))}
+                  inputProps={{ 'data-testid': 'version-select' }}
+                >
+                  {versions.map(v => (
+                    <MenuItem
+                      key={v}
+                      value={v}
+                      disabled={v === props.currentVersion}
+                    >
+                      {v}
+                      {v === props.currentVersion ? ' (running)' : ''}
+                    </MenuItem>
+                  ))}
+                </Select>
+              </FormControl>
+            )}
             <FormControl component="fieldset" margin="normal">
               <FormLabel component="legend">Strategy</FormLabel>
               <RadioGroup

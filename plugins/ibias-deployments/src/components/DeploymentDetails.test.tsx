@@ -124,6 +124,7 @@ describe('EnvironmentMatrix', () => {
             url: null,
             endpoints: [],
             lockedBy: null,
+            health: 'healthy',
           },
         ]}
         inFlight={{
@@ -138,6 +139,7 @@ describe('EnvironmentMatrix', () => {
       />,
     );
     expect(screen.getByTestId('version-staging')).toHaveTextContent('1.1.0');
+    expect(screen.getByTestId('health-staging')).toHaveTextContent('healthy');
     expect(screen.getByTestId('environment-development')).toHaveTextContent(
       'Nothing deployed yet',
     );

@@ -82,7 +82,7 @@ export function DeploymentsPage() {
                                   display="block"
                                   color="textSecondary"
                                 >
-                                  {s.strategy} · {ago(s.since)} ·{' '}
+                                  {s.health} · {s.strategy} · {ago(s.since)} ·{' '}
                                   {shortRef(s.deployedBy)}
                                   {s.lockedBy ? ' · deploying' : ''}
                                 </Typography>

@@ -1,6 +1,7 @@
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Card from '@material-ui/core/Card';
+import Chip from '@material-ui/core/Chip';
 import CardActions from '@material-ui/core/CardActions';
 import CardContent from '@material-ui/core/CardContent';
 import Grid from '@material-ui/core/Grid';
@@ -14,6 +15,12 @@ import {
 import type { EnvironmentView } from '../api';
 import { ago, shortRef } from './format';
 import { StatusChip } from './StatusChip';
+
+const HEALTH_COLORS = {
+  healthy: { bg: '#e6f4ea', fg: '#1e6b34' },
+  unhealthy: { bg: '#fdecea', fg: '#a11a12' },
+  unknown: { bg: '#f1f1f1', fg: '#4a4a4a' },
+};
 
 export interface EnvironmentMatrixProps {
   environments: EnvironmentView[];
@@ -49,9 +56,21 @@ export function EnvironmentMatrix(props: EnvironmentMatrixProps) {
                 </Typography>
                 {state ? (
                   <>
-                    <Typography variant="h4" data-testid={`version-${env}`}>
-                      {state.version}
-                    </Typography>
+                    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+                      <Typography variant="h4" data-testid={`version-${env}`}>
+                        {state.version}
+                      </Typography>
+                      <Chip
+                        size="small"
+                        label={state.health}
+                        data-testid={`health-${env}`}
+                        style={{
+                          backgroundColor: HEALTH_COLORS[state.health].bg,
+                          color: HEALTH_COLORS[state.health].fg,
+                          fontWeight: 600,
+                        }}
+                      />
+                    </Box>
                     <Typography variant="body2" color="textSecondary">
                       {state.strategy} · {ago(state.since)} by{' '}
                       {shortRef(state.deployedBy)}

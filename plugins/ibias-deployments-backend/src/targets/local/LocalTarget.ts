@@ -429,6 +429,17 @@ export class LocalTarget implements DeployTarget {
     await this.saveRegistry();
   }
 
+  /** GET /health through the router (what callers get). */
+  async health(ref: TargetRef): Promise<'healthy' | 'unhealthy' | 'unknown'> {
+    const url = this.url(ref);
+    if (!url) return 'unknown';
+    const res = await fetch(`${url}/health`, {
+      signal: AbortSignal.timeout(2000),
+    }).catch(() => undefined);
+    await res?.arrayBuffer().catch(() => undefined);
+    return res?.ok ? 'healthy' : 'unhealthy';
+  }
+
   /** The running versions and where each answers directly (bypassing the router). */
   endpoints(ref: TargetRef): Array<{ version: string; url: string }> {
     return (this.instances.get(this.key(ref)) ?? []).map(i => ({

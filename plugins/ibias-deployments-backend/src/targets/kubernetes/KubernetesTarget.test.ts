@@ -1,0 +1,199 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  DEFAULT_ANALYSIS_POLICY,
+  planSteps,
+  type Strategy,
+} from '@internal/plugin-ibias-deployments-common';
+import { KnexDeploymentStore } from '../../database/KnexDeploymentStore';
+import { DeployEngine } from '../../engine/DeployEngine';
+import { startLoopbackKubernetes } from '../../testing/loopbackKubernetes';
+import { KubernetesTarget } from './KubernetesTarget';
+
+// The kubernetes target against a loopback Kubernetes API server (none can run here):
+// the real engine and store drive it; the server checks tokens and resourceVersions and
+// rolls Deployments out after a delay.
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const NS = 'ibias';
+
+/** Errors per 100 requests of each version (undefined: no metrics source). */
+async function setup(errorsByVersion?: Record<string, number>) {
+  const k8s = await startLoopbackKubernetes({
+    token: 't0ken',
+    rolloutDelayMs: 30,
+  });
+  const target = new KubernetesTarget({
+    cluster: { name: 'loopback', url: k8s.url, token: 't0ken' },
+    namespace: NS,
+    imageRepository: 'ghcr.io/ibias',
+    replicas: 4,
+    logger: mockServices.logger.mock(),
+    pollMs: 10,
+    metrics:
+      errorsByVersion === undefined
+        ? undefined
+        : ({
+            metrics: async (_ref: unknown, version: string) => ({
+              requests: 100,
+              errors: errorsByVersion[version] ?? 0,
+              p95Ms: 40,
+              query:
+                'sum(increase(http_request_duration_seconds_count{...}[5s]))',
+              source: 'prometheus' as const,
+            }),
+          } as any),
+  });
+  const knex = await databases.init('SQLITE_3');
+  const store = await KnexDeploymentStore.create({
+    getClient: async () => knex,
+    migrations: { skip: false },
+  });
+  const engine = new DeployEngine({
+    store,
+    target,
+    logger: mockServices.logger.mock(),
+    analysisPolicy: () => ({
+      ...DEFAULT_ANALYSIS_POLICY,
+      intervalSeconds: 0.25,
+      intervals: 2,
+    }),
+    sleep: async () => {},
+  });
+  const deploy = async (
+    version: string,
+    strategy: Strategy,
+    previous: string | null,
+  ) => {
+    const { deployment } = await store.create({
+      entityRef: 'component:default/ibias-api',
+      environment: 'production',
+      version,
+      previousVersion: previous,
+      strategy,
+      status: 'queued',
+      steps: planSteps(strategy),
+      initiatedBy: 'user:default/rita.release',
+    });
+    engine.submit(deployment.id);
+    await engine.settled(deployment.id);
+    return (await store.get(deployment.id))!;
+  };
+  const ref = {
+    service: 'ibias-api',
+    entityRef: 'component:default/ibias-api',
+    environment: 'production' as const,
+  };
+  return { k8s, target, deploy, ref };
+}
+
+describe('KubernetesTarget (loopback API server)', () => {
+  it('blue-green: a second Deployment, rollout waited on, then the Service selector switches', async () => {
+    const { k8s, target, deploy, ref } = await setup({});
+    try {
+      const first = await deploy('1.0.0', 'blue-green', null);
+      expect(first.status).toBe('succeeded');
+      expect(k8s.get('Service', NS, 'ibias-api')?.spec.selector).toEqual({
+        'app.kubernetes.io/name': 'ibias-api',
+        'ibias.io/track': 'blue',
+      });
+      const second = await deploy('1.1.0', 'blue-green', '1.0.0');
+      expect(second.status).toBe('succeeded');
+      expect(k8s.get('Service', NS, 'ibias-api')?.spec.selector).toEqual({
+        'app.kubernetes.io/name': 'ibias-api',
+        'ibias.io/track': 'green',
+      });
+      const green = k8s.get('Deployment', NS, 'ibias-api-green')!;
+      expect(green.spec.template.spec.containers[0].image).toBe(
+        'ghcr.io/ibias/ibias-api:1.1.0',
+      );
+      expect(green.status.readyReplicas).toBe(4);
+      // Cleanup removed the old track.
+      expect(k8s.get('Deployment', NS, 'ibias-api-blue')).toBeUndefined();
+      expect(await target.traffic(ref)).toEqual({ '1.1.0': 100 });
+    } finally {
+      await k8s.close();
+    }
+  });
+
+  it('canary splits replicas while the Service selects both tracks, and rolls back on the error rate', async () => {
+    const { k8s, target, deploy, ref } = await setup({ '1.2.0': 20 });
+    try {
+      expect((await deploy('1.0.0', 'blue-green', null)).status).toBe(
+        'succeeded',
+      );
+      const seen: string[] = [];
+      const setTraffic = target.setTraffic.bind(target);
+      target.setTraffic = async (...args) => {
+        await setTraffic(...args);
+        const replicas = (track: string) =>
+          k8s.get('Deployment', NS, `ibias-api-${track}`)?.spec.replicas ?? 0;
+        const selector = k8s.get('Service', NS, 'ibias-api')?.spec.selector[
+          'ibias.io/track'
+        ];
+        seen.push(
+          `${args[1]}@${args[2]}%: blue ${replicas('blue')}, green ${replicas(
+            'green',
+          )}, selects ${selector ?? 'both'}`,
+        );
+      };
+      const canary = await deploy('1.2.0', 'canary', '1.0.0');
+      expect(canary.status).toBe('rolled_back');
+      expect(canary.reason).toMatch(/error rate 20\.0% > 5%/);
+      expect(seen).toEqual([
+        '1.2.0@10%: blue 3, green 1, selects both',
+        '1.0.0@100%: blue 4, green 1, selects blue',
+        '1.0.0@100%: blue 4, green 0, selects blue',
+      ]);
+      expect(k8s.get('Deployment', NS, 'ibias-api-green')).toBeUndefined();
+      expect(await target.traffic(ref)).toEqual({ '1.0.0': 100 });
+    } finally {
+      await k8s.close();
+    }
+  });
+
+  it('without a metrics source, analysis is inconclusive and never promotes', async () => {
+    const { k8s, deploy } = await setup(undefined);
+    try {
+      const d = await deploy('1.0.0', 'canary', null);
+      expect(d.status).toBe('rolled_back');
+      expect(d.reason).toMatch(/inconclusive/);
+    } finally {
+      await k8s.close();
+    }
+  });
+
+  it('retries a write that lost a resourceVersion race (409) with a fresh read', async () => {
+    const { k8s, target, ref } = await setup({});
+    try {
+      await target.deploy(ref, '1.0.0');
+      k8s.conflictNext('ibias-api-blue');
+      await target.setTraffic(ref, '1.0.0', 100, null);
+      const puts = k8s.requests.filter(r =>
+        r.startsWith(
+          'PUT /apis/apps/v1/namespaces/ibias/deployments/ibias-api-blue',
+        ),
+      );
+      expect(puts.length).toBe(2); // the conflict, then the retry
+      expect(await target.traffic(ref)).toEqual({ '1.0.0': 100 });
+    } finally {
+      await k8s.close();
+    }
+  });
+
+  it('answers a wrong token with a clear error', async () => {
+    const { k8s, ref } = await setup({});
+    try {
+      const bad = new KubernetesTarget({
+        cluster: { name: 'loopback', url: k8s.url, token: 'wrong' },
+        namespace: NS,
+        imageRepository: 'ghcr.io/ibias',
+        replicas: 2,
+        logger: mockServices.logger.mock(),
+      });
+      await expect(bad.deploy(ref, '1.0.0')).rejects.toThrow(
+        /^GET \/apis\/apps\/v1\/namespaces\/ibias\/deployments\/ibias-api-blue on loopback: 401 Unauthorized$/,
+      );
+    } finally {
+      await k8s.close();
+    }
+  });
+});

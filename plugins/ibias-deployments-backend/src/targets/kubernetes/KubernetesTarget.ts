@@ -1,0 +1,448 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { DeployTarget, ProbeResult, TargetRef } from '../types';
+import type { PrometheusMetrics } from '../PrometheusMetrics';
+
+export interface KubernetesCluster {
+  name: string;
+  /** The API server, e.g. https://k8s.example:6443 */
+  url: string;
+  /** A service account token allowed to manage Deployments and Services. */
+  token: string;
+}
+
+export interface KubernetesTargetOptions {
+  cluster: KubernetesCluster;
+  namespace: string;
+  /** Images are `<imageRepository>/<service>:<version>`. */
+  imageRepository: string;
+  /** Replicas per service; canary and rolling split them between the versions. */
+  replicas: number;
+  logger: LoggerService;
+  /** Where analysis reads metrics; without it analysis is inconclusive (never promotes). */
+  metrics?: PrometheusMetrics;
+  rolloutTimeoutMs?: number;
+  pollMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+type Track = 'blue' | 'green';
+const TRACK_LABEL = 'ibias.io/track';
+const NAME_LABEL = 'app.kubernetes.io/name';
+const VERSION_LABEL = 'app.kubernetes.io/version';
+
+interface K8sDeployment {
+  metadata: {
+    name: string;
+    resourceVersion?: string;
+    generation?: number;
+    labels?: Record<string, string>;
+  };
+  spec: {
+    replicas: number;
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: { containers: Array<{ name: string; image: string }> };
+    };
+  };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+  };
+}
+
+interface K8sService {
+  metadata: { name: string; resourceVersion?: string };
+  spec: { selector: Record<string, string> };
+}
+
+export class KubernetesError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The production target: two Deployments per service (`<service>-blue`,
+ * `<service>-green`) behind one Service. Blue-green switches the Service's selector to
+ * the new track; canary and rolling split the replicas between the tracks while the
+ * Service selects both; every step waits for the rollout (observed generation, ready and
+ * updated replicas). Writes carry the resourceVersion they read and are retried on 409.
+ */
+export class KubernetesTarget implements DeployTarget {
+  readonly name = 'kubernetes';
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly o: KubernetesTargetOptions) {
+    this.fetch = o.fetchImpl ?? fetch;
+  }
+
+  async versions(): Promise<string[]> {
+    // Any version the pipeline built can be deployed; the image pull decides.
+    return ['*'];
+  }
+
+  private async api<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
+    const res = await this.fetch(`${this.o.cluster.url}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${this.o.cluster.token}`,
+        Accept: 'application/json',
+        ...(body ? { 'Content-Type': contentType } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      let message = text;
+      try {
+        message = JSON.parse(text).message ?? text;
+      } catch {
+        // keep the text
+      }
+      throw new KubernetesError(
+        res.status,
+        `${method} ${path} on ${this.o.cluster.name}: ${res.status} ${message}`,
+      );
+    }
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  private deploymentsPath(name?: string) {
+    const base = `/apis/apps/v1/namespaces/${this.o.namespace}/deployments`;
+    return name ? `${base}/${name}` : base;
+  }
+
+  private servicePath(name?: string) {
+    const base = `/api/v1/namespaces/${this.o.namespace}/services`;
+    return name ? `${base}/${name}` : base;
+  }
+
+  private async getDeployment(name: string) {
+    try {
+      return await this.api<K8sDeployment>('GET', this.deploymentsPath(name));
+    } catch (e) {
+      if (e instanceof KubernetesError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  private async getService(name: string) {
+    try {
+      return await this.api<K8sService>('GET', this.servicePath(name));
+    } catch (e) {
+      if (e instanceof KubernetesError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** Read-modify-write with the resourceVersion read; retried on 409 Conflict. */
+  private async update<T extends { metadata: { resourceVersion?: string } }>(
+    read: () => Promise<T | undefined>,
+    path: string,
+    change: (current: T) => T,
+  ) {
+    for (let attempt = 1; ; attempt++) {
+      const current = await read();
+      if (!current) throw new KubernetesError(404, `${path} does not exist`);
+      try {
+        return await this.api<T>('PUT', path, change(structuredClone(current)));
+      } catch (e) {
+        if (
+          !(e instanceof KubernetesError) ||
+          e.status !== 409 ||
+          attempt >= 5
+        ) {
+          throw e;
+        }
+        this.o.logger.info(`Conflict on ${path}; retrying with a fresh read`);
+      }
+    }
+  }
+
+  /** The track the Service sends traffic to alone, if any. */
+  private async liveTrack(ref: TargetRef): Promise<Track | undefined> {
+    const svc = await this.getService(ref.service);
+    return svc?.spec.selector[TRACK_LABEL] as Track | undefined;
+  }
+
+  private async trackOf(
+    ref: TargetRef,
+    version: string,
+  ): Promise<Track | undefined> {
+    for (const track of ['blue', 'green'] as const) {
+      const d = await this.getDeployment(`${ref.service}-${track}`);
+      if (d?.metadata.labels?.[VERSION_LABEL] === version) return track;
+    }
+    return undefined;
+  }
+
+  private manifest(
+    ref: TargetRef,
+    track: Track,
+    version: string,
+    replicas: number,
+  ) {
+    const labels = {
+      [NAME_LABEL]: ref.service,
+      [TRACK_LABEL]: track,
+      [VERSION_LABEL]: version,
+    };
+    return {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `${ref.service}-${track}`, labels },
+      spec: {
+        replicas,
+        selector: {
+          matchLabels: { [NAME_LABEL]: ref.service, [TRACK_LABEL]: track },
+        },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: ref.service,
+                image: `${this.o.imageRepository}/${ref.service}:${version}`,
+                env: [{ name: 'NODE_ENV', value: ref.environment }],
+              },
+            ],
+          },
+        },
+      },
+    };
+  }
+
+  private async waitForRollout(name: string) {
+    const deadline = Date.now() + (this.o.rolloutTimeoutMs ?? 300_000);
+    for (;;) {
+      const d = await this.getDeployment(name);
+      const s = d?.status;
+      const want = d?.spec.replicas ?? 0;
+      if (
+        d &&
+        (s?.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) &&
+        (s?.updatedReplicas ?? 0) >= want &&
+        (s?.readyReplicas ?? 0) >= want
+      ) {
+        return d;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Rollout of ${name} did not finish: ${
+            s?.readyReplicas ?? 0
+          }/${want} ready`,
+        );
+      }
+      await new Promise(r => setTimeout(r, this.o.pollMs ?? 1000));
+    }
+  }
+
+  async deploy(ref: TargetRef, version: string) {
+    const existing = await this.trackOf(ref, version);
+    if (existing) {
+      await this.scale(ref, existing, this.o.replicas);
+      return;
+    }
+    const live = await this.liveTrack(ref);
+    const track: Track = live === 'blue' ? 'green' : 'blue';
+    const name = `${ref.service}-${track}`;
+    const manifest = this.manifest(ref, track, version, this.o.replicas);
+    if (await this.getDeployment(name)) {
+      await this.update(
+        () => this.getDeployment(name),
+        this.deploymentsPath(name),
+        cur => ({
+          ...cur,
+          metadata: { ...cur.metadata, labels: manifest.metadata.labels },
+          spec: manifest.spec,
+        }),
+      );
+    } else {
+      await this.api('POST', this.deploymentsPath(), manifest);
+    }
+    await this.waitForRollout(name);
+    if (!(await this.getService(ref.service))) {
+      // First deployment of the service: the Service selects this track.
+      await this.api('POST', this.servicePath(), {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: ref.service, labels: { [NAME_LABEL]: ref.service } },
+        spec: {
+          selector: { [NAME_LABEL]: ref.service, [TRACK_LABEL]: track },
+          ports: [{ port: 80, targetPort: 8080 }],
+        },
+      });
+    }
+  }
+
+  private async scale(ref: TargetRef, track: Track, replicas: number) {
+    const name = `${ref.service}-${track}`;
+    await this.update(
+      () => this.getDeployment(name),
+      this.deploymentsPath(name),
+      cur => ({
+        ...cur,
+        spec: { ...cur.spec, replicas },
+      }),
+    );
+    return this.waitForRollout(name);
+  }
+
+  async healthChecks(ref: TargetRef, version: string): Promise<ProbeResult[]> {
+    const track = await this.trackOf(ref, version);
+    const d = track
+      ? await this.getDeployment(`${ref.service}-${track}`)
+      : undefined;
+    const ready = d?.status?.readyReplicas ?? 0;
+    return [
+      {
+        query: `rollout status deployment/${ref.service}-${track ?? '?'}`,
+        passed: Boolean(d) && ready >= (d?.spec.replicas ?? 1),
+        detail: d
+          ? `${ready}/${d.spec.replicas} ready`
+          : `no Deployment runs ${version}`,
+      },
+    ];
+  }
+
+  async smokeTests(ref: TargetRef, version: string): Promise<ProbeResult[]> {
+    const track = await this.trackOf(ref, version);
+    const d = track
+      ? await this.getDeployment(`${ref.service}-${track}`)
+      : undefined;
+    const image = d?.spec.template.spec.containers[0]?.image;
+    const want = `${this.o.imageRepository}/${ref.service}:${version}`;
+    return [
+      {
+        query: `image of deployment/${ref.service}-${track ?? '?'}`,
+        passed: image === want,
+        detail: image ?? 'none',
+      },
+    ];
+  }
+
+  async setTraffic(
+    ref: TargetRef,
+    version: string,
+    weight: number,
+    stable: string | null,
+  ) {
+    const track = await this.trackOf(ref, version);
+    if (!track) throw new Error(`No Deployment runs ${ref.service} ${version}`);
+    const other: Track = track === 'blue' ? 'green' : 'blue';
+    const stableTrack = stable ? await this.trackOf(ref, stable) : undefined;
+    const n = this.o.replicas;
+    if (weight >= 100 || !stableTrack) {
+      // Blue-green switch (or the end of a split): the Service selects the new track.
+      await this.scale(ref, track, n);
+      await this.update(
+        () => this.getService(ref.service),
+        this.servicePath(ref.service),
+        cur => ({
+          ...cur,
+          spec: {
+            ...cur.spec,
+            selector: { [NAME_LABEL]: ref.service, [TRACK_LABEL]: track },
+          },
+        }),
+      );
+      return;
+    }
+    // Canary / rolling: split the replicas; the Service selects both tracks.
+    const fresh = Math.min(n - 1, Math.max(1, Math.round((n * weight) / 100)));
+    await this.scale(ref, track, fresh);
+    await this.scale(ref, other, n - fresh);
+    await this.update(
+      () => this.getService(ref.service),
+      this.servicePath(ref.service),
+      cur => ({
+        ...cur,
+        spec: { ...cur.spec, selector: { [NAME_LABEL]: ref.service } },
+      }),
+    );
+  }
+
+  async metrics(ref: TargetRef, version: string, sinceMs: number) {
+    if (this.o.metrics) return this.o.metrics.metrics(ref, version, sinceMs);
+    return {
+      requests: 0,
+      errors: 0,
+      p95Ms: null,
+      query: 'no metrics source configured for the kubernetes target',
+      source: 'prometheus' as const,
+    };
+  }
+
+  async setLoad() {
+    // Production traffic comes from real callers.
+  }
+
+  async retain(ref: TargetRef, keep: string | null) {
+    const keepTrack = keep ? await this.trackOf(ref, keep) : undefined;
+    for (const track of ['blue', 'green'] as const) {
+      if (track === keepTrack) continue;
+      const name = `${ref.service}-${track}`;
+      if (await this.getDeployment(name)) {
+        await this.api('DELETE', this.deploymentsPath(name));
+      }
+    }
+    if (keepTrack) await this.setTraffic(ref, keep!, 100, null);
+  }
+
+  /** Every Deployment the Service selects has all its replicas ready. */
+  async health(ref: TargetRef): Promise<'healthy' | 'unhealthy' | 'unknown'> {
+    const svc = await this.getService(ref.service).catch(() => undefined);
+    if (!svc) return 'unknown';
+    const selected = svc.spec.selector[TRACK_LABEL];
+    const deployments = (
+      await Promise.all(
+        (['blue', 'green'] as const)
+          .filter(t => !selected || t === selected)
+          .map(t => this.getDeployment(`${ref.service}-${t}`)),
+      )
+    ).filter((d): d is K8sDeployment => Boolean(d));
+    if (deployments.length === 0) return 'unhealthy';
+    return deployments.every(
+      d => (d.status?.readyReplicas ?? 0) >= d.spec.replicas,
+    )
+      ? 'healthy'
+      : 'unhealthy';
+  }
+
+  async traffic(ref: TargetRef) {
+    const svc = await this.getService(ref.service);
+    if (!svc) return {};
+    const out: Record<string, number> = {};
+    const selected = svc.spec.selector[TRACK_LABEL];
+    const deployments = (
+      await Promise.all(
+        (['blue', 'green'] as const).map(t =>
+          this.getDeployment(`${ref.service}-${t}`),
+        ),
+      )
+    ).filter((d): d is K8sDeployment => Boolean(d));
+    const serving = deployments.filter(
+      d => !selected || d.metadata.labels?.[TRACK_LABEL] === selected,
+    );
+    const total = serving.reduce(
+      (n, d) => n + (d.status?.readyReplicas ?? 0),
+      0,
+    );
+    for (const d of serving) {
+      const v = d.metadata.labels?.[VERSION_LABEL] ?? '?';
+      if (total > 0 && (d.status?.readyReplicas ?? 0) > 0) {
+        out[v] = Math.round(((d.status?.readyReplicas ?? 0) * 100) / total);
+      }
+    }
+    return out;
+  }
+}
