@@ -8,6 +8,13 @@ export interface Config {
        * be read (the annotation ibias.io/environments). Default: none.
        */
       fileRoots?: string[];
+      /**
+       * Defaults per environment, shaped like the environments file: a service's file
+       * overrides them field by field.
+       */
+      environmentDefaults?: {
+        [environment: string]: object;
+      };
       /** Members of this group approve production deployments. */
       releaseManagers?: string;
       /** Minutes a production deployment waits for approval. Default 60. */

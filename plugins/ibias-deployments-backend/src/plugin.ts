@@ -249,6 +249,9 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           fileRoots: (
             config.getOptionalStringArray('ibias.deployments.fileRoots') ?? []
           ).map(root => path.resolve(root)),
+          defaults: config.getOptional<Record<string, unknown>>(
+            'ibias.deployments.environmentDefaults',
+          ),
         });
         const service = new DeploymentService({
           configReader,

@@ -19,6 +19,13 @@ fs.writeFileSync(
   sample.replace('secret:DATABASE_URL_PROD', 'postgres://app:hunter2@db/ibias'),
 );
 fs.writeFileSync(path.join(root, 'svc/broken.yaml'), 'production: [unclosed');
+// A file that leaves encryption and logging to the app-config defaults.
+fs.writeFileSync(
+  path.join(root, 'svc/partial.yaml'),
+  sample
+    .replace(/\n {4}encryption:\n {6}algorithm: aes-256-gcm/g, '')
+    .replace(/\n {4}logging:\n {6}level: (debug|info|warn)/g, ''),
+);
 fs.writeFileSync(
   path.join(root, 'svc/wrong.yaml'),
   sample.replace('poolSize: 20', 'poolSize: twenty'),
@@ -50,6 +57,38 @@ const urlReader = mockServices.urlReader.mock({
 const reader = new EnvironmentConfigReader({ urlReader, fileRoots: [root] });
 
 describe('EnvironmentConfigReader', () => {
+  it('fills what a file leaves out from the app-config defaults', async () => {
+    const withDefaults = new EnvironmentConfigReader({
+      urlReader,
+      fileRoots: [root],
+      defaults: {
+        production: {
+          security: { encryption: { algorithm: 'aes-256-gcm' } },
+          monitoring: { logging: { level: 'warn' } },
+        },
+        staging: {
+          security: { encryption: { algorithm: 'aes-256-gcm' } },
+          monitoring: { logging: { level: 'info' } },
+        },
+        development: {
+          security: { encryption: { algorithm: 'aes-256-gcm' } },
+          monitoring: { logging: { level: 'debug' } },
+        },
+      },
+    });
+    const r = await withDefaults.read(entity('../svc/partial.yaml'));
+    expect(r.errors).toEqual([]);
+    expect(r.environments.production!.config.monitoring.logging.level).toBe(
+      'warn',
+    );
+    expect(r.environments.production!.baseline.every(b => b.passed)).toBe(true);
+    // Without the defaults the same file is incomplete, and says where.
+    const bare = await reader.read(entity('../svc/partial.yaml'));
+    expect(bare.errors).toContain(
+      'production.security.encryption: Invalid input: expected object, received undefined',
+    );
+  });
+
   it('reads, validates, masks and checks a file next to the catalog file', async () => {
     const r = await reader.read(entity('../svc/good.yaml'));
     expect(r.errors).toEqual([]);

@@ -19,6 +19,20 @@ import { parse as parseYaml } from 'yaml';
 
 export const ENVIRONMENTS_ANNOTATION = 'ibias.io/environments';
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+
+/** `value` over `defaults`, objects merged key by key, everything else replaced. */
+export function withDefaults(defaults: unknown, value: unknown): unknown {
+  if (!isObject(defaults) || !isObject(value)) {
+    return value === undefined ? defaults : value;
+  }
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(value))
+    out[k] = withDefaults(defaults[k], v);
+  return out;
+}
+
 export interface EnvironmentConfigs {
   /** Where the file was read from (or would be). */
   source?: string;
@@ -44,6 +58,11 @@ export class EnvironmentConfigReader {
       urlReader: UrlReaderService;
       /** Absolute folders that file locations may read from. */
       fileRoots: string[];
+      /**
+       * Defaults per environment (ibias.deployments.environmentDefaults): a service's
+       * file overrides them field by field.
+       */
+      defaults?: Record<string, unknown>;
     },
   ) {}
 
@@ -79,7 +98,9 @@ export class EnvironmentConfigReader {
         environments: {},
       };
     }
-    const parsed = parseEnvironments(data);
+    const parsed = parseEnvironments(
+      withDefaults(this.options.defaults ?? {}, data),
+    );
     const environments: EnvironmentConfigs['environments'] = {};
     for (const env of ENVIRONMENTS) {
       const config = parsed.environments[env];
