@@ -139,7 +139,7 @@ console.log(
   )}×, p95 ${f(viaRouter.p95 / straight.p95)}×`,
 );
 console.log(
-  `locks   50 concurrent requests ${burstMs} ms vs one ${oneMs} ms: ${f(
+  `locks   50 concurrent requests ${burstMs} ms vs one dry-run request ${oneMs} ms: ${f(
     burstMs / oneMs,
   )}× for 50× the requests; ${
     results.filter(r => r.status === 202).length
