@@ -218,19 +218,26 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           targets[environment] = kind === 'kubernetes' ? kubernetes! : local;
         }
         const target = new TargetsByEnvironment(targets);
-        const ownerOf = async (entityRef: string) => {
-          const entity = await deps.catalog.getEntityByRef(entityRef, {
-            credentials: await deps.auth.getOwnServiceCredentials(),
-          });
-          const owner = entity?.spec?.owner;
-          return typeof owner === 'string'
-            ? stringifyEntityRef(
-                parseEntityRef(owner, {
-                  defaultKind: 'group',
-                  defaultNamespace: entity!.metadata.namespace,
-                }),
-              )
-            : undefined;
+        // The owner of a service (full entity ref); undefined when it is not in the catalog.
+        const lookupOwner = async (entityRef: string) => {
+          const entity = await deps.catalog
+            .getEntityByRef(entityRef, {
+              credentials: await deps.auth.getOwnServiceCredentials(),
+            })
+            .catch(() => undefined);
+          if (!entity) return undefined;
+          const owner = entity.spec?.owner;
+          return {
+            owner:
+              typeof owner === 'string'
+                ? stringifyEntityRef(
+                    parseEntityRef(owner, {
+                      defaultKind: 'group',
+                      defaultNamespace: entity.metadata.namespace,
+                    }),
+                  )
+                : undefined,
+          };
         };
         const engine = new DeployEngine({
           store,
@@ -240,7 +247,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           onChange: createAnnouncer({
             signals: deps.signals,
             notifications: deps.notifications,
-            ownerOf,
+            ownerOf: async ref => (await lookupOwner(ref))?.owner,
             logger,
           }),
         });
@@ -271,32 +278,14 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           resourceRef: deploymentTargetResourceRef,
           permissions: deploymentsPermissions,
           rules: Object.values(deploymentTargetRules),
-          getResources: async refs => {
-            const credentials = await deps.auth.getOwnServiceCredentials();
-            return Promise.all(
+          getResources: refs =>
+            Promise.all(
               refs.map(async ref => {
                 const parsed = parseTargetResourceRef(ref);
-                if (!parsed) return undefined;
-                const entity = await deps.catalog
-                  .getEntityByRef(parsed.entityRef, { credentials })
-                  .catch(() => undefined);
-                if (!entity) return undefined;
-                const owner = entity.spec?.owner;
-                return {
-                  ...parsed,
-                  owner:
-                    typeof owner === 'string'
-                      ? stringifyEntityRef(
-                          parseEntityRef(owner, {
-                            defaultKind: 'group',
-                            defaultNamespace: entity.metadata.namespace,
-                          }),
-                        )
-                      : undefined,
-                };
+                const found = parsed && (await lookupOwner(parsed.entityRef));
+                return found ? { ...parsed, ...found } : undefined;
               }),
-            );
-          },
+            ),
         });
         registerDeploymentActions(deps.actionsRegistry, service);
         deps.httpRouter.use(

@@ -263,6 +263,20 @@ export function checkBaseline(
   });
 }
 
+/** A service's environments file as the API returns it: masked, with baseline results. */
+export interface EnvironmentConfigs {
+  /** Where the file was read from (or would be). */
+  source?: string;
+  /** Problems reading or validating it, each with a clear message. */
+  errors: string[];
+  environments: Partial<
+    Record<
+      EnvironmentName,
+      { config: EnvironmentConfig; baseline: BaselineResult[] }
+    >
+  >;
+}
+
 export interface ConfigDifference {
   path: string;
   left: unknown;

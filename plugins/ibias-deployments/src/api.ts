@@ -6,8 +6,7 @@ import {
 import { ResponseError } from '@backstage/errors';
 import type {
   AnalysisPolicy,
-  BaselineResult,
-  EnvironmentConfig,
+  EnvironmentConfigs,
   Deployment,
   DeploymentStatus,
   DeploymentStep,
@@ -17,6 +16,8 @@ import type {
   Strategy,
 } from '@internal/plugin-ibias-deployments-common';
 
+export type { EnvironmentConfigs };
+
 export interface EnvironmentView extends EnvironmentState {
   traffic: Record<string, number>;
   url: string | null;
@@ -25,17 +26,6 @@ export interface EnvironmentView extends EnvironmentState {
   lockedBy: string | null;
   /** Whether what takes the traffic answers healthily now. */
   health: 'healthy' | 'unhealthy' | 'unknown';
-}
-
-export interface EnvironmentConfigs {
-  source?: string;
-  errors: string[];
-  environments: Partial<
-    Record<
-      EnvironmentName,
-      { config: EnvironmentConfig; baseline: BaselineResult[] }
-    >
-  >;
 }
 
 export interface DeploymentPlan {

@@ -6,7 +6,7 @@ import {
 } from '@internal/ibias-test-utils';
 import { planSteps } from '@internal/plugin-ibias-deployments-common';
 import type { NewDeployment } from './DeploymentStore';
-import { KnexDeploymentStore } from './KnexDeploymentStore';
+import { testStore } from '../testing/testStore';
 
 jest.setTimeout(60_000);
 
@@ -32,11 +32,7 @@ it('runs on PostgreSQL too when CI asks for it', () => {
 
 describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
   async function store() {
-    const knex = await databases.init(id);
-    return KnexDeploymentStore.create({
-      getClient: async () => knex,
-      migrations: { skip: false },
-    });
+    return testStore(databases, id);
   }
 
   it('accepts exactly one of 50 concurrent deploys per service and environment; the rest conflict naming the holder', async () => {

@@ -4,18 +4,14 @@ import {
   planSteps,
   type Strategy,
 } from '@internal/plugin-ibias-deployments-common';
-import { KnexDeploymentStore } from '../database/KnexDeploymentStore';
 import { ScriptedTarget } from '../testing/ScriptedTarget';
 import { DeployEngine } from './DeployEngine';
+import { testStore } from '../testing/testStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 async function setup() {
-  const knex = await databases.init('SQLITE_3');
-  const store = await KnexDeploymentStore.create({
-    getClient: async () => knex,
-    migrations: { skip: false },
-  });
+  const store = await testStore(databases);
   const target = new ScriptedTarget();
   const engine = new DeployEngine({
     store,

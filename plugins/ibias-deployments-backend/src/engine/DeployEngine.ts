@@ -4,6 +4,7 @@ import {
   decideAnalysis,
   judgeInterval,
   nextStatus,
+  trailingBreaches,
   type AnalysisPolicy,
   type Deployment,
   type DeploymentEvent,
@@ -349,13 +350,7 @@ export class DeployEngine {
         const m = await target.metrics(ref, d.version, since);
         const j = judgeInterval(m, policy);
         judgements.push(j);
-        const breaches = judgements.length
-          ? judgements
-              .slice()
-              .reverse()
-              .findIndex(x => !x.breach)
-          : 0;
-        const consecutive = breaches === -1 ? judgements.length : breaches;
+        const consecutive = trailingBreaches(judgements);
         await addEvidence(
           j.checks.map(c => ({
             check: c.check,

@@ -11,9 +11,7 @@ import {
   ENVIRONMENTS,
   maskSecrets,
   parseEnvironments,
-  type BaselineResult,
-  type EnvironmentConfig,
-  type EnvironmentName,
+  type EnvironmentConfigs,
 } from '@internal/plugin-ibias-deployments-common';
 import { parse as parseYaml } from 'yaml';
 
@@ -31,19 +29,6 @@ export function withDefaults(defaults: unknown, value: unknown): unknown {
   for (const [k, v] of Object.entries(value))
     out[k] = withDefaults(defaults[k], v);
   return out;
-}
-
-export interface EnvironmentConfigs {
-  /** Where the file was read from (or would be). */
-  source?: string;
-  /** Problems reading or validating it, each with a clear message. */
-  errors: string[];
-  environments: Partial<
-    Record<
-      EnvironmentName,
-      { config: EnvironmentConfig; baseline: BaselineResult[] }
-    >
-  >;
 }
 
 /**

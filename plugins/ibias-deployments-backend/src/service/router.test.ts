@@ -15,12 +15,12 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { DEFAULT_ANALYSIS_POLICY } from '@internal/plugin-ibias-deployments-common';
-import { KnexDeploymentStore } from '../database/KnexDeploymentStore';
 import { DeployEngine } from '../engine/DeployEngine';
 import { ScriptedTarget } from '../testing/ScriptedTarget';
 import { DeploymentService } from './DeploymentService';
 import { EnvironmentConfigReader } from './EnvironmentConfigReader';
 import { createRouter } from './router';
+import { testStore } from '../testing/testStore';
 
 // Contract test: every route the router serves is in schema/openapi.yaml and every
 // answer (success and error) matches the response the document declares for it.
@@ -63,11 +63,7 @@ async function app(
   allow = true,
   approvalTtlMinutes = 60,
 ) {
-  const knex = await databases.init('SQLITE_3');
-  const store = await KnexDeploymentStore.create({
-    getClient: async () => knex,
-    migrations: { skip: false },
-  });
+  const store = await testStore(databases);
   const target = new ScriptedTarget();
   const engine = new DeployEngine({
     store,

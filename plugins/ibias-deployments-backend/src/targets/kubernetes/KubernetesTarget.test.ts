@@ -4,10 +4,10 @@ import {
   planSteps,
   type Strategy,
 } from '@internal/plugin-ibias-deployments-common';
-import { KnexDeploymentStore } from '../../database/KnexDeploymentStore';
 import { DeployEngine } from '../../engine/DeployEngine';
 import { startLoopbackKubernetes } from '../../testing/loopbackKubernetes';
 import { KubernetesTarget } from './KubernetesTarget';
+import { testStore } from '../../testing/testStore';
 
 // The kubernetes target against a loopback Kubernetes API server (none can run here):
 // the real engine and store drive it; the server checks tokens and resourceVersions and
@@ -42,11 +42,7 @@ async function setup(errorsByVersion?: Record<string, number>) {
             }),
           } as any),
   });
-  const knex = await databases.init('SQLITE_3');
-  const store = await KnexDeploymentStore.create({
-    getClient: async () => knex,
-    migrations: { skip: false },
-  });
+  const store = await testStore(databases);
   const engine = new DeployEngine({
     store,
     target,

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
+import { freePort } from './freePort';
 import { LocalTarget } from './LocalTarget';
 
 // The real thing end to end: the ibias-api sample (built from services/) runs as two
@@ -16,17 +16,6 @@ const repo = path.resolve(__dirname, '../../../../..');
 const prometheusBin = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'].find(
   p => fs.existsSync(p),
 );
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { EnvironmentName } from '@internal/plugin-ibias-deployments-common';
 import type { DeployTarget, ProbeResult, TargetRef } from '../types';
 import { PrometheusMetrics } from '../PrometheusMetrics';
+import { freePort } from './freePort';
 import { TrafficRouter } from './TrafficRouter';
 
 export interface LocalRelease {
@@ -44,17 +44,6 @@ interface Instance {
   version: string;
   port: number;
   child: ChildProcess;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function run(
