@@ -98,6 +98,8 @@ for svc in services/*/; do
   read -r sp sf < <(node_test_counts "$log")
   # A failing install, type check, lint or format check fails even with no failed test.
   if [ "$code" -ne 0 ] && [ "$sf" -eq 0 ]; then sf=1; tail -n 30 "$log"; fi
+  # Name each failed test and its assertion, so a CI log says what broke.
+  [ "$sf" -gt 0 ] && grep -A 12 "^ *✖" "$log" | head -60
   [ "$sp" -eq 0 ] && [ "$sf" -eq 0 ] && sf=1
   count "$name" "$sp" "$sf"
   rm -rf "$svc/node_modules" "$svc/dist" "$svc/.next" "$svc/next-env.d.ts" "$svc"/*.tsbuildinfo

@@ -21,7 +21,8 @@ export interface NewDeployment {
   idempotencyKey?: string;
   /** Hash of the request body, so a reused key with another body is refused. */
   requestHash?: string;
-  approvalExpiresAt?: string;
+  /** A pending approval expires this long after the deployment's createdAt. */
+  approvalTtlMs?: number;
 }
 
 export interface DeploymentFilter {

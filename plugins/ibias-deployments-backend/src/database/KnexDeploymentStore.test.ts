@@ -63,6 +63,19 @@ describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
     ).resolves.toBeDefined();
   });
 
+  it('expires a pending approval exactly its TTL after the deployment was created', async () => {
+    const s = await store();
+    const { deployment } = await s.create(
+      request({ status: 'pending_approval', approvalTtlMs: 60 * 60_000 }),
+    );
+    expect(
+      Date.parse(deployment.approvalExpiresAt!) -
+        Date.parse(deployment.createdAt),
+    ).toBe(60 * 60_000);
+    const queued = await s.create(request({ environment: 'development' }));
+    expect(queued.deployment.approvalExpiresAt).toBeUndefined();
+  });
+
   it('returns the same deployment for a retried Idempotency-Key, even concurrently', async () => {
     const s = await store();
     const results = await Promise.all(

@@ -161,7 +161,10 @@ export class KnexDeploymentStore implements DeploymentStore {
       updated_at: at,
       started_at: null,
       finished_at: null,
-      approval_expires_at: input.approvalExpiresAt ?? null,
+      approval_expires_at:
+        input.approvalTtlMs === undefined
+          ? null
+          : new Date(Date.parse(at) + input.approvalTtlMs).toISOString(),
     };
     try {
       await this.db.transaction(async tx => {

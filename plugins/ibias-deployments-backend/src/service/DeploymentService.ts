@@ -162,10 +162,8 @@ export class DeploymentService {
       initiatedBy: actor,
       idempotencyKey,
       requestHash,
-      approvalExpiresAt: needsApproval
-        ? new Date(
-            Date.now() + this.o.approvalTtlMinutes * 60_000,
-          ).toISOString()
+      approvalTtlMs: needsApproval
+        ? this.o.approvalTtlMinutes * 60_000
         : undefined,
     });
     if (!replayed && deployment.status === 'queued') {

@@ -1,7 +1,7 @@
 // Contract tests against the real, built Next.js app behind the IBIAS layer.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { closeNext, startApp } from './helpers';
+import { closeNext, eventually, startApp } from './helpers';
 
 after(closeNext);
 
@@ -146,21 +146,24 @@ describe('metrics', () => {
   it('exposes the duration histogram with bounded route labels and process metrics', async () => {
     const s = await startApp();
     try {
-      await fetch(`${s.url}/`);
-      await fetch(`${s.url}/no/such/page-1`);
-      await fetch(`${s.url}/no/such/page-2`);
-      const res = await fetch(`${s.url}/metrics`);
-      assert.equal(res.status, 200);
-      const text = await res.text();
+      for (const path of ['/', '/no/such/page-1', '/no/such/page-2']) {
+        await (await fetch(`${s.url}${path}`)).text();
+      }
+      const text = await eventually(async () => {
+        const res = await fetch(`${s.url}/metrics`);
+        assert.equal(res.status, 200);
+        const body = await res.text();
+        assert.match(
+          body,
+          /http_request_duration_seconds_bucket\{le="0.005",service="test-web-app",method="GET",route="\/",status="200"\}/,
+        );
+        assert.match(
+          body,
+          /http_request_duration_seconds_count\{service="test-web-app",method="GET",route="unmatched",status="404"\} 2/,
+        );
+        return body;
+      });
       assert.match(text, /# TYPE http_request_duration_seconds histogram/);
-      assert.match(
-        text,
-        /http_request_duration_seconds_bucket\{le="0.005",service="test-web-app",method="GET",route="\/",status="200"\}/,
-      );
-      assert.match(
-        text,
-        /http_request_duration_seconds_count\{service="test-web-app",method="GET",route="unmatched",status="404"\} 2/,
-      );
       assert.doesNotMatch(text, /page-1/);
       assert.match(text, /process_cpu_user_seconds_total/);
       assert.match(text, /nodejs_heap_size_used_bytes/);
@@ -172,11 +175,14 @@ describe('metrics', () => {
   it('logs each request as one JSON line', async () => {
     const s = await startApp();
     try {
-      await fetch(`${s.url}/health`);
-      const entry = s.logs
-        .map(l => JSON.parse(l) as Record<string, unknown>)
-        .find(l => l.message === 'request' && l.route === '/health');
-      assert.ok(entry);
+      await (await fetch(`${s.url}/health`)).text();
+      const entry = await eventually(async () => {
+        const found = s.logs
+          .map(l => JSON.parse(l) as Record<string, unknown>)
+          .find(l => l.message === 'request' && l.route === '/health');
+        assert.ok(found, 'a request log line');
+        return found;
+      });
       assert.equal(entry.status, 200);
       assert.equal(typeof entry.durationMs, 'number');
     } finally {

@@ -49,3 +49,23 @@ export async function closeNext() {
   await nextApp?.close();
   nextApp = undefined;
 }
+
+/**
+ * Retries `check` until it passes or `timeoutMs` runs out. The server records a request
+ * (its log line, its histogram sample) when the response has finished, which can come
+ * just after the client has read the response.
+ */
+export async function eventually<T>(
+  check: () => Promise<T>,
+  timeoutMs = 2000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise(resolve => setTimeout(resolve, 25));
+    }
+  }
+}
