@@ -4,8 +4,12 @@
 //    straight to the same sample process (ratio = what the router adds).
 // 2. Lock contention: 50 concurrent deploy requests for one service and environment vs
 //    one request (ratio = how the one-deploy-at-a-time check scales), and how many won.
-// 3. Detection: time from starting the faulty 1.2.0 canary to rolled_back vs the limit
+// 3. Revert: time from the first breaching analysis sample of the faulty 1.2.0 canary to
+//    traffic fully back on 1.1.0 (the router's weights, polled every 50 ms), as a ratio
+//    to the policy's interval × consecutive breaches.
+// 4. Detection: time from starting the faulty 1.2.0 canary to rolled_back vs the limit
 //    the analysis policy allows (deploy, checks and consecutiveBreaches × interval).
+// Lock-acquire latency against SELECT 1 is bench/deployment-locks.ts.
 // Uses ibias-api in development (it deploys 1.1.0 first when needed).
 const baseUrl = process.argv[2] ?? 'http://localhost:7007';
 const requests = Number(process.argv[3] ?? 300);
@@ -109,16 +113,30 @@ const results = await Promise.all(
 const burstMs = Date.now() - burst;
 const winner = results.find(r => r.status === 202);
 const conflicts = results.filter(r => r.status === 409).length;
-// The winner is the faulty 1.2.0 canary: time its automatic rollback.
+// The winner is the faulty 1.2.0 canary: time its automatic rollback, and watch the
+// router's weights so the moment traffic is fully back on 1.1.0 is seen from outside.
+const isBreach = e =>
+  e.verdict === 'fail' && ['error-rate', 'p95-latency'].includes(e.check);
 let detection;
+let trafficBackAt;
 for (;;) {
   const d = (await call(`/deployments/${winner.body.id}`)).body;
+  if (trafficBackAt === undefined && d.evidence.some(isBreach)) {
+    const traffic = (await state()).traffic ?? {};
+    if (traffic['1.1.0'] === 100 && !traffic['1.2.0'])
+      trafficBackAt = Date.now();
+  }
   if (!['queued', 'running'].includes(d.status)) {
     detection = { ...d, seconds: (Date.now() - burst) / 1000 };
     break;
   }
-  await new Promise(r => setTimeout(r, 250));
+  await new Promise(r => setTimeout(r, 50));
 }
+if (trafficBackAt === undefined) {
+  const traffic = (await state()).traffic ?? {};
+  if (traffic['1.1.0'] === 100 && !traffic['1.2.0']) trafficBackAt = Date.now();
+}
+const firstBreach = detection.evidence.find(isBreach);
 const plan = dry.body.analysis;
 // The limit: every canary step's analysis may run its whole window before the trigger.
 const analysisSteps = dry.body.steps.length; // upper bound on steps with overhead
@@ -145,6 +163,27 @@ console.log(
     results.filter(r => r.status === 202).length
   } accepted, ${conflicts} × 409`,
 );
+// From the first breaching interval's measurement to traffic fully back on 1.1.0, as a
+// ratio to the policy's time to act (interval × consecutive breaches).
+if (firstBreach && trafficBackAt !== undefined) {
+  const back = (trafficBackAt - Date.parse(firstBreach.at)) / 1000;
+  const budget = plan.intervalSeconds * plan.consecutiveBreaches;
+  console.log(
+    `revert  first breaching sample (${firstBreach.check} ${f(
+      firstBreach.value * (firstBreach.check === 'error-rate' ? 100 : 1),
+    )}${firstBreach.check === 'error-rate' ? ' %' : ' ms'} over ${
+      firstBreach.samples
+    } requests) → traffic fully on 1.1.0 in ${f(back)} s; interval ${
+      plan.intervalSeconds
+    } s × ${plan.consecutiveBreaches} breaches = ${budget} s: ratio ${f(
+      back / budget,
+    )}`,
+  );
+} else {
+  console.log(
+    `revert  no breaching sample or traffic not back on 1.1.0 (${detection.status}: ${detection.reason})`,
+  );
+}
 console.log(
   `detect  1.2.0 canary → ${detection.status} after ${f(
     detection.seconds,

@@ -103,8 +103,10 @@ case "${1:-}" in
   start) shift && start "$@" ;;
   backend) shift && ibias_toolchain && run_backend "$@" ;;
   test) shift && setup && exec bash "$IBIAS_ROOT/scripts/test-all.sh" "$@" ;;
+  # A benchmark under bench/ on the project's Node (TypeScript through Backstage's transform).
+  bench) shift && setup && exec node --require @backstage/cli/config/nodeTransform.cjs "$@" ;;
   *)
-    echo "usage: $0 setup|build|start|backend|test" >&2
+    echo "usage: $0 setup|build|start|backend|test|bench" >&2
     exit 2
     ;;
 esac

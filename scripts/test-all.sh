@@ -161,7 +161,7 @@ playwright_run() { # name playwright-args...
 }
 
 # Everything but the tests that need a server of their own (below).
-E2E_SKIP='@after-restart|@production|@github|@before-crash|@after-crash'
+E2E_SKIP='@after-restart|@production|@github|@before-crash|@after-crash|@nobody'
 
 e2e_start=$SECONDS
 ibias_log "── starting the portal for end-to-end tests on $IBIAS_BASE_URL"
@@ -177,6 +177,16 @@ if start_backend backend-1; then
   if start_backend backend-2; then
     ibias_log "portal ready again after a crash in $((SECONDS - restart_start)) s"
     playwright_run e2e-after-restart --grep '@after-restart|@after-crash'
+    # The same data, with the guest pointed at a user who owns nothing (an APP_CONFIG_
+    # variable, as an operator would): every deploy, rollback, abort and approval is 403.
+    stop_backend
+    nobody_start=$SECONDS
+    if APP_CONFIG_auth_providers_guest_userEntityRef=user:default/nora.nobody start_backend backend-nobody; then
+      ibias_log "portal with the guest as nora.nobody ready after $((SECONDS - nobody_start)) s"
+      playwright_run e2e-nobody --grep @nobody
+    else
+      count "nobody-start" 0 1
+    fi
   else
     count "restart" 0 1
   fi

@@ -100,6 +100,54 @@ describe('DeploymentDetails', () => {
     expect(screen.queryByTestId('abort')).toBeNull();
   });
 
+  it.each([
+    [
+      'running',
+      'abort',
+      'Only members of ai-team may abort ai-recommendations',
+    ],
+    [
+      'succeeded',
+      'rollback',
+      'Only members of ai-team may roll back ai-recommendations',
+    ],
+    [
+      'pending_approval',
+      'approve',
+      'Only release managers approve production deployments',
+    ],
+  ] as const)(
+    'a %s deployment shows %s disabled and says why when it is denied',
+    (status, action, reason) => {
+      const onAction = jest.fn();
+      render(
+        <DeploymentDetails
+          deployment={{ ...base, status, reason: undefined }}
+          onAbort={onAction}
+          onApprove={onAction}
+          onRollback={onAction}
+          denied={{ [action]: reason }}
+        />,
+      );
+      expect(screen.getByTestId(action)).toBeDisabled();
+      expect(screen.getByTestId('actions-denied')).toHaveTextContent(reason);
+      fireEvent.click(screen.getByTestId(action));
+      expect(onAction).not.toHaveBeenCalled();
+    },
+  );
+
+  it('shows no reason for an action the status does not offer', () => {
+    render(
+      <DeploymentDetails
+        deployment={{ ...base, status: 'rolled_back' }}
+        onRollback={jest.fn()}
+        denied={{ rollback: 'Only members of ai-team may roll back' }}
+      />,
+    );
+    expect(screen.queryByTestId('rollback')).toBeNull();
+    expect(screen.queryByTestId('actions-denied')).toBeNull();
+  });
+
   it('says when nothing has been checked yet', () => {
     render(<DeploymentDetails deployment={{ ...base, evidence: [] }} />);
     expect(screen.getByText('No checks have run yet.')).toBeInTheDocument();

@@ -30,8 +30,8 @@ export interface DeploymentDetailsProps {
   onApprove?(): void;
   onRollback?(): void;
   busy?: boolean;
-  /** Why an action is not offered (permissions, own request). */
-  approveDisabledReason?: string;
+  /** Why an action is disabled (permissions, own request), shown next to it. */
+  denied?: Partial<Record<'approve' | 'abort' | 'rollback', string>>;
 }
 
 /** The live step timeline, the outcome and every piece of evidence. */
@@ -41,6 +41,19 @@ export function DeploymentDetails({
 }: DeploymentDetailsProps) {
   const active = d.steps.findIndex(s => s.status === 'running');
   const failed = d.status === 'failed' || d.status === 'rolled_back';
+  const offered = {
+    approve: d.status === 'pending_approval' && Boolean(props.onApprove),
+    abort: !isTerminal(d.status) && Boolean(props.onAbort),
+    rollback: d.status === 'succeeded' && Boolean(props.onRollback),
+  };
+  const denied = props.denied ?? {};
+  const reasons = [
+    ...new Set(
+      (['approve', 'abort', 'rollback'] as const)
+        .filter(a => offered[a] && denied[a])
+        .map(a => denied[a]!),
+    ),
+  ];
   return (
     <Paper variant="outlined" data-testid="deployment-details">
       <Box p={2}>
@@ -62,34 +75,37 @@ export function DeploymentDetails({
               : ''} · {duration(d.startedAt ?? d.createdAt, d.finishedAt)}
           </Typography>
           <Box flex={1} />
-          {d.status === 'pending_approval' && props.onApprove && (
+          {offered.approve && (
             <Button
               variant="contained"
               color="primary"
               size="small"
-              disabled={props.busy || Boolean(props.approveDisabledReason)}
-              title={props.approveDisabledReason ?? ''}
+              disabled={props.busy || Boolean(denied.approve)}
+              title={denied.approve ?? ''}
               onClick={props.onApprove}
+              data-testid="approve"
             >
               Approve {d.version}
             </Button>
           )}
-          {!isTerminal(d.status) && props.onAbort && (
+          {offered.abort && (
             <Button
               variant="outlined"
               size="small"
-              disabled={props.busy}
+              disabled={props.busy || Boolean(denied.abort)}
+              title={denied.abort ?? ''}
               onClick={props.onAbort}
               data-testid="abort"
             >
               Abort
             </Button>
           )}
-          {d.status === 'succeeded' && props.onRollback && (
+          {offered.rollback && (
             <Button
               variant="outlined"
               size="small"
-              disabled={props.busy}
+              disabled={props.busy || Boolean(denied.rollback)}
+              title={denied.rollback ?? ''}
               onClick={props.onRollback}
               data-testid="rollback"
             >
@@ -97,6 +113,17 @@ export function DeploymentDetails({
             </Button>
           )}
         </Box>
+        {reasons.length > 0 && (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            component="p"
+            align="right"
+            data-testid="actions-denied"
+          >
+            {reasons.join(' · ')}
+          </Typography>
+        )}
         {d.reason && (
           <Alert
             severity={failed ? 'error' : 'info'}

@@ -38,6 +38,14 @@ function approveReason(
   return undefined;
 }
 
+/** The reason, once the permission check has answered no (never while it loads). */
+function denyUnlessAllowed(
+  check: { loading: boolean; allowed: boolean },
+  reason: string,
+): string | undefined {
+  return !check.loading && !check.allowed ? reason : undefined;
+}
+
 /** The entity page's Deployments tab. */
 export function DeploymentsContent() {
   const { entity } = useEntity();
@@ -55,7 +63,9 @@ export function DeploymentsContent() {
     /^group:(default\/)?/,
     '',
   );
-  const notOwner = `Only members of ${owner} may deploy ${entity.metadata.name}`;
+  const onlyOwners = (verb: string) =>
+    `Only members of ${owner} may ${verb} ${entity.metadata.name}`;
+  const notOwner = onlyOwners('deploy');
   // One check per environment, in a fixed order (hooks).
   const canDeploy = {
     development: usePermission({
@@ -118,8 +128,8 @@ export function DeploymentsContent() {
         onSelect={d => state.select(d)}
         deployDenied={Object.fromEntries(
           Object.entries(canDeploy)
-            .filter(([, p]) => !p.loading && !p.allowed)
-            .map(([env]) => [env, notOwner]),
+            .map(([env, p]) => [env, denyUnlessAllowed(p, notOwner)])
+            .filter(([, reason]) => reason),
         )}
       />
       {actionError && (
@@ -131,24 +141,19 @@ export function DeploymentsContent() {
         <DeploymentDetails
           deployment={selected}
           busy={acting}
-          onAbort={
-            canDeploy[selected.environment].allowed
-              ? () => act(() => state.api.abort(selected.id))
-              : undefined
-          }
+          onAbort={() => act(() => state.api.abort(selected.id))}
           onApprove={() =>
             act(() => state.api.approve(selected.id, selected.version))
           }
-          approveDisabledReason={approveReason(
-            selected,
-            me,
-            canApprove.allowed,
-          )}
-          onRollback={
-            canRollback.allowed
-              ? () => act(() => state.api.rollback(selected.id))
-              : undefined
-          }
+          onRollback={() => act(() => state.api.rollback(selected.id))}
+          denied={{
+            approve: approveReason(selected, me, canApprove.allowed),
+            abort: denyUnlessAllowed(
+              canDeploy[selected.environment],
+              onlyOwners('abort'),
+            ),
+            rollback: denyUnlessAllowed(canRollback, onlyOwners('roll back')),
+          }}
         />
       )}
       <InfoCard title="History">

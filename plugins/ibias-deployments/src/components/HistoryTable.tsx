@@ -120,6 +120,7 @@ export function HistoryTable(props: HistoryTableProps) {
                 selected={d.id === props.selectedId}
                 onClick={() => props.onSelect(d)}
                 style={{ cursor: 'pointer' }}
+                data-status={d.status}
               >
                 <TableCell title={d.createdAt}>{ago(d.createdAt)}</TableCell>
                 {props.showService && (
