@@ -18,6 +18,8 @@ import {
 import { duration, evidenceThreshold, evidenceValue, shortRef } from './format';
 import { StatusChip } from './StatusChip';
 
+const NOWRAP = { whiteSpace: 'nowrap' as const };
+
 const VERDICT_COLORS = {
   pass: '#1e6b34',
   fail: '#a11a12',
@@ -189,12 +191,14 @@ export function DeploymentDetails({
             <TableBody>
               {d.evidence.map((e, i) => (
                 <TableRow key={i} data-verdict={e.verdict}>
-                  <TableCell>{e.stepId}</TableCell>
-                  <TableCell>{e.check}</TableCell>
-                  <TableCell>
+                  <TableCell style={NOWRAP} title={e.at}>
+                    {e.stepId}
+                  </TableCell>
+                  <TableCell style={NOWRAP}>{e.check}</TableCell>
+                  <TableCell style={NOWRAP}>
                     <strong>{evidenceValue(e.check, e.value)}</strong>
                   </TableCell>
-                  <TableCell>
+                  <TableCell style={NOWRAP}>
                     {evidenceThreshold(e.check, e.threshold)}
                   </TableCell>
                   <TableCell>{e.samples}</TableCell>
