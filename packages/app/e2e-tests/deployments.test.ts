@@ -119,6 +119,12 @@ test('in the browser: 1.1.0 blue-green succeeds, 1.2.0 canary rolls back on its 
     .click();
   await expect(page.getByTestId('matrix')).toContainText('ibias-api');
   await expect(page.getByTestId('matrix')).toContainText('1.1.0');
+  // Every deployable service is listed, deployed or not, with its owner.
+  await expect(
+    page.locator(
+      '[data-testid="matrix"] tr[data-service="ai-recommendations"]',
+    ),
+  ).toContainText('ai-team');
   await page.screenshot({
     path: `${artifactsDir}/deployments-page.png`,
     fullPage: true,

@@ -6,6 +6,9 @@ import { ENVIRONMENTS, type EnvironmentName } from './types';
 // service can carry more than the portal knows about.
 const secretOrValue = z.string();
 
+/** The annotation naming a service's environments file; it marks a deployable service. */
+export const ENVIRONMENTS_ANNOTATION = 'ibias.io/environments';
+
 export const environmentConfigSchema = z
   .object({
     name: z.string().optional(),

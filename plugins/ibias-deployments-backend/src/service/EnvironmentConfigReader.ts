@@ -9,13 +9,12 @@ import {
 import {
   checkBaseline,
   ENVIRONMENTS,
+  ENVIRONMENTS_ANNOTATION,
   maskSecrets,
   parseEnvironments,
   type EnvironmentConfigs,
 } from '@internal/plugin-ibias-deployments-common';
 import { parse as parseYaml } from 'yaml';
-
-export const ENVIRONMENTS_ANNOTATION = 'ibias.io/environments';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   Boolean(v) && typeof v === 'object' && !Array.isArray(v);

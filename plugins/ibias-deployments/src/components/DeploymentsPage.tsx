@@ -12,17 +12,51 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { ENVIRONMENTS } from '@internal/plugin-ibias-deployments-common';
+import { useEffect, useState } from 'react';
+import {
+  parseEntityRef,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import Alert from '@material-ui/lab/Alert';
+import {
+  ENVIRONMENTS,
+  ENVIRONMENTS_ANNOTATION,
+} from '@internal/plugin-ibias-deployments-common';
 import { DeploymentDetails } from './DeploymentDetails';
 import { HistoryTable } from './HistoryTable';
 import { ago, shortRef } from './format';
 import { useDeployments } from './useDeployments';
 
+/** The catalog's deployable services: components that name an environments file. */
+function useDeployableServices() {
+  const catalogApi = useApi(catalogApiRef);
+  const [services, setServices] = useState<Entity[]>();
+  const [error, setError] = useState<Error>();
+  useEffect(() => {
+    catalogApi
+      .getEntities({
+        filter: {
+          kind: 'Component',
+          [`metadata.annotations.${ENVIRONMENTS_ANNOTATION}`]:
+            CATALOG_FILTER_EXISTS,
+        },
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
+      })
+      .then(r => setServices(r.items), setError);
+  }, [catalogApi]);
+  return { services, error };
+}
+
 /** Portal-wide: what runs where across all services, and every deployment. */
 export function DeploymentsPage() {
   const state = useDeployments();
-  if (state.loading && !state.error) return <Progress />;
+  const deployable = useDeployableServices();
+  const catalogPending = !deployable.services && !deployable.error;
+  if ((state.loading || catalogPending) && !state.error) return <Progress />;
   if (state.error && !state.environments) {
     return (
       <Content>
@@ -30,23 +64,43 @@ export function DeploymentsPage() {
       </Content>
     );
   }
+  // Every deployable service, deployed or not, and whatever runs without an annotation.
+  const owners = new Map(
+    (deployable.services ?? []).map(e => [
+      stringifyEntityRef(e),
+      String(e.spec?.owner ?? ''),
+    ]),
+  );
   const services = [
-    ...new Set((state.environments ?? []).map(e => e.entityRef)),
-  ];
+    ...new Set([
+      ...owners.keys(),
+      ...(state.environments ?? []).map(e => e.entityRef),
+    ]),
+  ].sort((a, b) =>
+    parseEntityRef(a).name.localeCompare(parseEntityRef(b).name),
+  );
   return (
     <Content>
       <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
         <InfoCard title="Environment matrix">
+          {deployable.error && (
+            <Alert severity="warning" style={{ marginBottom: 8 }}>
+              The catalog did not answer ({deployable.error.message}); only
+              services deployed from the portal are listed.
+            </Alert>
+          )}
           {services.length === 0 ? (
             <Typography color="textSecondary" data-testid="matrix-empty">
-              Nothing has been deployed from the portal yet. Open a service in
-              the catalog and use its Deployments tab.
+              No service names an environments file (annotation{' '}
+              {ENVIRONMENTS_ANNOTATION}) and nothing has been deployed from the
+              portal yet. Create one from the ibias-service template.
             </Typography>
           ) : (
             <Table size="small" data-testid="matrix">
               <TableHead>
                 <TableRow>
                   <TableCell>Service</TableCell>
+                  <TableCell>Owner</TableCell>
                   {ENVIRONMENTS.map(env => (
                     <TableCell key={env}>{env}</TableCell>
                   ))}
@@ -56,7 +110,7 @@ export function DeploymentsPage() {
                 {services.map(ref => {
                   const name = parseEntityRef(ref);
                   return (
-                    <TableRow key={ref}>
+                    <TableRow key={ref} data-service={name.name}>
                       <TableCell>
                         <Link
                           to={`/catalog/${
@@ -68,6 +122,7 @@ export function DeploymentsPage() {
                           {name.name}
                         </Link>
                       </TableCell>
+                      <TableCell>{shortRef(owners.get(ref)) || '—'}</TableCell>
                       {ENVIRONMENTS.map(env => {
                         const s = state.environments!.find(
                           e => e.entityRef === ref && e.environment === env,
@@ -92,7 +147,7 @@ export function DeploymentsPage() {
                                 variant="caption"
                                 color="textSecondary"
                               >
-                                —
+                                not deployed
                               </Typography>
                             )}
                           </TableCell>

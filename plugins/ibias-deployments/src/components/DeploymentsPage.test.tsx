@@ -1,0 +1,95 @@
+import { screen, within } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { ibiasDeploymentsApiRef, type IbiasDeploymentsApi } from '../api';
+import { DeploymentsPage } from './DeploymentsPage';
+
+const component = (
+  name: string,
+  owner: string,
+  annotated: boolean,
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    annotations: annotated
+      ? { 'ibias.io/environments': `../services/${name}/environments.yaml` }
+      : {},
+  },
+  spec: { type: 'service', lifecycle: 'production', owner },
+});
+
+function deploymentsApi(
+  environments: Awaited<ReturnType<IbiasDeploymentsApi['environments']>>,
+): Partial<IbiasDeploymentsApi> {
+  return {
+    environments: jest.fn().mockResolvedValue(environments),
+    list: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
+  };
+}
+
+describe('DeploymentsPage', () => {
+  it('lists every deployable service with its owner, deployed or not, and what runs where', async () => {
+    await renderInTestApp(<DeploymentsPage />, {
+      apis: [
+        catalogApiMock({
+          entities: [
+            component('ibias-api', 'group:default/web-team', true),
+            component('ai-recommendations', 'group:default/ai-team', true),
+            component('data-sync', 'group:default/platform-team', false),
+          ],
+        }),
+        [
+          ibiasDeploymentsApiRef,
+          deploymentsApi([
+            {
+              entityRef: 'component:default/ibias-api',
+              environment: 'staging',
+              version: '1.1.0',
+              since: new Date().toISOString(),
+              deployedBy: 'user:default/guest',
+              strategy: 'blue-green',
+              deploymentId: 'd1',
+              traffic: { '1.1.0': 100 },
+              url: null,
+              endpoints: [],
+              health: 'healthy',
+              lockedBy: null,
+            },
+          ]),
+        ],
+      ],
+    });
+    const matrix = await screen.findByTestId('matrix');
+    const rows = within(matrix).getAllByRole('row').slice(1);
+    // Sorted by name; the service without an environments file is not deployable.
+    expect(rows.map(r => r.getAttribute('data-service'))).toEqual([
+      'ai-recommendations',
+      'ibias-api',
+    ]);
+    expect(rows[0]).toHaveTextContent('ai-team');
+    expect(within(rows[0]).getAllByText('not deployed')).toHaveLength(3);
+    expect(rows[1]).toHaveTextContent('web-team');
+    expect(rows[1]).toHaveTextContent('1.1.0');
+    expect(rows[1]).toHaveTextContent('healthy · blue-green');
+    expect(within(rows[1]).getAllByText('not deployed')).toHaveLength(2);
+  });
+
+  it('says so when nothing is deployable and nothing was deployed', async () => {
+    await renderInTestApp(<DeploymentsPage />, {
+      apis: [
+        catalogApiMock({
+          entities: [
+            component('data-sync', 'group:default/platform-team', false),
+          ],
+        }),
+        [ibiasDeploymentsApiRef, deploymentsApi([])],
+      ],
+    });
+    expect(await screen.findByTestId('matrix-empty')).toHaveTextContent(
+      'No service names an environments file',
+    );
+  });
+});
