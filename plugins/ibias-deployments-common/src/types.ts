@@ -82,6 +82,18 @@ export interface Deployment {
   approvalExpiresAt?: string;
 }
 
+/**
+ * How an environment answers: `starting` while the portal brings back what ran before a
+ * restart; `unknown` when nothing routes traffic (or the target cannot tell).
+ */
+export const HEALTH_STATES = [
+  'healthy',
+  'unhealthy',
+  'starting',
+  'unknown',
+] as const;
+export type Health = (typeof HEALTH_STATES)[number];
+
 /** What runs in one environment of one service. */
 export interface EnvironmentState {
   entityRef: string;

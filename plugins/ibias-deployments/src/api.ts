@@ -13,6 +13,7 @@ import type {
   DeployRequest,
   EnvironmentName,
   EnvironmentState,
+  Health,
   Strategy,
 } from '@internal/plugin-ibias-deployments-common';
 
@@ -25,7 +26,7 @@ export interface EnvironmentView extends EnvironmentState {
   endpoints: Array<{ version: string; url: string }>;
   lockedBy: string | null;
   /** Whether what takes the traffic answers healthily now. */
-  health: 'healthy' | 'unhealthy' | 'unknown';
+  health: Health;
 }
 
 export interface DeploymentPlan {

@@ -1,5 +1,6 @@
 import type {
   EnvironmentName,
+  Health,
   IntervalMetrics,
 } from '@internal/plugin-ibias-deployments-common';
 
@@ -57,7 +58,7 @@ export interface DeployTarget {
   /** Where the environment's traffic enters (for people and load tests), if known. */
   url?(ref: TargetRef): string | undefined;
   /** Whether what takes the traffic answers healthily now. */
-  health?(ref: TargetRef): Promise<'healthy' | 'unhealthy' | 'unknown'>;
+  health?(ref: TargetRef): Promise<Health>;
   /** The running versions and where each answers directly, if the target knows. */
   endpoints?(ref: TargetRef): Array<{ version: string; url: string }>;
   /** What takes traffic now: version → weight. */

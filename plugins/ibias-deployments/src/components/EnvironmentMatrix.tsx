@@ -11,14 +11,16 @@ import {
   ENVIRONMENTS,
   type Deployment,
   type EnvironmentName,
+  type Health,
 } from '@internal/plugin-ibias-deployments-common';
 import type { EnvironmentView } from '../api';
 import { ago, shortRef } from './format';
 import { StatusChip } from './StatusChip';
 
-const HEALTH_COLORS = {
+const HEALTH_COLORS: Record<Health, { bg: string; fg: string }> = {
   healthy: { bg: '#e6f4ea', fg: '#1e6b34' },
   unhealthy: { bg: '#fdecea', fg: '#a11a12' },
+  starting: { bg: '#e8f0fe', fg: '#1a4d8f' },
   unknown: { bg: '#f1f1f1', fg: '#4a4a4a' },
 };
 
@@ -94,7 +96,9 @@ export function EnvironmentMatrix(props: EnvironmentMatrixProps) {
                       ))}
                       {Object.keys(state.traffic).length === 0 && (
                         <Typography variant="caption" color="textSecondary">
-                          No traffic routed since the backend started
+                          {state.health === 'starting'
+                            ? `Starting ${state.version} again after the portal restarted…`
+                            : 'No traffic routed since the backend started'}
                         </Typography>
                       )}
                     </Box>

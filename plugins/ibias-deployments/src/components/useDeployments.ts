@@ -68,14 +68,16 @@ export function useDeployments(entityRef?: string) {
   const busy =
     history?.some(d => !isTerminal(d.status)) ||
     (selected && !isTerminal(selected.status));
+  // Bringing a service back after a restart changes nothing persisted: no signal comes.
+  const starting = environments?.some(e => e.health === 'starting');
   useEffect(() => {
-    if (!busy) return undefined;
+    if (!busy && !starting) return undefined;
     const timer = setInterval(
       refresh,
-      isSignalsAvailable ? POLL_WITH_SIGNALS_MS : POLL_MS,
+      isSignalsAvailable && !starting ? POLL_WITH_SIGNALS_MS : POLL_MS,
     );
     return () => clearInterval(timer);
-  }, [busy, refresh, isSignalsAvailable]);
+  }, [busy, starting, refresh, isSignalsAvailable]);
 
   return {
     api,

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Health } from '@internal/plugin-ibias-deployments-common';
 import type { DeployTarget, ProbeResult, TargetRef } from '../types';
 import type { PrometheusMetrics } from '../PrometheusMetrics';
 
@@ -399,7 +400,7 @@ export class KubernetesTarget implements DeployTarget {
   }
 
   /** Every Deployment the Service selects has all its replicas ready. */
-  async health(ref: TargetRef): Promise<'healthy' | 'unhealthy' | 'unknown'> {
+  async health(ref: TargetRef): Promise<Health> {
     const svc = await this.getService(ref.service).catch(() => undefined);
     if (!svc) return 'unknown';
     const selected = svc.spec.selector[TRACK_LABEL];

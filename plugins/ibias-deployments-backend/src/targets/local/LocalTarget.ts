@@ -3,7 +3,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
-import type { EnvironmentName } from '@internal/plugin-ibias-deployments-common';
+import type {
+  EnvironmentName,
+  Health,
+} from '@internal/plugin-ibias-deployments-common';
 import type { DeployTarget, ProbeResult, TargetRef } from '../types';
 import { PrometheusMetrics } from '../PrometheusMetrics';
 import { freePort } from './freePort';
@@ -89,6 +92,8 @@ export class LocalTarget implements DeployTarget {
   private readonly builds = new Map<string, Promise<string>>();
   private readonly loads = new Map<string, NodeJS.Timeout>();
   private readonly starting = new Map<string, Promise<void>>();
+  /** Services and environments being brought back after a restart. */
+  private readonly restoring = new Set<string>();
   private readonly registry: string;
   private readonly prometheus?: PrometheusMetrics;
 
@@ -418,8 +423,9 @@ export class LocalTarget implements DeployTarget {
     await this.saveRegistry();
   }
 
-  /** GET /health through the router (what callers get). */
-  async health(ref: TargetRef): Promise<'healthy' | 'unhealthy' | 'unknown'> {
+  /** GET /health through the router (what callers get); `starting` while restoring. */
+  async health(ref: TargetRef): Promise<Health> {
+    if (this.restoring.has(this.key(ref))) return 'starting';
     const url = this.url(ref);
     if (!url) return 'unknown';
     const res = await fetch(`${url}/health`, {
@@ -443,8 +449,14 @@ export class LocalTarget implements DeployTarget {
 
   /** Brings up what the database says runs (after a restart), at full traffic. */
   async restore(ref: TargetRef, version: string) {
-    await this.deploy(ref, version);
-    await this.setTraffic(ref, version, 100, null);
+    const key = this.key(ref);
+    this.restoring.add(key);
+    try {
+      await this.deploy(ref, version);
+      await this.setTraffic(ref, version, 100, null);
+    } finally {
+      this.restoring.delete(key);
+    }
   }
 
   async stop() {

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
+import { LocalTarget } from './LocalTarget';
+
+// A tiny real service (no dependencies, so `npm ci` is quick): its build writes the
+// server the local target starts, which answers /ready and /health with its version.
+jest.setTimeout(120_000);
+
+const server = `
+const http = require('node:http');
+http
+  .createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ status: 'ok', version: process.env.SERVICE_VERSION }));
+  })
+  .listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+function writeService(dir: string) {
+  fs.mkdirSync(dir, { recursive: true });
+  const pkg = { name: 'tiny', version: '1.0.0', private: true };
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ ...pkg, scripts: { build: 'node build.js' } }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'package-lock.json'),
+    JSON.stringify({
+      ...pkg,
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': pkg },
+    }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'build.js'),
+    `require('node:fs').mkdirSync('dist/src', { recursive: true });
+require('node:fs').writeFileSync('dist/src/server.js', ${JSON.stringify(
+      server,
+    )});`,
+  );
+}
+
+describe('LocalTarget', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ibias-local-'));
+  writeService(path.join(dir, 'services', 'tiny'));
+  const target = new LocalTarget({
+    servicesDir: path.join(dir, 'services'),
+    workDir: path.join(dir, 'work'),
+    releases: { tiny: { '1.0.0': {}, '1.1.0': {} } },
+    load: {},
+    logger: mockServices.logger.mock(),
+  });
+  const ref = {
+    service: 'tiny',
+    entityRef: 'component:default/tiny',
+    environment: 'development' as const,
+  };
+
+  afterAll(async () => {
+    await target.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says starting while it brings back what ran before a restart, then healthy', async () => {
+    expect(await target.health(ref)).toBe('unknown');
+    const restoring = target.restore(ref, '1.1.0');
+    expect(await target.health(ref)).toBe('starting');
+    await restoring;
+    expect(await target.health(ref)).toBe('healthy');
+    expect(await target.traffic(ref)).toEqual({ '1.1.0': 100 });
+    const res = await fetch(`${target.url(ref)}/health`);
+    expect((await res.json()).version).toBe('1.1.0');
+  });
+
+  it('refuses a version it has no release for, naming the known ones', async () => {
+    await expect(target.deploy(ref, '9.9.9')).rejects.toThrow(
+      'tiny has no release 9.9.9; known: 1.0.0, 1.1.0',
+    );
+  });
+});
