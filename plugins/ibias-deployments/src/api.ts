@@ -46,6 +46,8 @@ export interface DeploymentQuery {
   environment?: EnvironmentName;
   status?: DeploymentStatus[];
   actor?: string;
+  /** Created at or after (ISO time). */
+  from?: string;
   limit?: number;
   cursor?: string;
 }
@@ -143,6 +145,7 @@ export class IbiasDeploymentsClient implements IbiasDeploymentsApi {
     if (query.environment) params.set('environment', query.environment);
     if (query.status?.length) params.set('status', query.status.join(','));
     if (query.actor) params.set('actor', query.actor);
+    if (query.from) params.set('from', query.from);
     params.set('limit', String(query.limit ?? 20));
     if (query.cursor) params.set('cursor', query.cursor);
     return this.call<{ items: Deployment[]; nextCursor: string | null }>(

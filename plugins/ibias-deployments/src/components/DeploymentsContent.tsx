@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
@@ -10,7 +10,6 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import {
   approvePermission,
   deployPermission,
@@ -25,7 +24,7 @@ import { EnvironmentConfigCard } from './EnvironmentConfigCard';
 import { DeploymentDetails } from './DeploymentDetails';
 import { EnvironmentMatrix } from './EnvironmentMatrix';
 import { HistoryTable } from './HistoryTable';
-import { useDeployments } from './useDeployments';
+import { useDeployments, useSignedInUser } from './useDeployments';
 
 function approveReason(
   d: Deployment,
@@ -54,11 +53,7 @@ export function DeploymentsContent() {
   const [deployTo, setDeployTo] = useState<EnvironmentName>();
   const [actionError, setActionError] = useState<string>();
   const [acting, setActing] = useState(false);
-  const [me, setMe] = useState<string>();
-  const identityApi = useApi(identityApiRef);
-  useEffect(() => {
-    identityApi.getBackstageIdentity().then(i => setMe(i.userEntityRef));
-  }, [identityApi]);
+  const me = useSignedInUser();
   const owner = String(entity.spec?.owner ?? 'its owner').replace(
     /^group:(default\/)?/,
     '',
@@ -159,8 +154,7 @@ export function DeploymentsContent() {
       <InfoCard title="History">
         {state.history &&
         state.history.length === 0 &&
-        !state.filter.environment &&
-        !state.filter.status ? (
+        Object.values(state.filter).every(v => !v) ? (
           <Typography color="textSecondary" data-testid="history-empty">
             {entity.metadata.name} has not been deployed from the portal yet.
             Choose Deploy on an environment above.
@@ -172,6 +166,7 @@ export function DeploymentsContent() {
             onFilter={state.setFilter}
             onSelect={d => state.select(d)}
             selectedId={selected?.id}
+            me={me}
             hasMore={state.hasMore}
             onMore={state.more}
           />

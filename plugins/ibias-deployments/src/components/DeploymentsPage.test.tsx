@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { Entity } from '@backstage/catalog-model';
@@ -91,5 +91,68 @@ describe('DeploymentsPage', () => {
     expect(await screen.findByTestId('matrix-empty')).toHaveTextContent(
       'No service names an environments file',
     );
+  });
+
+  it('filters the history by service, who started it and when', async () => {
+    const api = deploymentsApi([]);
+    const list = api.list as jest.Mock;
+    list.mockResolvedValue({
+      items: [
+        {
+          id: 'd1',
+          entityRef: 'component:default/ibias-api',
+          environment: 'staging',
+          version: '1.1.0',
+          previousVersion: null,
+          strategy: 'blue-green',
+          status: 'succeeded',
+          steps: [],
+          evidence: [],
+          initiatedBy: 'user:default/rita.release',
+          createdAt: new Date().toISOString(),
+          updatedAt: new Date().toISOString(),
+        },
+      ],
+      nextCursor: null,
+    });
+    await renderInTestApp(<DeploymentsPage />, {
+      apis: [
+        catalogApiMock({
+          entities: [component('ibias-api', 'group:default/web-team', true)],
+        }),
+        [ibiasDeploymentsApiRef, api],
+      ],
+    });
+    const choose = async (filter: string, option: string) => {
+      fireEvent.mouseDown(
+        within(await screen.findByTestId(filter)).getByRole('button'),
+      );
+      fireEvent.click(await screen.findByRole('option', { name: option }));
+    };
+    await choose('history-service', 'ibias-api');
+    await waitFor(() =>
+      expect(list).toHaveBeenLastCalledWith(
+        expect.objectContaining({ entityRef: 'component:default/ibias-api' }),
+      ),
+    );
+    await choose('history-actor', 'rita.release');
+    await waitFor(() =>
+      expect(list).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          entityRef: 'component:default/ibias-api',
+          actor: 'user:default/rita.release',
+        }),
+      ),
+    );
+    const before = Date.now();
+    await choose('history-period', 'Last hour');
+    await waitFor(() =>
+      expect(list).toHaveBeenLastCalledWith(
+        expect.objectContaining({ from: expect.any(String) }),
+      ),
+    );
+    const from = Date.parse(list.mock.lastCall[0].from);
+    expect(before - from).toBeGreaterThanOrEqual(3_600_000 - 1000);
+    expect(before - from).toBeLessThanOrEqual(3_600_000 + 1000);
   });
 });

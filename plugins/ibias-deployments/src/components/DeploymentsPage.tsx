@@ -29,7 +29,7 @@ import {
 import { DeploymentDetails } from './DeploymentDetails';
 import { HistoryTable } from './HistoryTable';
 import { ago, shortRef } from './format';
-import { useDeployments } from './useDeployments';
+import { useDeployments, useSignedInUser } from './useDeployments';
 
 /** The catalog's deployable services: components that name an environments file. */
 function useDeployableServices() {
@@ -55,6 +55,7 @@ function useDeployableServices() {
 export function DeploymentsPage() {
   const state = useDeployments();
   const deployable = useDeployableServices();
+  const me = useSignedInUser();
   const catalogPending = !deployable.services && !deployable.error;
   if ((state.loading || catalogPending) && !state.error) return <Progress />;
   if (state.error && !state.environments) {
@@ -168,7 +169,8 @@ export function DeploymentsPage() {
             onFilter={state.setFilter}
             onSelect={d => state.select(d)}
             selectedId={state.selected?.id}
-            showService
+            services={services}
+            me={me}
             hasMore={state.hasMore}
             onMore={state.more}
           />

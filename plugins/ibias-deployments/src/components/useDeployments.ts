@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
 import {
   isTerminal,
   type Deployment,
 } from '@internal/plugin-ibias-deployments-common';
 import { ibiasDeploymentsApiRef, type EnvironmentView } from '../api';
-import type { HistoryFilter } from './HistoryTable';
+import { HISTORY_PERIODS, type HistoryFilter } from './HistoryTable';
 
 /** Polling while something is in flight: fast without signals, a safety net with them. */
 const POLL_MS = 1500;
@@ -33,9 +33,15 @@ export function useDeployments(entityRef?: string) {
       const [envs, page] = await Promise.all([
         api.environments(entityRef),
         api.list({
-          entityRef,
+          entityRef: entityRef ?? filter.service,
           environment: filter.environment,
           status: filter.status ? [filter.status] : undefined,
+          actor: filter.actor,
+          from: filter.period
+            ? new Date(
+                Date.now() - HISTORY_PERIODS[filter.period].ms,
+              ).toISOString()
+            : undefined,
           limit,
         }),
       ]);
@@ -93,4 +99,14 @@ export function useDeployments(entityRef?: string) {
     refresh,
     loading: environments === undefined || history === undefined,
   };
+}
+
+/** The signed-in user's entity ref (undefined until the identity answers). */
+export function useSignedInUser(): string | undefined {
+  const identityApi = useApi(identityApiRef);
+  const [me, setMe] = useState<string>();
+  useEffect(() => {
+    identityApi.getBackstageIdentity().then(i => setMe(i.userEntityRef));
+  }, [identityApi]);
+  return me;
 }
