@@ -418,3 +418,47 @@ test('MCP actions: deploy, rollback and status are registered and apply the same
     ]),
   );
 });
+
+test('in the browser: Roll back asks for the version, offers the previous one first, and puts it back', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(180_000);
+  const token = await guestToken(request);
+  const development = async () =>
+    (await environments(request, token)).find(
+      e =>
+        e.entityRef === 'component:default/ibias-api' &&
+        e.environment === 'development',
+    );
+  // The idempotency test left a rolling 1.1.0 deploy running: let it finish.
+  await expect
+    .poll(async () => (await development())?.lockedBy, { timeout: 150_000 })
+    .toBeNull();
+  expect((await development())?.version).toBe('1.1.0');
+
+  await page.goto('/catalog/default/component/ibias-api/deployments');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page
+    .getByTestId('history')
+    .locator('tr[data-status="succeeded"]', { hasText: 'development' })
+    .filter({ hasText: '1.0.0 → 1.1.0' })
+    .first()
+    .click();
+  await page.getByTestId('deployment-details').getByTestId('rollback').click();
+  await expect(page.getByTestId('confirm-rollback')).toHaveText(
+    'Roll back to 1.0.0',
+  );
+  await expect(page.getByTestId('confirm-rollback')).toBeEnabled();
+  await page.waitForTimeout(300); // the button's colour transition, for the screenshot
+  await page.screenshot({ path: `${artifactsDir}/deployments-rollback.png` });
+  await page.getByTestId('confirm-rollback').click();
+  const details = page.getByTestId('deployment-details');
+  await expect(details).toContainText('1.0.0 to development');
+  await expect(details.getByTestId('status-succeeded')).toBeVisible({
+    timeout: 120_000,
+  });
+  await expect(page.getByTestId('version-development')).toHaveText('1.0.0');
+  const after = await development();
+  expect(after?.traffic).toEqual({ '1.0.0': 100 });
+});

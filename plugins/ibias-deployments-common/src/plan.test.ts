@@ -1,4 +1,4 @@
-import { planSteps, validateCanaryWeights } from './plan';
+import { planSteps, rollbackTargets, validateCanaryWeights } from './plan';
 
 describe('planSteps', () => {
   it.each([
@@ -74,5 +74,30 @@ describe('validateCanaryWeights', () => {
     [[12.5, 100], 'weight 12.5 is not an integer between 1 and 100'],
   ])('%j → %s', (weights, message) => {
     expect(validateCanaryWeights(weights)).toBe(message);
+  });
+});
+
+describe('rollbackTargets', () => {
+  it.each([
+    ['nothing ran before', [], '1.1.0', []],
+    ['only the current version ran', ['1.1.0'], '1.1.0', []],
+    [
+      'newest first, without the current version or repeats',
+      ['1.1.0', '1.0.0', '0.9.0', '1.0.0'],
+      '1.1.0',
+      ['1.0.0', '0.9.0'],
+    ],
+    ['nothing runs now', ['1.0.0'], undefined, ['1.0.0']],
+    [
+      'a version that ran, was replaced and came back counts once',
+      ['1.0.0', '1.1.0', '1.0.0', '0.9.0'],
+      '1.0.0',
+      ['1.1.0', '0.9.0'],
+    ],
+  ] as const)('%s', (_, history, current, expected) => {
+    const succeeded = history.map((version, i) => ({ version, id: `d${i}` }));
+    expect(rollbackTargets(succeeded, current).map(d => d.version)).toEqual(
+      expected,
+    );
   });
 });

@@ -53,3 +53,20 @@ export function validateCanaryWeights(weights: number[]): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * What a rollback may go to: the versions that succeeded in the environment before,
+ * newest first, once each, without the one running now. The first is the default (the
+ * previous version).
+ */
+export function rollbackTargets<T extends { version: string }>(
+  succeededNewestFirst: T[],
+  currentVersion: string | undefined,
+): T[] {
+  const seen = new Set<string>();
+  return succeededNewestFirst.filter(d => {
+    if (d.version === currentVersion || seen.has(d.version)) return false;
+    seen.add(d.version);
+    return true;
+  });
+}

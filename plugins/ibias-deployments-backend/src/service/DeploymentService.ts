@@ -17,6 +17,7 @@ import {
   deployPermission,
   nextStatus,
   planSteps,
+  rollbackTargets,
   rollbackPermission,
   targetResourceRef,
   type AnalysisPolicy,
@@ -301,7 +302,7 @@ export class DeploymentService {
     )?.version;
     const to =
       version ??
-      history.find(h => h.version !== current)?.version ??
+      rollbackTargets(history, current)[0]?.version ??
       d.previousVersion;
     if (!to)
       throw new InputError(

@@ -20,6 +20,7 @@ import {
   type EnvironmentName,
 } from '@internal/plugin-ibias-deployments-common';
 import { DeployDialog } from './DeployDialog';
+import { RollbackDialog } from './RollbackDialog';
 import { EnvironmentConfigCard } from './EnvironmentConfigCard';
 import { DeploymentDetails } from './DeploymentDetails';
 import { EnvironmentMatrix } from './EnvironmentMatrix';
@@ -51,6 +52,7 @@ export function DeploymentsContent() {
   const entityRef = stringifyEntityRef(entity);
   const state = useDeployments(entityRef);
   const [deployTo, setDeployTo] = useState<EnvironmentName>();
+  const [rollingBack, setRollingBack] = useState<Deployment>();
   const [actionError, setActionError] = useState<string>();
   const [acting, setActing] = useState(false);
   const me = useSignedInUser();
@@ -140,7 +142,7 @@ export function DeploymentsContent() {
           onApprove={() =>
             act(() => state.api.approve(selected.id, selected.version))
           }
-          onRollback={() => act(() => state.api.rollback(selected.id))}
+          onRollback={() => setRollingBack(selected)}
           denied={{
             approve: approveReason(selected, me, canApprove.allowed),
             abort: denyUnlessAllowed(
@@ -173,6 +175,22 @@ export function DeploymentsContent() {
         )}
       </InfoCard>
       <EnvironmentConfigCard entityRef={entityRef} />
+      {rollingBack && (
+        <RollbackDialog
+          deployment={rollingBack}
+          currentVersion={
+            state.environments?.find(
+              e => e.environment === rollingBack.environment,
+            )?.version
+          }
+          onClose={() => setRollingBack(undefined)}
+          onRolledBack={d => {
+            setRollingBack(undefined);
+            state.select(d);
+            state.refresh();
+          }}
+        />
+      )}
       {deployTo && (
         <DeployDialog
           entityRef={entityRef}
