@@ -27,23 +27,30 @@ import { EnvironmentMatrix } from './EnvironmentMatrix';
 import { HistoryTable } from './HistoryTable';
 import { useDeployments, useSignedInUser } from './useDeployments';
 
-function approveReason(
-  d: Deployment,
-  me: string | undefined,
-  allowed: boolean,
-): string | undefined {
-  if (!allowed) return 'Only release managers approve production deployments';
-  if (d.initiatedBy === me)
-    return 'You requested it: another release manager approves';
-  return undefined;
-}
+type PermissionCheck = { loading: boolean; allowed: boolean };
 
 /** The reason, once the permission check has answered no (never while it loads). */
 function denyUnlessAllowed(
-  check: { loading: boolean; allowed: boolean },
+  check: PermissionCheck,
   reason: string,
 ): string | undefined {
   return !check.loading && !check.allowed ? reason : undefined;
+}
+
+function approveReason(
+  d: Deployment,
+  me: string | undefined,
+  check: PermissionCheck,
+): string | undefined {
+  return (
+    denyUnlessAllowed(
+      check,
+      'Only release managers approve production deployments',
+    ) ??
+    (d.initiatedBy === me
+      ? 'You requested it: another release manager approves'
+      : undefined)
+  );
 }
 
 /** The entity page's Deployments tab. */
@@ -144,7 +151,7 @@ export function DeploymentsContent() {
           }
           onRollback={() => setRollingBack(selected)}
           denied={{
-            approve: approveReason(selected, me, canApprove.allowed),
+            approve: approveReason(selected, me, canApprove),
             abort: denyUnlessAllowed(
               canDeploy[selected.environment],
               onlyOwners('abort'),
