@@ -1,8 +1,6 @@
 import { useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import FormControl from '@material-ui/core/FormControl';
@@ -25,6 +23,7 @@ import {
   type Strategy,
 } from '@internal/plugin-ibias-deployments-common';
 import { ibiasDeploymentsApiRef, type DeploymentPlan } from '../api';
+import { DialogFooter } from './DialogFooter';
 
 export interface DeployDialogProps {
   entityRef: string;
@@ -182,24 +181,16 @@ export function DeployDialog(props: DeployDialogProps) {
             )}
           </Box>
         )}
-        {error && (
-          <Alert severity="error" style={{ marginTop: 8 }}>
-            {error}
-          </Alert>
-        )}
       </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          disabled={!plan || busy || Boolean(plan.lockedBy)}
-          onClick={deploy}
-          data-testid="confirm-deploy"
-        >
-          Deploy {version}
-        </Button>
-      </DialogActions>
+      <DialogFooter
+        error={error}
+        onCancel={props.onClose}
+        onConfirm={deploy}
+        confirmDisabled={!plan || busy || Boolean(plan.lockedBy)}
+        confirmTestId="confirm-deploy"
+      >
+        Deploy {version}
+      </DialogFooter>
     </Dialog>
   );
 }

@@ -1,7 +1,5 @@
 import { useEffect, useState } from 'react';
-import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import FormControl from '@material-ui/core/FormControl';
@@ -17,6 +15,7 @@ import {
   type Deployment,
 } from '@internal/plugin-ibias-deployments-common';
 import { ibiasDeploymentsApiRef } from '../api';
+import { DialogFooter } from './DialogFooter';
 import { ago, shortRef } from './format';
 
 export interface RollbackDialogProps {
@@ -104,24 +103,16 @@ export function RollbackDialog(props: RollbackDialogProps) {
             </Typography>
           </>
         )}
-        {error && (
-          <Alert severity="error" style={{ marginTop: 12 }}>
-            {error}
-          </Alert>
-        )}
       </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          disabled={busy || !version}
-          onClick={confirm}
-          data-testid="confirm-rollback"
-        >
-          Roll back to {version || '…'}
-        </Button>
-      </DialogActions>
+      <DialogFooter
+        error={error}
+        onCancel={props.onClose}
+        onConfirm={confirm}
+        confirmDisabled={busy || !version}
+        confirmTestId="confirm-rollback"
+      >
+        Roll back to {version || '…'}
+      </DialogFooter>
     </Dialog>
   );
 }
