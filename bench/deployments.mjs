@@ -117,14 +117,20 @@ const conflicts = results.filter(r => r.status === 409).length;
 // router's weights so the moment traffic is fully back on 1.1.0 is seen from outside.
 const isBreach = e =>
   e.verdict === 'fail' && ['error-rate', 'p95-latency'].includes(e.check);
+const allOn110 = async () => {
+  const traffic = (await state()).traffic ?? {};
+  return traffic['1.1.0'] === 100 && !traffic['1.2.0'];
+};
 let detection;
 let trafficBackAt;
 for (;;) {
   const d = (await call(`/deployments/${winner.body.id}`)).body;
-  if (trafficBackAt === undefined && d.evidence.some(isBreach)) {
-    const traffic = (await state()).traffic ?? {};
-    if (traffic['1.1.0'] === 100 && !traffic['1.2.0'])
-      trafficBackAt = Date.now();
+  if (
+    trafficBackAt === undefined &&
+    d.evidence.some(isBreach) &&
+    (await allOn110())
+  ) {
+    trafficBackAt = Date.now();
   }
   if (!['queued', 'running'].includes(d.status)) {
     detection = { ...d, seconds: (Date.now() - burst) / 1000 };
@@ -132,10 +138,8 @@ for (;;) {
   }
   await new Promise(r => setTimeout(r, 50));
 }
-if (trafficBackAt === undefined) {
-  const traffic = (await state()).traffic ?? {};
-  if (traffic['1.1.0'] === 100 && !traffic['1.2.0']) trafficBackAt = Date.now();
-}
+if (trafficBackAt === undefined && (await allOn110()))
+  trafficBackAt = Date.now();
 const firstBreach = detection.evidence.find(isBreach);
 const plan = dry.body.analysis;
 // The limit: every canary step's analysis may run its whole window before the trigger.

@@ -86,13 +86,7 @@ export interface Deployment {
  * How an environment answers: `starting` while the portal brings back what ran before a
  * restart; `unknown` when nothing routes traffic (or the target cannot tell).
  */
-export const HEALTH_STATES = [
-  'healthy',
-  'unhealthy',
-  'starting',
-  'unknown',
-] as const;
-export type Health = (typeof HEALTH_STATES)[number];
+export type Health = 'healthy' | 'unhealthy' | 'starting' | 'unknown';
 
 /** What runs in one environment of one service. */
 export interface EnvironmentState {

@@ -25,6 +25,7 @@ import { EnvironmentConfigCard } from './EnvironmentConfigCard';
 import { DeploymentDetails } from './DeploymentDetails';
 import { EnvironmentMatrix } from './EnvironmentMatrix';
 import { HistoryTable } from './HistoryTable';
+import { shortRef } from './format';
 import { useDeployments, useSignedInUser } from './useDeployments';
 
 type PermissionCheck = { loading: boolean; allowed: boolean };
@@ -63,10 +64,7 @@ export function DeploymentsContent() {
   const [actionError, setActionError] = useState<string>();
   const [acting, setActing] = useState(false);
   const me = useSignedInUser();
-  const owner = String(entity.spec?.owner ?? 'its owner').replace(
-    /^group:(default\/)?/,
-    '',
-  );
+  const owner = shortRef(String(entity.spec?.owner ?? '')) || 'its owner';
   const onlyOwners = (verb: string) =>
     `Only members of ${owner} may ${verb} ${entity.metadata.name}`;
   const notOwner = onlyOwners('deploy');
