@@ -198,13 +198,13 @@ describe('maskSecrets', () => {
       maskSecrets({
         database: { url: 'postgres://u:p@db/x', poolSize: 5 },
         sentry: { dsn: 'secret:SENTRY_DSN' },
-        api: { apiKey: 'sk-live-123', tokens: ['t1'] },
+        api: { apiKey: 'sk-live-123', tokens: ['t1'], retries: 3 },
         domain: 'svc.ibias.ai',
       }),
     ).toEqual({
       database: { url: SECRET_MASK, poolSize: 5 },
       sentry: { dsn: 'secret:SENTRY_DSN' },
-      api: { apiKey: SECRET_MASK, tokens: ['t1'] },
+      api: { apiKey: SECRET_MASK, tokens: [SECRET_MASK], retries: 3 },
       domain: 'svc.ibias.ai',
     });
   });
