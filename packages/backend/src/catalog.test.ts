@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { ConfigSources } from '@backstage/config-loader';
 import {
   mockCredentials,
   mockServices,
@@ -22,7 +25,83 @@ const databases = TestDatabases.create({
   disableDocker: true,
 });
 
-async function loadCatalog(knex: Awaited<ReturnType<TestDatabases['init']>>) {
+interface ConfigLocation {
+  type: string;
+  target: string;
+  rules?: Array<{ allow: string[] }>;
+}
+
+/**
+ * The catalog section of app-config.yaml as the backend sees it (file targets resolved
+ * from packages/backend, where the backend runs), so the rules under test are the ones
+ * the portal runs with.
+ */
+async function appCatalogConfig() {
+  const config = await ConfigSources.toConfig(
+    ConfigSources.defaultForTargets({
+      rootDir: repoRoot,
+      targets: [
+        { type: 'path', target: path.join(repoRoot, 'app-config.yaml') },
+      ],
+      substitutionFunc: async () => undefined,
+    }),
+  );
+  const catalog = config.get<{
+    rules: Array<{ allow: string[] }>;
+    locations: ConfigLocation[];
+  }>('catalog');
+  return {
+    rules: catalog.rules,
+    locations: catalog.locations.map(l => ({
+      ...l,
+      target: path.resolve(repoRoot, 'packages/backend', l.target),
+    })),
+  };
+}
+
+/**
+ * What a team's repository could hold if it tried to take over the organisation: a
+ * service (allowed), and a User in release-managers, a Group, a Location reading a host
+ * file and a Template (each refused: they only come from the organisation's locations).
+ */
+const TEAM_REPO = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: team-service
+  annotations: { backstage.io/kubernetes-id: team-service }
+spec: { type: service, lifecycle: experimental, owner: group:default/web-team, system: ibias }
+`;
+const FORGED = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: forged-service }
+spec: { type: service, lifecycle: experimental, owner: group:default/web-team, system: ibias }
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: { name: mallory }
+spec: { memberOf: [release-managers, platform-team] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: shadow-admins }
+spec: { type: team, children: [], members: [nora.nobody] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: { name: host-files }
+spec: { type: file, targets: [/etc/passwd, ../../.git/config] }
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: { name: forged-template }
+spec: { type: service, owner: group:default/web-team, steps: [] }
+`;
+
+async function loadCatalog(
+  knex: Awaited<ReturnType<TestDatabases['init']>>,
+  extraLocations: ConfigLocation[] = [],
+) {
+  const { rules, locations } = await appCatalogConfig();
   const backend = await startTestBackend({
     features: [
       catalogPlugin,
@@ -31,27 +110,8 @@ async function loadCatalog(knex: Awaited<ReturnType<TestDatabases['init']>>) {
         data: {
           catalog: {
             processingInterval: { seconds: 1 },
-            rules: [
-              {
-                allow: [
-                  'Component',
-                  'System',
-                  'API',
-                  'Resource',
-                  'Location',
-                  'Domain',
-                  'Group',
-                  'User',
-                ],
-              },
-            ],
-            locations: [
-              { type: 'file', target: path.join(repoRoot, 'catalog/all.yaml') },
-              {
-                type: 'file',
-                target: path.join(repoRoot, 'catalog-info.yaml'),
-              },
-            ],
+            rules,
+            locations: [...locations, ...extraLocations],
           },
         },
       }),
@@ -100,7 +160,15 @@ describe('the IBIAS catalog', () => {
     'loads without processing errors or dangling relations on %s',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const { backend, entities } = await loadCatalog(knex);
+      const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'forged-repo-'));
+      const forgedFile = path.join(repo, 'forged.yaml');
+      const teamFile = path.join(repo, 'catalog-info.yaml');
+      fs.writeFileSync(forgedFile, FORGED);
+      fs.writeFileSync(teamFile, TEAM_REPO);
+      const { backend, entities } = await loadCatalog(knex, [
+        { type: 'file', target: forgedFile },
+        { type: 'file', target: teamFile },
+      ]);
       try {
         const refs = new Set(entities.map(e => stringifyEntityRef(e)));
         const byKind = (kind: string) =>
@@ -118,28 +186,40 @@ describe('the IBIAS catalog', () => {
           'ibias-portal',
           'ibias-web',
           'report-generation',
+          'team-service',
         ]);
-        expect(byKind('Resource')).toEqual(
-          expect.arrayContaining([
-            'ibias-postgres',
-            'ibias-storage-avatars',
-            'ibias-storage-documents',
-            'ibias-storage-exports',
-            'openai-api',
-            'replicate-api',
-          ]),
+        // Users, Groups, Locations and Templates only from the organisation's locations.
+        expect(byKind('User')).not.toContain('mallory');
+        expect(byKind('Group')).not.toContain('shadow-admins');
+        expect(byKind('Template')).not.toContain('forged-template');
+        const locationTargets = entities
+          .filter(e => e.kind === 'Location')
+          .flatMap(e => [
+            e.spec?.target,
+            ...((e.spec?.targets as string[] | undefined) ?? []),
+          ]);
+        expect(locationTargets).not.toContain('/etc/passwd');
+        expect(
+          entities
+            .filter(
+              e =>
+                e.kind === 'User' &&
+                (e.spec?.memberOf as string[]).some(g =>
+                  g.includes('release-managers'),
+                ),
+            )
+            .map(e => e.metadata.name),
+        ).toEqual(['rita.release']);
+        // A file that defines any refused kind is refused whole (its Component too), and
+        // the refusal names the entity and the file, never their content.
+        const refusal = await knex('refresh_state')
+          .where('location_key', `file:${forgedFile}`)
+          .select('errors');
+        const forgedErrors = JSON.stringify(refusal);
+        expect(forgedErrors).toContain('NotAllowedError');
+        expect(forgedErrors).not.toMatch(
+          /root:x:0:0|\[core\]|release-managers/,
         );
-        expect(byKind('Group')).toEqual(
-          expect.arrayContaining([
-            'ai-team',
-            'executives',
-            'platform-team',
-            'release-managers',
-            'web-team',
-          ]),
-        );
-        expect(byKind('API')).toEqual(['ai-recommendations-api', 'ibias-api']);
-
         for (const entity of entities) {
           const name = stringifyEntityRef(entity);
           // No processing errors recorded on any entity.
@@ -183,7 +263,31 @@ describe('the IBIAS catalog', () => {
         );
       } finally {
         await backend.stop();
+        fs.rmSync(repo, { recursive: true, force: true });
       }
     },
   );
+
+  it('refuses file locations through the API, for any path, without reading it', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const { backend } = await loadCatalog(knex);
+    try {
+      const register = (target: string) =>
+        request(backend.server)
+          .post('/api/catalog/locations')
+          .set('Authorization', mockCredentials.user.header())
+          .send({ type: 'file', target });
+      const existing = await register('/etc/passwd');
+      const missing = await register('/etc/no-such-file-here');
+      const gitConfig = await register(path.join(repoRoot, '.git/config'));
+      for (const res of [existing, missing, gitConfig]) {
+        expect(res.status).toBe(400);
+        expect(JSON.stringify(res.body)).not.toMatch(/root:x:0:0|\[core\]/);
+      }
+      // No existence oracle: an existing and a missing file get the same answer.
+      expect(existing.body.error.message).toBe(missing.body.error.message);
+    } finally {
+      await backend.stop();
+    }
+  });
 });

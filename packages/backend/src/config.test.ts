@@ -71,4 +71,40 @@ describe('app-config', () => {
       'https://portal.ibias.example',
     );
   });
+
+  it.each([
+    ['embedded default', ['app-config.yaml'], '../../'],
+    ['production', ['app-config.yaml', 'app-config.production.yaml'], './'],
+  ])(
+    'the %s takes Users, Groups, Locations and Templates only from the organisation’s files',
+    async (_label, files, prefix) => {
+      const config = await loadAppConfig(files, {
+        IBIAS_BASE_URL: 'https://portal.ibias.example',
+      });
+      const allowedAnywhere = config
+        .getConfigArray('catalog.rules')
+        .flatMap(r => r.getStringArray('allow'));
+      expect(allowedAnywhere.sort()).toEqual(
+        ['API', 'Component', 'Domain', 'Resource', 'System'].sort(),
+      );
+      const perLocation = Object.fromEntries(
+        config
+          .getConfigArray('catalog.locations')
+          .filter(l => l.has('rules'))
+          .map(l => [
+            l.getString('target'),
+            l
+              .getConfigArray('rules')
+              .flatMap(r => r.getStringArray('allow'))
+              .sort(),
+          ]),
+      );
+      expect(perLocation).toEqual({
+        [`${prefix}catalog/org.yaml`]: ['Group', 'User'],
+        [`${prefix}catalog/all.yaml`]: ['Location'],
+        [`${prefix}templates/ibias-service/template.yaml`]: ['Template'],
+        [`${prefix}templates/ibias-web-app/template.yaml`]: ['Template'],
+      });
+    },
+  );
 });

@@ -18,6 +18,9 @@ export const permissionModuleIbiasPolicy = createBackendModule({
             releaseManagers:
               config.getOptionalString('ibias.deployments.releaseManagers') ??
               'group:default/release-managers',
+            catalogAdmins: config.getOptionalStringArray(
+              'ibias.permissions.catalogAdmins',
+            ) ?? ['group:default/platform-team'],
           }),
         );
       },

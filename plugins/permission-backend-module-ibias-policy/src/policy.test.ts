@@ -8,10 +8,27 @@ import {
   deployPermission,
   rollbackPermission,
 } from '@internal/plugin-ibias-deployments-common';
+import {
+  catalogEntityDeletePermission,
+  catalogEntityReadPermission,
+  catalogEntityRefreshPermission,
+  catalogIngestionManagePermission,
+  catalogLocationAnalyzePermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
+  taskCancelPermission,
+  taskCreatePermission,
+  taskReadPermission,
+  templateDryRunPermission,
+  templateManagementPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
 import { IbiasPermissionPolicy } from './policy';
 
 const policy = new IbiasPermissionPolicy({
   releaseManagers: 'group:default/release-managers',
+  catalogAdmins: ['group:default/platform-team'],
 });
 
 function user(...ownership: string[]): PolicyQueryUser {
@@ -28,6 +45,8 @@ function user(...ownership: string[]): PolicyQueryUser {
 }
 
 const guest = user('user:default/guest', 'group:default/web-team');
+const nora = user('user:default/nora.nobody', 'group:default/executives');
+const ana = user('user:default/ana.platform', 'group:default/platform-team');
 const rita = user(
   'user:default/rita.release',
   'group:default/release-managers',
@@ -74,5 +93,82 @@ describe('IbiasPermissionPolicy', () => {
     expect((await policy.handle({ permission: other }, guest)).result).toBe(
       AuthorizeResult.ALLOW,
     );
+  });
+
+  describe('catalog and scaffolder administration', () => {
+    it.each([
+      ['register a location', catalogLocationCreatePermission],
+      ['delete a location', catalogLocationDeletePermission],
+      ['analyse a location', catalogLocationAnalyzePermission],
+      ['manage ingestion', catalogIngestionManagePermission],
+      ['dry-run a template', templateDryRunPermission],
+      ['manage templates', templateManagementPermission],
+    ])('%s: platform-team only', async (_l, permission) => {
+      expect((await policy.handle({ permission }, ana)).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+      for (const who of [guest, nora, undefined]) {
+        expect((await policy.handle({ permission }, who)).result).toBe(
+          AuthorizeResult.DENY,
+        );
+      }
+    });
+
+    it('deleting an entity: an administrator may, anyone else only what they own', async () => {
+      const permission = catalogEntityDeletePermission;
+      expect((await policy.handle({ permission }, ana)).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+      expect(await policy.handle({ permission }, nora)).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: {
+            claims: ['user:default/nora.nobody', 'group:default/executives'],
+          },
+        },
+      });
+      expect((await policy.handle({ permission })).result).toBe(
+        AuthorizeResult.DENY,
+      );
+    });
+
+    it.each([
+      ['cancel', taskCancelPermission],
+      ['read', taskReadPermission],
+    ])(
+      'a task: %s by whoever started it or an administrator',
+      async (_l, permission) => {
+        expect((await policy.handle({ permission }, ana)).result).toBe(
+          AuthorizeResult.ALLOW,
+        );
+        expect(await policy.handle({ permission }, nora)).toEqual({
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'scaffolder',
+          resourceType: 'scaffolder-task',
+          conditions: {
+            rule: 'IS_TASK_OWNER',
+            resourceType: 'scaffolder-task',
+            params: { createdBy: ['user:default/nora.nobody'] },
+          },
+        });
+        expect((await policy.handle({ permission })).result).toBe(
+          AuthorizeResult.DENY,
+        );
+      },
+    );
+
+    it.each([
+      ['read entities', catalogEntityReadPermission],
+      ['refresh an entity', catalogEntityRefreshPermission],
+      ['create a task', taskCreatePermission],
+    ])('%s stays allowed to everyone', async (_l, permission) => {
+      expect((await policy.handle({ permission }, nora)).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+    });
   });
 });

@@ -1,6 +1,7 @@
 import {
   AuthorizeResult,
   isPermission,
+  type Permission,
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import type {
@@ -8,6 +9,27 @@ import type {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
+import {
+  catalogEntityDeletePermission,
+  catalogIngestionManagePermission,
+  catalogLocationAnalyzePermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  taskCancelPermission,
+  taskReadPermission,
+  templateDryRunPermission,
+  templateManagementPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
 import {
   approvePermission,
   deployPermission,
@@ -21,16 +43,53 @@ import {
 export interface IbiasPolicyOptions {
   /** Members of this group may approve production deployments. */
   releaseManagers: string;
+  /**
+   * Members of these groups administer the catalog and the scaffolder: they register
+   * and delete locations, delete any entity, cancel any task and use the template
+   * editor. Default: group:default/platform-team.
+   */
+  catalogAdmins: string[];
 }
 
+const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
+const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
+
+/** What only catalog administrators may do: it reads or rewrites what everyone trusts. */
+const ADMIN_ONLY: Permission[] = [
+  // A location decides which entities exist (and where the catalog reads from).
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+  // Analysis reads any URL the portal's integrations can reach.
+  catalogLocationAnalyzePermission,
+  catalogIngestionManagePermission,
+  // The template editor runs arbitrary template content on the server.
+  templateDryRunPermission,
+  templateManagementPermission,
+];
+
 /**
- * The IBIAS permission policy. Deployments: owners deploy (to development and staging
- * directly; production waits in pending_approval, which the deployments plugin enforces)
- * and roll back anywhere; only release managers approve (never their own request, also
- * enforced by the plugin). Everything else is allowed, as before this policy.
+ * The IBIAS permission policy.
+ *
+ * - Deployments: owners deploy (to development and staging directly; production waits
+ *   in pending_approval, which the deployments plugin enforces) and roll back; only
+ *   release managers approve (never their own request, also enforced by the plugin).
+ * - Catalog: registering, analysing and deleting locations and managing ingestion are
+ *   for catalog administrators; an entity is deleted by its owners or an administrator.
+ * - Scaffolder: a task is read and cancelled by whoever started it or an administrator;
+ *   the template editor (dry run, management) is for administrators.
+ * - Everything else is allowed.
+ *
+ * Ownership and membership come from the signed-in user's ownership claims, which the
+ * catalog derives from User and Group entities; those are only accepted from the
+ * organisation's configured locations (catalog rules in app-config.yaml).
  */
 export class IbiasPermissionPolicy implements PermissionPolicy {
   constructor(private readonly options: IbiasPolicyOptions) {}
+
+  private isAdmin(user?: PolicyQueryUser) {
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    return this.options.catalogAdmins.some(group => claims.includes(group));
+  }
 
   async handle(
     request: PolicyQuery,
@@ -41,7 +100,7 @@ export class IbiasPermissionPolicy implements PermissionPolicy {
       isPermission(permission, deployPermission) ||
       isPermission(permission, rollbackPermission)
     ) {
-      if (!user) return { result: AuthorizeResult.DENY };
+      if (!user) return DENY;
       return createDeploymentTargetConditionalDecision(
         permission,
         deploymentTargetConditions.isOwner({
@@ -53,9 +112,35 @@ export class IbiasPermissionPolicy implements PermissionPolicy {
       return user?.info.ownershipEntityRefs.includes(
         this.options.releaseManagers,
       )
-        ? { result: AuthorizeResult.ALLOW }
-        : { result: AuthorizeResult.DENY };
+        ? ALLOW
+        : DENY;
     }
-    return { result: AuthorizeResult.ALLOW };
+    if (ADMIN_ONLY.some(p => p.name === permission.name)) {
+      return this.isAdmin(user) ? ALLOW : DENY;
+    }
+    if (isPermission(permission, catalogEntityDeletePermission)) {
+      if (!user) return DENY;
+      if (this.isAdmin(user)) return ALLOW;
+      return createCatalogConditionalDecision(
+        permission,
+        catalogConditions.isEntityOwner({
+          claims: user.info.ownershipEntityRefs,
+        }),
+      );
+    }
+    if (
+      isPermission(permission, taskCancelPermission) ||
+      isPermission(permission, taskReadPermission)
+    ) {
+      if (!user) return DENY;
+      if (this.isAdmin(user)) return ALLOW;
+      return createScaffolderTaskConditionalDecision(
+        permission,
+        scaffolderTaskConditions.isTaskOwner({
+          createdBy: [user.info.userEntityRef],
+        }),
+      );
+    }
+    return ALLOW;
   }
 }
