@@ -1,26 +1,44 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { untrustedEnv } from '@internal/ibias-service-runner';
 import type { LocalRepos } from './localRepos';
 import { resolveInside } from './inputs';
 
 const exec = promisify(execFile);
 /** Written into the repository so a retried task recognises its own repository. */
-const TASK_MARKER = path.join('.git', 'ibias-task-id');
+export const TASK_MARKER = path.join('.git', 'ibias-task-id');
 
+/** Whether the repository folder was created by the task `taskId` (a retry of it). */
+export async function isRepoOfTask(repoDir: string, taskId: string) {
+  const owner = await fs
+    .readFile(path.join(repoDir, TASK_MARKER), 'utf8')
+    .catch(() => '');
+  return owner.trim() !== '' && owner.trim() === taskId;
+}
+
+/**
+ * Runs git on a repository of generated files with a minimal environment: none of the
+ * portal's secrets, and no system or user git configuration (hooks paths, credential
+ * helpers, signing), so git does only what it is asked.
+ */
 async function git(cwd: string, args: string[]) {
   const { stdout } = await exec('git', args, {
     cwd,
-    env: {
-      ...process.env,
+    timeout: 60_000,
+    env: untrustedEnv({
       GIT_AUTHOR_NAME: 'IBIAS Portal',
       GIT_AUTHOR_EMAIL: 'portal@ibias.example',
       GIT_COMMITTER_NAME: 'IBIAS Portal',
       GIT_COMMITTER_EMAIL: 'portal@ibias.example',
-    },
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: os.devNull,
+      GIT_TERMINAL_PROMPT: '0',
+    }),
   });
   return stdout.trim();
 }
@@ -84,10 +102,7 @@ export function createPublishLocalAction(options: { repos: LocalRepos }) {
         key: `ibias-publish-local-${ctx.input.name}`,
         fn: async () => {
           if (await exists(repoDir)) {
-            const owner = await fs
-              .readFile(path.join(repoDir, TASK_MARKER), 'utf8')
-              .catch(() => '');
-            if (owner.trim() !== ctx.task.id) {
+            if (!(await isRepoOfTask(repoDir, ctx.task.id))) {
               throw new ConflictError(
                 `A repository named '${ctx.input.name}' already exists; choose another name`,
               );

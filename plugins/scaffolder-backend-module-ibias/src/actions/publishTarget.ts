@@ -6,6 +6,20 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
  * is configured (and ibias.scaffolder.githubOwner names the organisation), otherwise a
  * local git repository, so the embedded default works on one machine.
  */
+/** Where new services are published with this configuration. */
+export function choosePublishTarget(config: Config) {
+  // github.com, or a GitHub Enterprise Server host (ibias.scaffolder.githubHost).
+  const host =
+    config.getOptionalString('ibias.scaffolder.githubHost') ?? 'github.com';
+  const github = (
+    config.getOptionalConfigArray('integrations.github') ?? []
+  ).find(c => (c.getOptionalString('host') ?? 'github.com') === host);
+  const token = github?.getOptionalString('token');
+  const owner = config.getOptionalString('ibias.scaffolder.githubOwner');
+  const target: 'github' | 'local' = token && owner ? 'github' : 'local';
+  return { target, githubOwner: owner, githubHost: host };
+}
+
 export function createPublishTargetAction(options: { config: Config }) {
   return createTemplateAction({
     id: 'ibias:publish:target',
@@ -20,18 +34,11 @@ export function createPublishTargetAction(options: { config: Config }) {
       },
     },
     async handler(ctx) {
-      // github.com, or a GitHub Enterprise Server host (ibias.scaffolder.githubHost).
-      const host =
-        options.config.getOptionalString('ibias.scaffolder.githubHost') ??
-        'github.com';
-      const github = (
-        options.config.getOptionalConfigArray('integrations.github') ?? []
-      ).find(c => (c.getOptionalString('host') ?? 'github.com') === host);
-      const token = github?.getOptionalString('token');
-      const owner = options.config.getOptionalString(
-        'ibias.scaffolder.githubOwner',
-      );
-      const target = token && owner ? 'github' : 'local';
+      const {
+        target,
+        githubOwner: owner,
+        githubHost: host,
+      } = choosePublishTarget(options.config);
       ctx.logger.info(
         target === 'github'
           ? `Publishing to GitHub organisation ${owner} on ${host}`

@@ -1,33 +1,52 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '@backstage/errors';
+import type { AuthService } from '@backstage/backend-plugin-api';
+import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
+import { ConflictError, InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { EventsService } from '@backstage/plugin-events-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { LocalRepos } from './localRepos';
 import { resolveInside } from './inputs';
+import {
+  CATALOG_INFO_FILE,
+  LOCAL_REPOS_CHANGED_TOPIC,
+  localCatalogInfoPath,
+  realReposRoot,
+} from '../catalog/localCatalogInfo';
 
 /**
- * Registers a locally published repository's catalog-info.yaml as a `file` location and
- * waits until the component is in the catalog. Registering the same repository again
- * (a retried task) reuses the existing location: no duplicate location or entity.
+ * Puts a repository made by ibias:publish:local in the catalog without the locations
+ * API: it asks the catalog's local repositories provider (catalogModuleIbiasLocalRepos)
+ * to look again, through an in-process event, and waits for `component:default/<name>`.
+ * The entity must have been read from this repository's catalog-info.yaml; a component
+ * of that name defined anywhere else fails the task instead of being linked.
  */
 export function createRegisterLocalAction(options: {
   repos: LocalRepos;
   catalog: CatalogService;
+  auth: AuthService;
+  events: EventsService;
   /** How long to wait for the catalog to process the new entity. */
   waitMs?: number;
+  /** How often to look while waiting. */
+  pollMs?: number;
 }) {
-  const { repos, catalog } = options;
+  const { repos, catalog, auth, events } = options;
   const waitMs = options.waitMs ?? 60_000;
+  const pollMs = options.pollMs ?? 500;
   return createTemplateAction({
     id: 'ibias:catalog:register-local',
     description:
-      'Registers a repository made by ibias:publish:local in the catalog and waits for its entity',
+      'Puts a repository made by ibias:publish:local in the catalog and waits for its entity',
     supportsDryRun: true,
     schema: {
       input: {
         name: z => z.string().describe('Service name (the repository folder)'),
-        catalogInfoPath: z => z.string().default('catalog-info.yaml'),
+        catalogInfoPath: z =>
+          z
+            .string()
+            .default(CATALOG_INFO_FILE)
+            .describe('Only catalog-info.yaml at the repository root is read'),
       },
       output: {
         entityRef: z => z.string(),
@@ -36,42 +55,60 @@ export function createRegisterLocalAction(options: {
     },
     async handler(ctx) {
       repos.assertEnabled();
-      const repoDir = repos.repoDir(ctx.input.name);
+      const name = ctx.input.name;
+      const repoDir = repos.repoDir(name);
       // Schema defaults are documentation only: the scaffolder does not apply them.
-      const target = resolveInside(
-        repoDir,
-        ctx.input.catalogInfoPath ?? 'catalog-info.yaml',
-      );
-      const entityRef = `component:default/${ctx.input.name}`;
-      if (ctx.isDryRun) {
-        ctx.output('entityRef', entityRef);
-        ctx.output('catalogInfoUrl', `file://${target}`);
-        return;
-      }
-      if (!(await fs.stat(target).catch(() => undefined))?.isFile()) {
+      const requested = ctx.input.catalogInfoPath ?? CATALOG_INFO_FILE;
+      if (
+        resolveInside(repoDir, requested) !==
+        path.join(repoDir, CATALOG_INFO_FILE)
+      ) {
         throw new InputError(
-          `No ${path.basename(
-            target,
-          )} in ${repoDir}: publish the repository first`,
+          `Only ${CATALOG_INFO_FILE} at the repository root is registered`,
         );
       }
-
-      const credentials = await ctx.getInitiatorCredentials();
-      const locationRef = `file:${target}`;
-      const existing = await catalog.getLocationByRef(locationRef, {
-        credentials,
-      });
-      if (existing) {
-        ctx.logger.info(`Location ${locationRef} is already registered`);
-      } else {
-        await catalog.addLocation({ type: 'file', target }, { credentials });
-        ctx.logger.info(`Registered ${locationRef}`);
+      const entityRef = `component:default/${name}`;
+      if (ctx.isDryRun) {
+        ctx.output('entityRef', entityRef);
+        ctx.output(
+          'catalogInfoUrl',
+          `file://${path.join(repoDir, CATALOG_INFO_FILE)}`,
+        );
+        return;
       }
+      const realRoot = await realReposRoot(repos.root);
+      const target = realRoot && (await localCatalogInfoPath(realRoot, name));
+      if (!target) {
+        throw new InputError(
+          `The repository '${name}' has no ${CATALOG_INFO_FILE} the catalog may read (a regular file, no symlink): publish the repository first`,
+        );
+      }
+      const locationRef = `file:${target}`;
 
+      // Delivered in-process: the provider has scanned the folder when this resolves.
+      await events.publish({
+        topic: LOCAL_REPOS_CHANGED_TOPIC,
+        eventPayload: { name },
+      });
+      ctx.logger.info(`Asked the catalog to read ${locationRef}`);
+
+      const credentials = await auth.getOwnServiceCredentials();
       const deadline = Date.now() + waitMs;
       for (;;) {
         const entity = await catalog.getEntityByRef(entityRef, { credentials });
-        if (entity) break;
+        if (entity) {
+          if (
+            entity.metadata.annotations?.[ANNOTATION_LOCATION] !== locationRef
+          ) {
+            throw new ConflictError(
+              `${entityRef} already exists in the catalog and was not defined by the repository '${name}'; choose another name`,
+            );
+          }
+          break;
+        }
+        if (ctx.signal?.aborted) {
+          throw new Error('Cancelled while waiting for the catalog');
+        }
         if (Date.now() > deadline) {
           throw new Error(
             `The catalog did not list ${entityRef} within ${
@@ -79,9 +116,11 @@ export function createRegisterLocalAction(options: {
             } s; see the catalog's processing errors for ${locationRef}`,
           );
         }
-        await new Promise(resolve => setTimeout(resolve, 500));
+        await new Promise(resolve => setTimeout(resolve, pollMs));
       }
-      ctx.logger.info(`${entityRef} is in the catalog`);
+      ctx.logger.info(
+        `${entityRef} is in the catalog, read from ${locationRef}`,
+      );
       ctx.output('entityRef', entityRef);
       ctx.output('catalogInfoUrl', `file://${target}`);
     },

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { freePort, untrustedEnv } from '@internal/ibias-service-runner';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { resolveInside } from './inputs';
 
@@ -29,84 +29,144 @@ export class VerificationError extends Error {
 
 interface RunOptions {
   cwd: string;
+  /** The tool's own settings, on top of the allow-listed environment. */
   env?: Record<string, string>;
   logger: LoggerService;
   timeoutMs: number;
+  /** The task's cancel signal: the command and everything it started are stopped. */
+  signal?: AbortSignal;
 }
 
 /**
- * The environment the generated service's tools run in: the backend's own, without its
- * NODE_ENV (the portal's mode must not decide how the service installs or builds; a
- * Next.js build with NODE_ENV=development fails).
+ * Starts untrusted code (the generated service's install scripts, tools, tests, build or
+ * the service itself) in a process group of its own, with the allow-listed environment
+ * (`untrustedEnv`): the portal's secrets never reach it, and neither does its NODE_ENV
+ * (the portal's mode must not decide how the service installs or builds).
  */
-function toolEnv(): NodeJS.ProcessEnv {
-  const { NODE_ENV: _ignored, ...env } = process.env;
-  return env;
-}
-
-/** Runs a command, streaming its output to the task log; resolves with its output. */
-function run(command: string, args: string[], options: RunOptions) {
-  return new Promise<string>((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...toolEnv(), ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const onData = (data: Buffer) => {
-      const text = data.toString('utf8');
-      output += text;
-      for (const line of text.split('\n')) {
-        if (line.trim()) options.logger.info(line);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new VerificationError(
-          `'${command} ${args.join(' ')}' did not finish within ${
-            options.timeoutMs / 1000
-          } s`,
-        ),
-      );
-    }, options.timeoutMs);
-    child.on('error', error => {
-      clearTimeout(timer);
-      reject(
-        new VerificationError(`Could not run ${command}: ${error.message}`),
-      );
-    });
-    child.on('close', code => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else
-        reject(
-          new VerificationError(
-            `'${command} ${args.join(' ')}' failed with exit code ${code}`,
-          ),
-        );
-    });
+function spawnUntrusted(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; stderr: boolean },
+): ChildProcess {
+  return spawn(command, args, {
+    cwd: options.cwd,
+    env: untrustedEnv(options.env),
+    stdio: ['ignore', 'pipe', options.stderr ? 'pipe' : 'ignore'],
+    detached: true,
   });
 }
 
+/** Stops a child and everything it started (its process group). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL') {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/**
+ * Runs a command until it exits, its time is up or the task is cancelled (then its whole
+ * process group is killed). Resolves with the exit code and the output.
+ */
+function runToEnd(
+  command: string,
+  args: string[],
+  options: RunOptions & { log: boolean },
+) {
+  return new Promise<{ code: number | null; output: string; stdout: string }>(
+    (resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(new VerificationError('The task was cancelled'));
+        return;
+      }
+      const child = spawnUntrusted(command, args, {
+        cwd: options.cwd,
+        env: options.env,
+        stderr: options.log,
+      });
+      let output = '';
+      let stdout = '';
+      const onData = (data: Buffer) => {
+        const text = data.toString('utf8');
+        output += text;
+        if (!options.log) return;
+        for (const line of text.split('\n')) {
+          if (line.trim()) options.logger.info(line);
+        }
+      };
+      child.stdout?.on('data', (data: Buffer) => {
+        stdout += data.toString('utf8');
+        onData(data);
+      });
+      child.stderr?.on('data', onData);
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const onAbort = () => {
+        killGroup(child);
+        finish(() => reject(new VerificationError('The task was cancelled')));
+      };
+      options.signal?.addEventListener('abort', onAbort);
+      const timer = setTimeout(() => {
+        killGroup(child);
+        finish(() =>
+          reject(
+            new VerificationError(
+              `'${command} ${args.join(' ')}' did not finish within ${
+                options.timeoutMs / 1000
+              } s`,
+            ),
+          ),
+        );
+      }, options.timeoutMs);
+      child.on('error', error => {
+        finish(() =>
+          reject(
+            new VerificationError(`Could not run ${command}: ${error.message}`),
+          ),
+        );
+      });
+      child.on('close', code => {
+        // Whatever the command left running in its group goes with it.
+        if (child.pid !== undefined) {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // the group is gone already
+          }
+        }
+        finish(() => resolve({ code, output, stdout }));
+      });
+    },
+  );
+}
+
+/** Runs a command, streaming its output to the task log; resolves with its output. */
+async function run(command: string, args: string[], options: RunOptions) {
+  const { code, output } = await runToEnd(command, args, {
+    ...options,
+    log: true,
+  });
+  if (code !== 0) {
+    throw new VerificationError(
+      `'${command} ${args.join(' ')}' failed with exit code ${code}`,
+    );
+  }
+  return output;
+}
+
 /** Runs a command and resolves with its exit code and stdout, whatever the code. */
-function capture(command: string, args: string[], options: RunOptions) {
-  return new Promise<{ code: number | null; stdout: string }>(resolve => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...toolEnv(), ...options.env },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-    child.on('error', () => resolve({ code: null, stdout }));
-    child.on('close', code => {
-      clearTimeout(timer);
-      resolve({ code, stdout });
-    });
+async function capture(command: string, args: string[], options: RunOptions) {
+  return runToEnd(command, args, { ...options, log: false }).catch(error => {
+    if (options.signal?.aborted) throw error;
+    return { code: null, stdout: '' };
   });
 }
 
@@ -151,15 +211,29 @@ export function auditVerdict(stdout: string): AuditVerdict {
   return { status: 'clean', low: (counts.low ?? 0) + (counts.info ?? 0) };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+/**
+ * One request to the service under test, its body read, within `timeoutMs`: a service
+ * that hangs fails the gate instead of holding it.
+ */
+async function probe(
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<{ res: Response; text: string }> {
+  const { pathname } = new URL(url);
+  try {
+    const res = await fetch(url, {
+      ...init,
+      signal: AbortSignal.timeout(timeoutMs),
     });
-  });
+    return { res, text: await res.text() };
+  } catch (error) {
+    throw new VerificationError(
+      error instanceof Error && error.name === 'TimeoutError'
+        ? `${pathname} did not answer within ${timeoutMs / 1000} s`
+        : `${pathname} could not be reached`,
+    );
+  }
 }
 
 /** The probes, against a started service. Exported for tests. */
@@ -167,13 +241,20 @@ export async function probeService(
   baseUrl: string,
   rateLimitMax: number,
   probePath = '/api/v1/echo',
+  timeoutMs = 5_000,
 ): Promise<string[]> {
   const findings: string[] = [];
-  const health = await fetch(`${baseUrl}/health`);
-  const body = (await health.json().catch(() => ({}))) as Record<
-    string,
-    unknown
-  >;
+  const { res: health, text: healthText } = await probe(
+    `${baseUrl}/health`,
+    {},
+    timeoutMs,
+  );
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(healthText);
+  } catch {
+    // not JSON: reported below
+  }
   if (health.status !== 200 || body.status !== 'ok' || !body.version) {
     throw new VerificationError(
       `/health answered ${health.status} ${JSON.stringify(
@@ -194,8 +275,11 @@ export async function probeService(
   }
   findings.push('security headers ok');
 
-  const metrics = await fetch(`${baseUrl}/metrics`);
-  const text = await metrics.text();
+  const { res: metrics, text } = await probe(
+    `${baseUrl}/metrics`,
+    {},
+    timeoutMs,
+  );
   if (
     metrics.status !== 200 ||
     !text.includes('# TYPE http_request_duration_seconds histogram') ||
@@ -208,12 +292,15 @@ export async function probeService(
   findings.push('/metrics ok');
 
   for (let i = 1; i <= rateLimitMax + 1; i++) {
-    const res = await fetch(`${baseUrl}${probePath}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ message: 'verification' }),
-    });
-    await res.arrayBuffer();
+    const { res } = await probe(
+      `${baseUrl}${probePath}`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: 'verification' }),
+      },
+      timeoutMs,
+    );
     if (res.status === 429) {
       if (i <= rateLimitMax) {
         throw new VerificationError(
@@ -296,115 +383,183 @@ export function createVerifyServiceAction(options: {
         return;
       }
       const started = Date.now();
+      // The scratch copy is removed whatever happens: the scaffolder only removes a
+      // step's temporary folders when the step succeeds.
       const dir = path.join(await ctx.createTemporaryDirectory(), 'service');
-      await fs.cp(source, dir, { recursive: true });
-      const entryPath = resolveInside(dir, entry);
-      const runOptions = {
-        cwd: dir,
-        logger: ctx.logger,
-        timeoutMs,
-        env: { NEXT_TELEMETRY_DISABLED: '1' },
-      };
-
-      ctx.logger.info('Installing dependencies');
-      await run(npm, ['install', '--no-audit', '--no-fund'], runOptions);
-      // No known-vulnerable dependency at creation (moderate or worse).
-      const audit = auditVerdict(
-        (await capture(npm, ['audit', '--json'], runOptions)).stdout,
-      );
-      let auditFinding: string;
-      if (audit.status === 'vulnerable') {
-        throw new VerificationError(
-          `Known-vulnerable dependencies: ${audit.packages.join(', ')}`,
-        );
-      } else if (audit.status === 'clean') {
-        auditFinding = `dependency audit clean (${audit.low} low)`;
-      } else {
-        auditFinding = `dependency audit not checked: ${audit.reason}`;
-        ctx.logger.warn(
-          `The registry's audit endpoint is unavailable (${audit.reason}); the repository's CI runs npm audit`,
-        );
-      }
-      // User input (names, descriptions) lands in YAML and Markdown: format the new
-      // repository with its own formatter once, so its CI's format check passes from the
-      // first commit; then hold it to its own lint and format checks.
-      ctx.logger.info('Formatting, linting and type checking');
-      await run(npm, ['run', 'format', '--silent'], runOptions);
-      await run(npm, ['run', 'format:check'], runOptions);
-      await run(npm, ['run', 'lint'], runOptions);
-      await run(npm, ['run', 'typecheck'], runOptions);
-      ctx.logger.info('Running the tests');
-      const testOutput = await run(npm, ['test'], runOptions);
-      const passed = Number(/ℹ pass (\d+)/.exec(testOutput)?.[1] ?? 0);
-      const failed = Number(/ℹ fail (\d+)/.exec(testOutput)?.[1] ?? 0);
-      if (passed === 0 || failed > 0) {
-        throw new VerificationError(
-          `Tests: ${passed} passed, ${failed} failed`,
-        );
-      }
-
-      ctx.logger.info('Starting the service');
-      const port = await freePort();
-      await run(npm, ['run', 'build', '--silent'], runOptions);
-      const child = spawn(process.execPath, [path.relative(dir, entryPath)], {
-        cwd: dir,
-        env: {
-          ...toolEnv(),
-          PORT: String(port),
-          NODE_ENV: 'production',
-          RATE_LIMIT_MAX: String(rateLimitMax),
-          GIT_COMMIT: 'verification',
-          NEXT_TELEMETRY_DISABLED: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout.on('data', d => ctx.logger.info(String(d).trim()));
-      child.stderr.on('data', d => ctx.logger.warn(String(d).trim()));
       try {
-        const baseUrl = `http://127.0.0.1:${port}`;
-        const deadline = Date.now() + 30_000;
-        for (;;) {
-          if (child.exitCode !== null) {
-            throw new VerificationError(
-              `The service exited with code ${child.exitCode}`,
-            );
-          }
-          const ready = await fetch(`${baseUrl}/ready`).then(
-            r => r.ok,
-            () => false,
-          );
-          if (ready) break;
-          if (Date.now() > deadline) {
-            throw new VerificationError(
-              'The service did not become ready within 30 s',
-            );
-          }
-          await new Promise(resolve => setTimeout(resolve, 250));
-        }
-        const findings = await probeService(baseUrl, rateLimitMax, probePath);
-        // Keep the formatted files and the resolved lockfile: the repository is created
-        // formatted and with exact versions.
-        await fs.cp(dir, source, {
-          recursive: true,
-          filter: src => {
-            const rel = path.relative(dir, src).split(path.sep)[0];
-            return !BUILD_OUTPUT.has(rel) && !rel.endsWith('.tsbuildinfo');
-          },
+        const result = await verifyCopy({
+          source,
+          dir,
+          npm,
+          timeoutMs,
+          rateLimitMax,
+          entry,
+          probePath,
+          logger: ctx.logger,
+          signal: ctx.signal,
         });
         const seconds = Math.round((Date.now() - started) / 1000);
         const summary = [
-          `Verified in ${seconds} s: ${passed} tests passed`,
+          `Verified in ${seconds} s: ${result.passed} tests passed`,
           'lint, format and type check clean',
-          auditFinding,
-          ...findings,
+          ...result.findings,
         ].join('; ');
         ctx.logger.info(summary);
         ctx.output('summary', summary);
-        ctx.output('testsPassed', passed);
+        ctx.output('testsPassed', result.passed);
         ctx.output('durationSeconds', seconds);
       } finally {
-        child.kill('SIGTERM');
+        await fs.rm(dir, { recursive: true, force: true });
       }
     },
   });
+}
+
+/** Stops a started service: SIGTERM to its group, SIGKILL after a grace period. */
+async function stopService(child: ChildProcess, graceMs = 5_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  killGroup(child, 'SIGKILL');
+}
+
+/**
+ * The gate's work on its scratch copy `dir` of `source`: install, audit, format, lint,
+ * type check, test, build, start and probe; on success the formatted files and the
+ * resolved lockfile are copied back to `source`.
+ */
+async function verifyCopy(options: {
+  source: string;
+  dir: string;
+  npm: string;
+  timeoutMs: number;
+  rateLimitMax: number;
+  entry: string;
+  probePath: string;
+  logger: LoggerService;
+  signal?: AbortSignal;
+}): Promise<{ passed: number; findings: string[] }> {
+  const { source, dir, npm, logger, signal, rateLimitMax } = options;
+  await fs.cp(source, dir, { recursive: true });
+  const entryPath = resolveInside(dir, options.entry);
+  const runOptions: RunOptions = {
+    cwd: dir,
+    logger,
+    timeoutMs: options.timeoutMs,
+    signal,
+    env: { NEXT_TELEMETRY_DISABLED: '1' },
+  };
+
+  logger.info('Installing dependencies');
+  await run(npm, ['install', '--no-audit', '--no-fund'], runOptions);
+  // No known-vulnerable dependency at creation (moderate or worse).
+  const audit = auditVerdict(
+    (await capture(npm, ['audit', '--json'], runOptions)).stdout,
+  );
+  let auditFinding: string;
+  if (audit.status === 'vulnerable') {
+    throw new VerificationError(
+      `Known-vulnerable dependencies: ${audit.packages.join(', ')}`,
+    );
+  } else if (audit.status === 'clean') {
+    auditFinding = `dependency audit clean (${audit.low} low)`;
+  } else {
+    auditFinding = `dependency audit not checked: ${audit.reason}`;
+    logger.warn(
+      `The registry's audit endpoint is unavailable (${audit.reason}); the repository's CI runs npm audit`,
+    );
+  }
+  // User input (names, descriptions) lands in YAML and Markdown: format the new
+  // repository with its own formatter once, so its CI's format check passes from the
+  // first commit; then hold it to its own lint and format checks.
+  logger.info('Formatting, linting and type checking');
+  await run(npm, ['run', 'format', '--silent'], runOptions);
+  await run(npm, ['run', 'format:check'], runOptions);
+  await run(npm, ['run', 'lint'], runOptions);
+  await run(npm, ['run', 'typecheck'], runOptions);
+  logger.info('Running the tests');
+  const testOutput = await run(npm, ['test'], runOptions);
+  const passed = Number(/ℹ pass (\d+)/.exec(testOutput)?.[1] ?? 0);
+  const failed = Number(/ℹ fail (\d+)/.exec(testOutput)?.[1] ?? 0);
+  if (passed === 0 || failed > 0) {
+    throw new VerificationError(`Tests: ${passed} passed, ${failed} failed`);
+  }
+
+  logger.info('Starting the service');
+  await run(npm, ['run', 'build', '--silent'], runOptions);
+  if (signal?.aborted) throw new VerificationError('The task was cancelled');
+  const port = await freePort();
+  const child = spawnUntrusted(
+    process.execPath,
+    [path.relative(dir, entryPath)],
+    {
+      cwd: dir,
+      env: {
+        PORT: String(port),
+        NODE_ENV: 'production',
+        RATE_LIMIT_MAX: String(rateLimitMax),
+        GIT_COMMIT: 'verification',
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+      stderr: true,
+    },
+  );
+  child.stdout?.on('data', d => logger.info(String(d).trim()));
+  child.stderr?.on('data', d => logger.warn(String(d).trim()));
+  const onAbort = () => killGroup(child);
+  signal?.addEventListener('abort', onAbort);
+  try {
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (signal?.aborted) {
+        throw new VerificationError('The task was cancelled');
+      }
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new VerificationError(
+          `The service exited with code ${child.exitCode ?? child.signalCode}`,
+        );
+      }
+      const ready = await fetch(`${baseUrl}/ready`, {
+        signal: AbortSignal.timeout(2_000),
+      }).then(
+        async r => {
+          await r.arrayBuffer();
+          return r.ok;
+        },
+        () => false,
+      );
+      if (ready) break;
+      if (Date.now() > deadline) {
+        throw new VerificationError(
+          'The service did not become ready within 30 s',
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, 250));
+    }
+    const findings = await probeService(
+      baseUrl,
+      rateLimitMax,
+      options.probePath,
+    );
+    if (signal?.aborted) throw new VerificationError('The task was cancelled');
+    // Keep the formatted files and the resolved lockfile: the repository is created
+    // formatted and with exact versions.
+    await fs.cp(dir, source, {
+      recursive: true,
+      filter: src => {
+        const rel = path.relative(dir, src).split(path.sep)[0];
+        return !BUILD_OUTPUT.has(rel) && !rel.endsWith('.tsbuildinfo');
+      },
+    });
+    return { passed, findings: [auditFinding, ...findings] };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await stopService(child);
+  }
 }
