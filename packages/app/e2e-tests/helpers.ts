@@ -30,3 +30,6 @@ export async function listEntities(
 }
 
 export const artifactsDir = 'e2e-artifacts';
+
+/** The portal's data folder (scripts/test-all.sh points the e2e portal at a scratch one). */
+export const dataDir = process.env.IBIAS_DATA_DIR ?? 'data';
