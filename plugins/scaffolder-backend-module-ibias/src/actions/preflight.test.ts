@@ -61,7 +61,11 @@ function setup(
   // createMockActionContext takes only some fields; the rest (isDryRun, output) go on top.
   const run = (
     input: Record<string, string>,
-    extra: { task?: { id: string }; isDryRun?: boolean; output?: jest.Mock } = {},
+    extra: {
+      task?: { id: string };
+      isDryRun?: boolean;
+      output?: jest.Mock;
+    } = {},
   ) => {
     const { task = { id: 'task-1' }, ...rest } = extra;
     return action.handler({
@@ -196,7 +200,7 @@ describe('ibias:service:preflight', () => {
     ).rejects.toThrow(/already exists/);
   });
 
-  it('refuses a component of that name defined elsewhere, even with this task\'s repository', async () => {
+  it("refuses a component of that name defined elsewhere, even with this task's repository", async () => {
     const { root, run } = setup({
       extra: () => [
         entity('Component', 'mine-svc', {

@@ -96,10 +96,7 @@ describe('ibias:catalog:register-local', () => {
       "component:default/demo-svc already exists in the catalog and was not defined by the repository 'demo-svc'; choose another name",
     );
     expect(events.publish).toHaveBeenCalledTimes(1);
-    expect(ctx.output).not.toHaveBeenCalledWith(
-      'entityRef',
-      expect.anything(),
-    );
+    expect(ctx.output).not.toHaveBeenCalledWith('entityRef', expect.anything());
   });
 
   it('fails with a clear message when the repository has no catalog-info.yaml', async () => {
@@ -117,7 +114,10 @@ describe('ibias:catalog:register-local', () => {
   it('refuses a catalog-info.yaml that is a symlink, without reading it', async () => {
     const { root, action, events } = setup();
     fs.mkdirSync(path.join(root, 'link-svc'));
-    fs.symlinkSync('/etc/passwd', path.join(root, 'link-svc', 'catalog-info.yaml'));
+    fs.symlinkSync(
+      '/etc/passwd',
+      path.join(root, 'link-svc', 'catalog-info.yaml'),
+    );
     await expect(
       action.handler(
         createMockActionContext({ input: { ...input, name: 'link-svc' } }),
@@ -128,7 +128,11 @@ describe('ibias:catalog:register-local', () => {
 
   it.each([
     ['outside the repository', '../../etc/passwd', /outside the workspace/],
-    ['another file', 'other.yaml', /Only catalog-info.yaml at the repository root/],
+    [
+      'another file',
+      'other.yaml',
+      /Only catalog-info.yaml at the repository root/,
+    ],
     ['an absolute path', '/etc/passwd', /Absolute paths are not allowed/],
   ])('refuses a catalog-info path %s', async (_, catalogInfoPath, message) => {
     const { action, events } = setup();
