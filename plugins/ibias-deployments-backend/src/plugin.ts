@@ -4,7 +4,8 @@ import {
   createBackendPlugin,
   type LoggerService,
 } from '@backstage/backend-plugin-api';
-import type { Config } from '@backstage/config';
+import { readDurationFromConfig, type Config } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -25,11 +26,18 @@ import {
   type EnvironmentName,
 } from '@internal/plugin-ibias-deployments-common';
 import { KnexDeploymentStore } from './database/KnexDeploymentStore';
-import { DeployEngine } from './engine/DeployEngine';
+import {
+  DEFAULT_STEP_TIMEOUT_MS,
+  DeployEngine,
+  targetRef,
+} from './engine/DeployEngine';
 import { DeploymentService } from './service/DeploymentService';
 import { EnvironmentConfigReader } from './service/EnvironmentConfigReader';
 import { registerDeploymentActions } from './service/actions';
-import { createAnnouncer } from './service/announcer';
+import {
+  createAnnouncer,
+  createBreakGlassAnnouncer,
+} from './service/announcer';
 import { createRouter } from './service/router';
 import { KubernetesTarget } from './targets/kubernetes/KubernetesTarget';
 import { PrometheusMetrics } from './targets/PrometheusMetrics';
@@ -64,6 +72,41 @@ export function readAnalysisPolicies(
   return out;
 }
 
+/** The defaults of ibias.deployments.timeouts, in milliseconds. */
+export const DEFAULT_TIMEOUTS = {
+  step: DEFAULT_STEP_TIMEOUT_MS,
+  probe: 5_000,
+  upstream: 30_000,
+  ready: 30_000,
+  kubernetesRequest: 30_000,
+} as const;
+
+/**
+ * ibias.deployments.timeouts: how long a target call in an engine step, a probe or
+ * health request, an upstream behind the local router, a sample's start and a
+ * Kubernetes API request may take (durations: `{ seconds: 5 }`, '5s', 'PT5S').
+ */
+export function readTimeouts(
+  config: Config,
+): Record<keyof typeof DEFAULT_TIMEOUTS, number> {
+  const c = config.getOptionalConfig('ibias.deployments.timeouts');
+  const read = (key: keyof typeof DEFAULT_TIMEOUTS) => {
+    if (!c?.has(key)) return DEFAULT_TIMEOUTS[key];
+    const ms = durationToMilliseconds(readDurationFromConfig(c, { key }));
+    if (!(ms > 0)) {
+      throw new Error(`ibias.deployments.timeouts.${key} must be positive`);
+    }
+    return ms;
+  };
+  return {
+    step: read('step'),
+    probe: read('probe'),
+    upstream: read('upstream'),
+    ready: read('ready'),
+    kubernetesRequest: read('kubernetesRequest'),
+  };
+}
+
 /**
  * The kubernetes target, from ibias.deployments.kubernetes and the cluster of that name
  * configured for Backstage's Kubernetes plugin (kubernetes.clusterLocatorMethods).
@@ -71,6 +114,7 @@ export function readAnalysisPolicies(
 function readKubernetesTarget(
   config: Config,
   logger: LoggerService,
+  timeouts: ReturnType<typeof readTimeouts>,
   prometheusUrl?: string,
 ): KubernetesTarget | undefined {
   const k = config.getOptionalConfig('ibias.deployments.kubernetes');
@@ -95,8 +139,13 @@ function readKubernetesTarget(
     imageRepository: k.getString('imageRepository'),
     replicas: k.getOptionalNumber('replicas') ?? 4,
     logger: logger.child({ target: 'kubernetes' }),
+    requestTimeoutMs: timeouts.kubernetesRequest,
     metrics: prometheusUrl
-      ? new PrometheusMetrics({ url: prometheusUrl })
+      ? new PrometheusMetrics({
+          url: prometheusUrl,
+          match: 'service',
+          timeoutMs: timeouts.probe,
+        })
       : undefined,
   });
 }
@@ -192,16 +241,21 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           throw new Error(`ibias.deployments.canaryWeights: ${weightsProblem}`);
         }
         const policies = readAnalysisPolicies(config);
+        const timeouts = readTimeouts(config);
         const store = await KnexDeploymentStore.create(deps.database);
         const localConfig = readLocalTargetConfig(config);
         const local = new LocalTarget({
           ...localConfig,
           logger: logger.child({ target: 'local' }),
+          probeTimeoutMs: timeouts.probe,
+          upstreamTimeoutMs: timeouts.upstream,
+          readyTimeoutMs: timeouts.ready,
         });
         await local.reapOrphans();
         const kubernetes = readKubernetesTarget(
           config,
           logger,
+          timeouts,
           localConfig.prometheus?.url,
         );
         const targets = {} as Record<EnvironmentName, DeployTarget>;
@@ -218,7 +272,8 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           targets[environment] = kind === 'kubernetes' ? kubernetes! : local;
         }
         const target = new TargetsByEnvironment(targets);
-        // The owner of a service (full entity ref); undefined when it is not in the catalog.
+        // The owner of a service (normalised entity ref, as ownership claims are);
+        // undefined when it is not in the catalog.
         const lookupOwner = async (entityRef: string) => {
           const entity = await deps.catalog
             .getEntityByRef(entityRef, {
@@ -235,7 +290,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
                       defaultKind: 'group',
                       defaultNamespace: entity.metadata.namespace,
                     }),
-                  )
+                  ).toLocaleLowerCase('en-US')
                 : undefined,
           };
         };
@@ -244,6 +299,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           target,
           logger,
           analysisPolicy: e => policies[e],
+          stepTimeoutMs: timeouts.step,
           onChange: createAnnouncer({
             signals: deps.signals,
             notifications: deps.notifications,
@@ -273,6 +329,13 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
             config.getOptionalNumber('ibias.deployments.approvalTtlMinutes') ??
             60,
           analysisPolicy: e => policies[e],
+          onBreakGlass: createBreakGlassAnnouncer({
+            notifications: deps.notifications,
+            releaseManagers: config
+              .getOptionalString('ibias.deployments.releaseManagers')
+              ?.toLocaleLowerCase('en-US'),
+            logger,
+          }),
         });
         deps.permissionsRegistry.addResourceType({
           resourceRef: deploymentTargetResourceRef,
@@ -297,11 +360,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         );
         // Bring back what runs, then finish or roll back what a crash interrupted.
         for (const state of await store.environmentStates()) {
-          const ref = {
-            service: state.entityRef.split('/').pop()!,
-            entityRef: state.entityRef,
-            environment: state.environment,
-          };
+          const ref = targetRef(state);
           if (
             targets[state.environment] === local &&
             (await local.versions(ref)).includes(state.version)

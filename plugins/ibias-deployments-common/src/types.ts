@@ -75,6 +75,11 @@ export interface Deployment {
   approvedBy?: string;
   /** Set for a rollback deployment: the deployment it rolled back. */
   rollbackOf?: string;
+  /**
+   * A production rollback that ran without a release manager's approval: why the owner
+   * who started it (initiatedBy) broke the glass.
+   */
+  breakGlassReason?: string;
   createdAt: string;
   updatedAt: string;
   startedAt?: string;

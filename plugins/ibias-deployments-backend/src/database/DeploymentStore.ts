@@ -18,6 +18,8 @@ export interface NewDeployment {
   steps: DeploymentStep[];
   initiatedBy: string;
   rollbackOf?: string;
+  /** A production rollback that skipped approval: why (see DeploymentService.rollback). */
+  breakGlassReason?: string;
   idempotencyKey?: string;
   /** Hash of the request body, so a reused key with another body is refused. */
   requestHash?: string;
@@ -63,7 +65,9 @@ export interface StoredDeployment extends Deployment {
 
 /**
  * Where deployments live. Every write is compare-and-set on the revision; a terminal
- * status frees the service-and-environment lock in the same transaction.
+ * status frees the service-and-environment lock in the same transaction. Entity refs
+ * are stored and matched lowercase, as the catalog keys them, so `IBIAS-API` and
+ * `ibias-api` share one lock and one history.
  */
 export interface DeploymentStore {
   /**

@@ -42,6 +42,7 @@ interface Row {
   initiated_by: string;
   approved_by: string | null;
   rollback_of: string | null;
+  break_glass_reason: string | null;
   idempotency_key: string | null;
   request_hash: string | null;
   revision: number;
@@ -68,6 +69,7 @@ function fromRow(r: Row): StoredDeployment {
     initiatedBy: r.initiated_by,
     approvedBy: optional(r.approved_by),
     rollbackOf: optional(r.rollback_of),
+    breakGlassReason: optional(r.break_glass_reason),
     idempotencyKey: optional(r.idempotency_key),
     requestHash: optional(r.request_hash),
     revision: Number(r.revision),
@@ -78,6 +80,9 @@ function fromRow(r: Row): StoredDeployment {
     approvalExpiresAt: optional(r.approval_expires_at),
   };
 }
+
+/** Entity refs as the catalog keys them: lowercase (catalog-backend does the same). */
+const normalized = (entityRef: string) => entityRef.toLocaleLowerCase('en-US');
 
 /** A primary-key or unique violation, on SQLite or PostgreSQL. */
 function isUniqueViolation(e: unknown): boolean {
@@ -131,7 +136,8 @@ export class KnexDeploymentStore implements DeploymentStore {
 
   constructor(private readonly db: Knex) {}
 
-  async create(input: NewDeployment) {
+  async create(request: NewDeployment) {
+    const input = { ...request, entityRef: normalized(request.entityRef) };
     if (input.idempotencyKey) {
       const existing = await this.byIdempotencyKey(
         input.initiatedBy,
@@ -154,6 +160,7 @@ export class KnexDeploymentStore implements DeploymentStore {
       initiated_by: input.initiatedBy,
       approved_by: null,
       rollback_of: input.rollbackOf ?? null,
+      break_glass_reason: input.breakGlassReason ?? null,
       idempotency_key: input.idempotencyKey ?? null,
       request_hash: input.requestHash ?? null,
       revision: 0,
@@ -225,7 +232,7 @@ export class KnexDeploymentStore implements DeploymentStore {
 
   async list(filter: DeploymentFilter): Promise<DeploymentPage> {
     const q = this.db<Row>('ibias_deployments');
-    if (filter.entityRef) q.where('entity_ref', filter.entityRef);
+    if (filter.entityRef) q.where('entity_ref', normalized(filter.entityRef));
     if (filter.environment) q.where('environment', filter.environment);
     if (filter.status?.length) q.whereIn('status', filter.status);
     if (filter.initiatedBy) q.where('initiated_by', filter.initiatedBy);
@@ -306,14 +313,14 @@ export class KnexDeploymentStore implements DeploymentStore {
 
   async lockHolder(entityRef: string, environment: EnvironmentName) {
     const row = await this.db('ibias_deployment_locks')
-      .where({ entity_ref: entityRef, environment })
+      .where({ entity_ref: normalized(entityRef), environment })
       .first();
     return row?.deployment_id as string | undefined;
   }
 
   async environmentStates(entityRef?: string): Promise<EnvironmentState[]> {
     const q = this.db('ibias_environment_state');
-    if (entityRef) q.where('entity_ref', entityRef);
+    if (entityRef) q.where('entity_ref', normalized(entityRef));
     const rows = await q.orderBy(['entity_ref', 'environment']);
     return rows.map(r => ({
       entityRef: r.entity_ref,
@@ -328,7 +335,11 @@ export class KnexDeploymentStore implements DeploymentStore {
 
   async successfulVersions(entityRef: string, environment: EnvironmentName) {
     const rows = await this.db<Row>('ibias_deployments')
-      .where({ entity_ref: entityRef, environment, status: 'succeeded' })
+      .where({
+        entity_ref: normalized(entityRef),
+        environment,
+        status: 'succeeded',
+      })
       .orderBy('finished_at', 'desc')
       .select('version', 'id', 'finished_at');
     return rows.map(r => ({

@@ -30,6 +30,12 @@ class Stop extends Error {
 /** The deployment record changed under us (an abort, or another writer). */
 class Superseded extends Error {}
 
+/** A target call that did not finish in time. */
+export class StepTimeout extends Error {}
+
+/** Default limit of one target call (a build and start of a sample included). */
+export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
+
 export interface DeployEngineOptions {
   store: DeploymentStore;
   target: DeployTarget;
@@ -39,15 +45,23 @@ export interface DeployEngineOptions {
   onChange?(deployment: Deployment, event?: DeploymentEvent): void;
   /** Milliseconds per tick while waiting (tests shorten it). */
   sleep?(ms: number): Promise<void>;
+  /**
+   * How long one target call may take (deploy, probes, traffic, metrics, cleanup,
+   * restoring the previous version); past it the step fails and the deployment rolls
+   * back, freeing the lock. Default DEFAULT_STEP_TIMEOUT_MS.
+   */
+  stepTimeoutMs?: number;
 }
 
+/** What a target acts on: the normalised entity ref (the key) and its name. */
 export function targetRef(d: {
   entityRef: string;
   environment: EnvironmentName;
 }): TargetRef {
+  const entityRef = d.entityRef.toLocaleLowerCase('en-US');
   return {
-    service: parseEntityRef(d.entityRef).name,
-    entityRef: d.entityRef,
+    service: parseEntityRef(entityRef).name,
+    entityRef,
     environment: d.environment,
   };
 }
@@ -63,9 +77,16 @@ export class DeployEngine {
   private readonly aborts = new Set<string>();
   private readonly sleep: (ms: number) => Promise<void>;
 
+  /** The target, every call bounded by stepTimeoutMs. */
+  private readonly target: DeployTarget;
+
   constructor(private readonly options: DeployEngineOptions) {
     this.sleep =
       options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    this.target = withTimeouts(
+      options.target,
+      options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+    );
   }
 
   /** Starts a queued deployment in the background. */
@@ -221,12 +242,13 @@ export class DeployEngine {
         this.options.logger.warn(String(e.message));
         return;
       }
-      const stop =
-        e instanceof Stop
-          ? e
-          : new Stop('fail', e instanceof Error ? e.message : String(e));
+      let stop: Stop;
+      if (e instanceof Stop) stop = e;
+      else if (e instanceof StepTimeout)
+        stop = new Stop('roll_back', e.message);
+      else stop = new Stop('fail', e instanceof Error ? e.message : String(e));
       this.options.logger.info(`Deployment ${d.id}: ${stop.message}`);
-      await this.options.target.setLoad(ref, false).catch(() => undefined);
+      await this.target.setLoad(ref, false).catch(() => undefined);
       let restoreError: string | undefined;
       try {
         await this.restorePrevious(d, ref);
@@ -258,10 +280,10 @@ export class DeployEngine {
 
   private async restorePrevious(d: Deployment, ref: TargetRef) {
     if (d.previousVersion) {
-      await this.options.target.deploy(ref, d.previousVersion);
-      await this.options.target.setTraffic(ref, d.previousVersion, 100, null);
+      await this.target.deploy(ref, d.previousVersion);
+      await this.target.setTraffic(ref, d.previousVersion, 100, null);
     }
-    await this.options.target.retain(ref, d.previousVersion);
+    await this.target.retain(ref, d.previousVersion);
   }
 
   private probeEvidence(
@@ -290,7 +312,7 @@ export class DeployEngine {
     ref: TargetRef,
     addEvidence: (e: Evidence[]) => Promise<void>,
   ): Promise<string | undefined> {
-    const { target } = this.options;
+    const { target } = this;
     if (step.id === 'deploy') {
       await target.deploy(ref, d.version);
       return `${d.version} is up next to ${d.previousVersion ?? 'nothing'}`;
@@ -333,7 +355,7 @@ export class DeployEngine {
     addEvidence: (e: Evidence[]) => Promise<void>,
   ): Promise<string> {
     const policy = this.options.analysisPolicy(d.environment);
-    const { target } = this.options;
+    const { target } = this;
     const judgements: IntervalJudgement[] = [];
     await target.setLoad(ref, true);
     try {
@@ -397,4 +419,41 @@ export class DeployEngine {
       await target.setLoad(ref, false);
     }
   }
+}
+
+/**
+ * The target with every call bounded: a call that has not settled after `ms` rejects
+ * with StepTimeout (what it started may still finish; the rollback that follows puts
+ * the previous version back and retain stops the rest).
+ */
+function withTimeouts(target: DeployTarget, ms: number): DeployTarget {
+  return new Proxy(target, {
+    get(t, property, receiver) {
+      const value = Reflect.get(t, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(t, args);
+        if (!(result instanceof Promise)) return result;
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new StepTimeout(
+                  `${String(property)} on the ${
+                    t.name
+                  } target did not finish within ${
+                    ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`
+                  }`,
+                ),
+              ),
+            ms,
+          );
+        });
+        return Promise.race([result, timeout]).finally(() =>
+          clearTimeout(timer),
+        );
+      };
+    },
+  });
 }

@@ -10,11 +10,17 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
+import {
+  parseEntityRef,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   approvePermission,
   deployPermission,
+  ENVIRONMENTS_ANNOTATION,
   nextStatus,
   planSteps,
   rollbackTargets,
@@ -45,6 +51,47 @@ export interface DeploymentServiceOptions {
   canaryWeights: number[];
   approvalTtlMinutes: number;
   analysisPolicy(environment: EnvironmentName): AnalysisPolicy;
+  /** Tells the release managers that a production rollback skipped approval. */
+  onBreakGlass?(deployment: Deployment): void;
+}
+
+/** Why a production rollback may run without waiting for a release manager. */
+export interface BreakGlass {
+  reason: string;
+}
+
+/** How long a break-glass reason must be: enough to say why, short enough to read. */
+export const BREAK_GLASS_REASON = { min: 10, max: 500 } as const;
+
+/**
+ * An entity ref as the catalog keys it (catalog-backend lowercases refs): kind, namespace
+ * and name, all lowercase. Throws InputError for what is not an entity ref.
+ */
+export function normalizeEntityRef(ref: string): string {
+  let parsed;
+  try {
+    parsed = parseEntityRef(ref);
+  } catch {
+    throw new InputError(
+      `${JSON.stringify(
+        ref.slice(0, 100),
+      )} is not an entity ref like component:default/ibias-api`,
+    );
+  }
+  return stringifyEntityRef(parsed).toLocaleLowerCase('en-US');
+}
+
+/** Why an entity cannot be deployed, or undefined when it can. */
+export function notDeployable(entity: Entity): string | undefined {
+  const ref = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+  const why = `only Components with ${ENVIRONMENTS_ANNOTATION} are deployable`;
+  if (entity.kind.toLocaleLowerCase('en-US') !== 'component') {
+    return `${ref} is a ${entity.kind}; ${why}`;
+  }
+  if (!entity.metadata.annotations?.[ENVIRONMENTS_ANNOTATION]) {
+    return `${ref} has no ${ENVIRONMENTS_ANNOTATION} annotation; ${why}`;
+  }
+  return undefined;
 }
 
 /** Strips what only the store needs. */
@@ -82,13 +129,30 @@ export class DeploymentService {
     }
   }
 
+  /** The entity, looked up as the catalog keys it (404 when the caller cannot see it). */
   private async entity(entityRef: string, credentials: BackstageCredentials) {
-    const entity = await this.o.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
-    if (!entity)
-      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
-    return entity;
+    const ref = normalizeEntityRef(entityRef);
+    const entity = await this.o.catalog.getEntityByRef(ref, { credentials });
+    if (!entity) throw new NotFoundError(`No entity ${ref} in the catalog`);
+    return {
+      entity,
+      ref: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+    };
+  }
+
+  /**
+   * A deployable service: a Component with the environments annotation, and the
+   * catalog's own normalised ref, which keys everything (rows, lock, permissions,
+   * targets, notifications). 404 when missing, 400 saying why when not deployable.
+   */
+  private async deployable(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ) {
+    const found = await this.entity(entityRef, credentials);
+    const why = notDeployable(found.entity);
+    if (why) throw new InputError(why);
+    return found;
   }
 
   async create(
@@ -97,7 +161,8 @@ export class DeploymentService {
     credentials: BackstageCredentials,
     idempotencyKey?: string,
   ) {
-    const { entityRef, environment, version, strategy } = request;
+    const { environment, version, strategy } = request;
+    let entityRef = normalizeEntityRef(request.entityRef);
     const requestHash = createHash('sha256')
       .update(JSON.stringify([entityRef, environment, version, strategy]))
       .digest('hex');
@@ -116,9 +181,11 @@ export class DeploymentService {
         return { dryRun: false as const, deployment: earlier, replayed: true };
       }
     }
-    await this.entity(entityRef, credentials);
+    entityRef = (await this.deployable(entityRef, credentials)).ref;
     await this.authorize(credentials, deployPermission, entityRef, environment);
-    const ref = targetRef(request);
+    const ref = targetRef({ entityRef, environment });
+    const refused = this.o.target.cannotDeploy?.(ref);
+    if (refused) throw new InputError(refused);
     const known = await this.o.target.versions(ref);
     if (!known.includes(version) && !known.includes('*')) {
       throw new InputError(
@@ -180,7 +247,13 @@ export class DeploymentService {
   }
 
   list(filter: DeploymentFilter) {
-    return this.o.store.list(filter);
+    return this.o.store.list({
+      ...filter,
+      entityRef:
+        filter.entityRef === undefined
+          ? undefined
+          : normalizeEntityRef(filter.entityRef),
+    });
   }
 
   async approve(
@@ -190,6 +263,7 @@ export class DeploymentService {
     credentials: BackstageCredentials,
   ) {
     const d = await this.get(id);
+    await this.deployable(d.entityRef, credentials);
     await this.authorize(
       credentials,
       approvePermission,
@@ -254,6 +328,7 @@ export class DeploymentService {
 
   async abort(id: string, actor: string, credentials: BackstageCredentials) {
     const d = await this.get(id);
+    await this.deployable(d.entityRef, credentials);
     await this.authorize(
       credentials,
       deployPermission,
@@ -279,20 +354,83 @@ export class DeploymentService {
     return next;
   }
 
-  /** Deploys the previous (or a chosen earlier) version again, blue-green. */
+  /**
+   * Deploys the previous (or a chosen earlier) version again, blue-green. In production
+   * the rollback waits for a release manager's approval of its exact version, like a
+   * deploy, unless an owner breaks the glass with a reason: then it runs at once, the
+   * reason is kept on the deployment and the release managers are told.
+   */
   async rollback(
     id: string,
-    version: string | undefined,
+    options: { version?: string; breakGlass?: BreakGlass },
     actor: string,
     credentials: BackstageCredentials,
-  ) {
+  ): Promise<StoredDeployment> {
+    if (!options.breakGlass) {
+      return this.startRollback(id, options, actor, credentials);
+    }
+    // Every break-glass attempt, allowed or not, is a critical audit event.
+    const meta = {
+      id,
+      version: options.version ?? null,
+      reason: options.breakGlass.reason,
+      actor,
+    };
+    const event = await this.o.auditor.createEvent({
+      eventId: 'deploy-rollback-break-glass',
+      severityLevel: 'critical',
+      meta,
+    });
+    try {
+      const d = await this.startRollback(id, options, actor, credentials);
+      await event.success({
+        meta: {
+          ...meta,
+          deploymentId: d.id,
+          entityRef: d.entityRef,
+          environment: d.environment,
+          from: d.previousVersion,
+          to: d.version,
+        },
+      });
+      return d;
+    } catch (error) {
+      await event.fail({ error: error as Error, meta });
+      throw error;
+    }
+  }
+
+  private async startRollback(
+    id: string,
+    options: { version?: string; breakGlass?: BreakGlass },
+    actor: string,
+    credentials: BackstageCredentials,
+  ): Promise<StoredDeployment> {
+    const { version, breakGlass } = options;
     const d = await this.get(id);
+    await this.deployable(d.entityRef, credentials);
     await this.authorize(
       credentials,
       rollbackPermission,
       d.entityRef,
       d.environment,
     );
+    const production = d.environment === 'production';
+    const reason = breakGlass?.reason.trim();
+    if (breakGlass && !production) {
+      throw new InputError(
+        `breakGlass is only for production rollbacks; in ${d.environment} a rollback runs at once`,
+      );
+    }
+    if (
+      reason !== undefined &&
+      (reason.length < BREAK_GLASS_REASON.min ||
+        reason.length > BREAK_GLASS_REASON.max)
+    ) {
+      throw new InputError(
+        `breakGlass.reason must say why in ${BREAK_GLASS_REASON.min} to ${BREAK_GLASS_REASON.max} characters`,
+      );
+    }
     const history = await this.o.store.successfulVersions(
       d.entityRef,
       d.environment,
@@ -317,18 +455,24 @@ export class DeploymentService {
     }
     if (to === current)
       throw new InputError(`${to} already runs in ${d.environment}`);
+    const needsApproval = production && reason === undefined;
     const { deployment } = await this.o.store.create({
       entityRef: d.entityRef,
       environment: d.environment,
       version: to,
       previousVersion: current ?? null,
       strategy: 'blue-green',
-      status: 'queued',
+      status: needsApproval ? 'pending_approval' : 'queued',
       steps: planSteps('blue-green'),
       initiatedBy: actor,
       rollbackOf: d.id,
+      breakGlassReason: reason,
+      approvalTtlMs: needsApproval
+        ? this.o.approvalTtlMinutes * 60_000
+        : undefined,
     });
-    this.o.engine.submit(deployment.id);
+    if (deployment.status === 'queued') this.o.engine.submit(deployment.id);
+    if (reason !== undefined) this.o.onBreakGlass?.(deployment);
     return deployment;
   }
 
@@ -338,10 +482,11 @@ export class DeploymentService {
     environment: EnvironmentName,
     credentials: BackstageCredentials,
   ) {
-    await this.entity(entityRef, credentials);
-    const versions = await this.o.target.versions(
-      targetRef({ entityRef, environment }),
-    );
+    const { ref } = await this.deployable(entityRef, credentials);
+    const target = targetRef({ entityRef: ref, environment });
+    const refused = this.o.target.cannotDeploy?.(target);
+    if (refused) throw new InputError(refused);
+    const versions = await this.o.target.versions(target);
     // '*' means the target deploys any version the pipeline built.
     return {
       target: this.o.target.name,
@@ -352,11 +497,15 @@ export class DeploymentService {
 
   /** A service's environments file: masked configs, baseline results, problems. */
   async configs(entityRef: string, credentials: BackstageCredentials) {
-    return this.o.configReader.read(await this.entity(entityRef, credentials));
+    return this.o.configReader.read(
+      (await this.entity(entityRef, credentials)).entity,
+    );
   }
 
   async environments(entityRef?: string) {
-    const states = await this.o.store.environmentStates(entityRef);
+    const states = await this.o.store.environmentStates(
+      entityRef === undefined ? undefined : normalizeEntityRef(entityRef),
+    );
     return Promise.all(
       states.map(async s => ({
         ...s,

@@ -5,7 +5,12 @@ import {
   ENVIRONMENTS,
   STRATEGIES,
 } from '@internal/plugin-ibias-deployments-common';
-import { publicDeployment, type DeploymentService } from './DeploymentService';
+import {
+  BREAK_GLASS_REASON,
+  normalizeEntityRef,
+  publicDeployment,
+  type DeploymentService,
+} from './DeploymentService';
 
 function actor(credentials: BackstageCredentials) {
   const p = credentials.principal as {
@@ -49,7 +54,7 @@ export function registerDeploymentActions(
     },
     action: async ({ input, credentials }) => {
       const result = await service.create(
-        input,
+        { ...input, entityRef: normalizeEntityRef(input.entityRef) },
         actor(credentials),
         credentials,
       );
@@ -81,12 +86,21 @@ export function registerDeploymentActions(
     name: 'rollback-deployment',
     title: 'Roll back a deployment',
     description:
-      'Deploys the previous (or a chosen earlier, once succeeded) version of the service again, blue-green.',
+      'Deploys the previous (or a chosen earlier, once succeeded) version of the service again, blue-green. In production the rollback waits for a release manager’s approval (status pending_approval), unless breakGlassReason says why it cannot wait: then it runs at once, and the release managers are told who did it and why.',
     schema: {
       input: z =>
         z.object({
           deploymentId: z.string().uuid(),
           version: z.string().regex(VERSION).optional(),
+          breakGlassReason: z
+            .string()
+            .trim()
+            .min(BREAK_GLASS_REASON.min)
+            .max(BREAK_GLASS_REASON.max)
+            .optional()
+            .describe(
+              'Production only: why the rollback cannot wait for approval (audited, release managers notified)',
+            ),
         }),
       output: z =>
         z.object({
@@ -98,7 +112,13 @@ export function registerDeploymentActions(
     action: async ({ input, credentials }) => {
       const d = await service.rollback(
         input.deploymentId,
-        input.version,
+        {
+          version: input.version,
+          breakGlass:
+            input.breakGlassReason === undefined
+              ? undefined
+              : { reason: input.breakGlassReason },
+        },
         actor(credentials),
         credentials,
       );
@@ -127,7 +147,11 @@ export function registerDeploymentActions(
         }),
     },
     action: async ({ input }) => {
-      const environments = await service.environments(input.entityRef);
+      const environments = await service.environments(
+        input.entityRef === undefined
+          ? undefined
+          : normalizeEntityRef(input.entityRef),
+      );
       const deployment = input.deploymentId
         ? publicDeployment(await service.get(input.deploymentId))
         : undefined;

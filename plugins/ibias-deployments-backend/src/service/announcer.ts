@@ -34,6 +34,48 @@ export function notificationFor(d: Deployment, event?: DeploymentEvent) {
 }
 
 /**
+ * What the release managers hear when an owner rolls production back without their
+ * approval (break-glass): who, what, and why.
+ */
+export function breakGlassNotificationFor(d: Deployment) {
+  const ref = parseEntityRef(d.entityRef);
+  return {
+    title: `Break-glass: ${d.initiatedBy} rolled ${ref.name} back in ${d.environment} without approval`,
+    description: `${d.entityRef}: ${d.previousVersion ?? 'nothing'} → ${
+      d.version
+    } (deployment ${d.id}). Reason: ${d.breakGlassReason ?? '(none given)'}`,
+    link: `/catalog/${ref.namespace}/${ref.kind.toLocaleLowerCase('en-US')}/${
+      ref.name
+    }/deployments`,
+    severity: 'critical' as const,
+    topic: `deployment:${d.entityRef}:${d.environment}`,
+    scope: `break-glass:${d.id}`,
+  };
+}
+
+/** Sends the break-glass notification to the release managers group. */
+export function createBreakGlassAnnouncer(options: {
+  notifications: NotificationService;
+  releaseManagers?: string;
+  logger: LoggerService;
+}) {
+  return (d: Deployment) => {
+    if (!options.releaseManagers) {
+      options.logger.warn(
+        `Break-glass rollback ${d.id}: ibias.deployments.releaseManagers is not set, nobody was notified`,
+      );
+      return;
+    }
+    void options.notifications
+      .send({
+        recipients: { type: 'entity', entityRef: options.releaseManagers },
+        payload: breakGlassNotificationFor(d),
+      })
+      .catch(e => options.logger.warn(`Notification not sent: ${e}`));
+  };
+}
+
+/**
  * Pushes every change to the browser (signals) and tells the owning group when a
  * deployment fails or is rolled back (notifications). Neither may break a deploy.
  */

@@ -45,26 +45,85 @@ function responseSchema(route: string, method: string, status: number) {
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-/** Records audit events (id, outcome) like the real auditor would emit them. */
+/** Records audit events (id, severity, outcome) like the real auditor would emit them. */
 const audit: string[] = [];
+const auditEvents: Array<{
+  eventId: string;
+  severityLevel?: string;
+  meta?: object;
+  outcome?: string;
+}> = [];
 const auditor = {
-  createEvent: async ({ eventId }: { eventId: string }) => ({
-    success: async () => {
-      audit.push(`${eventId}:succeeded`);
-    },
-    fail: async () => {
-      audit.push(`${eventId}:failed`);
-    },
-  }),
+  createEvent: async (options: {
+    eventId: string;
+    severityLevel?: string;
+    meta?: object;
+  }) => {
+    const record: (typeof auditEvents)[number] = { ...options };
+    auditEvents.push(record);
+    return {
+      success: async () => {
+        record.outcome = 'succeeded';
+        audit.push(`${options.eventId}:succeeded`);
+      },
+      fail: async () => {
+        record.outcome = 'failed';
+        audit.push(`${options.eventId}:failed`);
+      },
+    };
+  },
 } as unknown as AuditorService;
+
+const ANNOTATIONS = { 'ibias.io/environments': './environments.yaml' };
+/** The real service, and what an attacker who owns nothing registered next to it. */
+const ENTITIES = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'ibias-api',
+      namespace: 'default',
+      annotations: ANNOTATIONS,
+    },
+    spec: { owner: 'group:default/web-team' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: 'ibias-api',
+      namespace: 'default',
+      annotations: ANNOTATIONS,
+    },
+    spec: { owner: 'user:default/mallory', type: 'service' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'ibias-api',
+      namespace: 'other',
+      annotations: ANNOTATIONS,
+    },
+    spec: { owner: 'user:default/mallory' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'plain-lib', namespace: 'default' },
+    spec: { owner: 'user:default/mallory' },
+  },
+];
 
 async function app(
   userRef = 'user:default/guest',
   allow = true,
   approvalTtlMinutes = 60,
+  stepTimeoutMs = 60_000,
 ) {
   const store = await testStore(databases);
   const target = new ScriptedTarget();
+  const breakGlass: string[] = [];
   const engine = new DeployEngine({
     store,
     target,
@@ -74,6 +133,7 @@ async function app(
       intervalSeconds: 0.01,
     }),
     sleep: async () => {},
+    stepTimeoutMs,
   });
   const permissions = mockServices.permissions.mock({
     authorize: async reqs =>
@@ -85,16 +145,7 @@ async function app(
     store,
     engine,
     target,
-    catalog: catalogServiceMock({
-      entities: [
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Component',
-          metadata: { name: 'ibias-api', namespace: 'default' },
-          spec: { owner: 'group:default/web-team' },
-        },
-      ],
-    }),
+    catalog: catalogServiceMock({ entities: ENTITIES }),
     permissions,
     auditor,
     canaryWeights: [10, 50, 100],
@@ -104,6 +155,7 @@ async function app(
       urlReader: mockServices.urlReader.mock(),
       fileRoots: [],
     }),
+    onBreakGlass: d => breakGlass.push(d.id),
   });
   const serverAs = (ref: string) => {
     const r = createRouter({
@@ -116,7 +168,16 @@ async function app(
     return { router: r, server: express().use(r).use(mockErrorHandler()) };
   };
   const { router, server } = serverAs(userRef);
-  return { server, engine, router, serverAs, service };
+  return {
+    server,
+    engine,
+    router,
+    serverAs,
+    service,
+    store,
+    target,
+    breakGlass,
+  };
 }
 
 const seen = new Set<string>();
@@ -394,6 +455,383 @@ describe('the HTTP API matches schema/openapi.yaml', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.message).toBe(
       'ibias.deployments.deploy on component:default/ibias-api in staging is not allowed',
+    );
+  });
+});
+
+const staging = (entityRef: string) => ({ ...deploy, entityRef });
+
+describe('a deploy target belongs to one entity (issue 8)', () => {
+  it.each([
+    [
+      'a Resource of the same name',
+      'resource:default/ibias-api',
+      'resource:default/ibias-api is a Resource; only Components with ibias.io/environments are deployable',
+    ],
+    [
+      'a Component without the annotation',
+      'component:default/plain-lib',
+      'component:default/plain-lib has no ibias.io/environments annotation; only Components with ibias.io/environments are deployable',
+    ],
+    [
+      'a Resource in another letter case',
+      'Resource:Default/IBIAS-API',
+      'resource:default/ibias-api is a Resource; only Components with ibias.io/environments are deployable',
+    ],
+  ])(
+    'refuses %s with a 400 that says why, dry run too',
+    async (_l, ref, message) => {
+      const { server, target } = await app('user:default/mallory');
+      for (const dryRun of [false, true]) {
+        const res = await call(server, 'post', '/deployments', '/deployments', {
+          ...staging(ref),
+          dryRun,
+        });
+        expect({ status: res.status, message: res.body.error.message }).toEqual(
+          {
+            status: 400,
+            message,
+          },
+        );
+      }
+      const versions = await call(
+        server,
+        'get',
+        `/versions?entityRef=${encodeURIComponent(ref)}`,
+        '/versions',
+      );
+      expect(versions.status).toBe(400);
+      expect(target.calls).toEqual([]);
+    },
+  );
+
+  it('an entity that does not exist stays 404', async () => {
+    const { server } = await app();
+    const res = await call(
+      server,
+      'post',
+      '/deployments',
+      '/deployments',
+      staging('component:default/ghost'),
+    );
+    expect(res.status).toBe(404);
+  });
+
+  it('refuses, with the target’s reason, a component the target does not serve', async () => {
+    const { server, target } = await app('user:default/mallory');
+    target.refusals['component:other/ibias-api'] =
+      'The local target has no releases for component:other/ibias-api';
+    const res = await call(
+      server,
+      'post',
+      '/deployments',
+      '/deployments',
+      staging('component:other/ibias-api'),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'The local target has no releases for component:other/ibias-api',
+    );
+    expect(target.calls).toEqual([]);
+  });
+
+  it('a ref in another letter case is the same service: one lock, one history (409)', async () => {
+    // The first deploy hangs (until its step times out), so it holds the lock.
+    const { server, engine, target } = await app(
+      'user:default/guest',
+      true,
+      60,
+      300,
+    );
+    target.hang.add('deploy');
+    const first = await call(
+      server,
+      'post',
+      '/deployments',
+      '/deployments',
+      staging('Component:Default/IBIAS-API'),
+    );
+    expect(first.status).toBe(202);
+    expect(first.body.entityRef).toBe('component:default/ibias-api');
+    const second = await call(server, 'post', '/deployments', '/deployments', {
+      ...staging('component:default/ibias-api'),
+      version: '1.2.0',
+    });
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toContain(
+      `locked by deployment ${first.body.id}`,
+    );
+    await engine.settled(first.body.id);
+    const history = await call(
+      server,
+      'get',
+      '/deployments?entityRef=COMPONENT:default/Ibias-Api',
+      '/deployments',
+    );
+    expect(history.body.items.map((d: { id: string }) => d.id)).toEqual([
+      first.body.id,
+    ]);
+  });
+
+  it('two deploys at once in two letter cases: exactly one is accepted', async () => {
+    const { server, engine, target } = await app(
+      'user:default/guest',
+      true,
+      60,
+      300,
+    );
+    target.hang.add('deploy');
+    const results = await Promise.all(
+      [
+        'component:default/ibias-api',
+        'component:default/IBIAS-API',
+        'COMPONENT:DEFAULT/Ibias-Api',
+      ].map((ref, i) =>
+        request(server)
+          .post('/deployments')
+          .send({ ...staging(ref), version: `1.${i}.0` }),
+      ),
+    );
+    expect(results.map(r => r.status).sort()).toEqual([202, 409, 409]);
+    const accepted = results.find(r => r.status === 202)!;
+    expect(accepted.body.entityRef).toBe('component:default/ibias-api');
+    await engine.settled(accepted.body.id);
+  });
+
+  it('approve, abort and rollback refuse a deployment of an entity that is not deployable', async () => {
+    const { server, store } = await app('user:default/mallory');
+    // As if recorded before this check existed.
+    const { deployment } = await store.create({
+      entityRef: 'resource:default/ibias-api',
+      environment: 'production',
+      version: '1.1.0',
+      previousVersion: null,
+      strategy: 'blue-green',
+      status: 'pending_approval',
+      steps: [],
+      initiatedBy: 'user:default/mallory',
+    });
+    const message =
+      'resource:default/ibias-api is a Resource; only Components with ibias.io/environments are deployable';
+    for (const [action, route, body] of [
+      ['approve', '/deployments/{id}/approve', { version: '1.1.0' }],
+      ['abort', '/deployments/{id}/abort', undefined],
+      ['rollback', '/deployments/{id}/rollback', {}],
+    ] as const) {
+      const res = await call(
+        server,
+        'post',
+        `/deployments/${deployment.id}/${action}`,
+        route,
+        body,
+      );
+      expect({
+        action,
+        status: res.status,
+        message: res.body.error.message,
+      }).toEqual({
+        action,
+        status: 400,
+        message,
+      });
+    }
+    expect((await store.get(deployment.id))!.status).toBe('pending_approval');
+  });
+});
+
+describe('production rollback goes through approval, or an audited break-glass', () => {
+  /** 1.0.0 then 1.1.0 run in production, each approved by a release manager. */
+  async function production(userRef = 'user:default/guest', allow = true) {
+    const a = await app(userRef, allow);
+    const rita = a.serverAs('user:default/rita.release').server;
+    const owner = a.serverAs('user:default/guest').server;
+    let last: any;
+    for (const version of ['1.0.0', '1.1.0']) {
+      const created = await request(owner)
+        .post('/deployments')
+        .send({ ...deploy, environment: 'production', version });
+      expect(created.status).toBe(202);
+      const approved = await request(rita)
+        .post(`/deployments/${created.body.id}/approve`)
+        .send({ version });
+      expect(approved.status).toBe(200);
+      await a.engine.settled(created.body.id);
+      last = created.body;
+    }
+    a.target.calls = [];
+    return { ...a, rita, latest: last };
+  }
+
+  it.each([
+    ['a reason under 10 characters', { reason: 'too short' }],
+    ['a reason over 500 characters', { reason: 'x'.repeat(501) }],
+    ['an empty reason', { reason: '          ' }],
+    ['no reason', {}],
+    ['an unknown field', { reason: 'the database is on fire', who: 'me' }],
+  ])('refuses break-glass with %s (400)', async (_l, breakGlass) => {
+    const { server, latest, target } = await production();
+    const res = await call(
+      server,
+      'post',
+      `/deployments/${latest.id}/rollback`,
+      '/deployments/{id}/rollback',
+      { breakGlass },
+    );
+    expect(res.status).toBe(400);
+    expect(target.calls).toEqual([]);
+  });
+
+  it('refuses break-glass outside production (400): there a rollback runs at once anyway', async () => {
+    const { server, engine } = await app();
+    const first = await request(server).post('/deployments').send(deploy);
+    await engine.settled(first.body.id);
+    const res = await call(
+      server,
+      'post',
+      `/deployments/${first.body.id}/rollback`,
+      '/deployments/{id}/rollback',
+      { breakGlass: { reason: 'because I can, really' } },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/only for production rollbacks/);
+  });
+
+  it('without break-glass, a production rollback waits for a release manager who approves its exact version', async () => {
+    const { server, rita, latest, target, engine, breakGlass } =
+      await production();
+    const res = await call(
+      server,
+      'post',
+      `/deployments/${latest.id}/rollback`,
+      '/deployments/{id}/rollback',
+      {},
+    );
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({
+      status: 'pending_approval',
+      version: '1.0.0',
+      previousVersion: '1.1.0',
+      rollbackOf: latest.id,
+    });
+    expect(res.body.approvalExpiresAt).toBeDefined();
+    expect(res.body.breakGlassReason).toBeUndefined();
+    expect(target.calls).toEqual([]);
+    expect(breakGlass).toEqual([]);
+    // The requester cannot approve it; the approval must name its version.
+    expect(
+      (
+        await request(server)
+          .post(`/deployments/${res.body.id}/approve`)
+          .send({ version: '1.0.0' })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await request(rita)
+          .post(`/deployments/${res.body.id}/approve`)
+          .send({ version: '1.1.0' })
+      ).status,
+    ).toBe(409);
+    const approved = await request(rita)
+      .post(`/deployments/${res.body.id}/approve`)
+      .send({ version: '1.0.0' });
+    expect(approved.body).toMatchObject({
+      status: 'queued',
+      approvedBy: 'user:default/rita.release',
+    });
+    await engine.settled(res.body.id);
+    expect(target.live).toEqual({ '1.0.0': 100 });
+  });
+
+  it('break-glass runs at once, keeps the reason, is audited as critical and tells the release managers', async () => {
+    const { server, latest, engine, target, breakGlass } = await production();
+    auditEvents.length = 0;
+    const reason = '  Checkout is failing for every customer since 1.1.0  ';
+    const res = await call(
+      server,
+      'post',
+      `/deployments/${latest.id}/rollback`,
+      '/deployments/{id}/rollback',
+      { breakGlass: { reason } },
+    );
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({
+      status: 'queued',
+      version: '1.0.0',
+      initiatedBy: 'user:default/guest',
+      breakGlassReason: reason.trim(),
+    });
+    expect(breakGlass).toEqual([res.body.id]);
+    expect(
+      auditEvents.find(e => e.eventId === 'deploy-rollback-break-glass'),
+    ).toMatchObject({
+      severityLevel: 'critical',
+      outcome: 'succeeded',
+      meta: expect.objectContaining({
+        reason: reason.trim(),
+        actor: 'user:default/guest',
+      }),
+    });
+    await engine.settled(res.body.id);
+    expect(target.live).toEqual({ '1.0.0': 100 });
+    const stored = await call(
+      server,
+      'get',
+      `/deployments/${res.body.id}`,
+      '/deployments/{id}',
+    );
+    expect(stored.body).toMatchObject({
+      status: 'succeeded',
+      breakGlassReason: reason.trim(),
+    });
+  });
+
+  it('a break-glass the policy denies is a 403 and a critical audit failure', async () => {
+    const a = await app('user:default/mallory', false);
+    const latest = { id: '', entityRef: 'component:default/ibias-api' };
+    // Copy the production history into the denying backend's database.
+    for (const version of ['1.0.0', '1.1.0']) {
+      const { deployment } = await a.store.create({
+        entityRef: 'component:default/ibias-api',
+        environment: 'production',
+        version,
+        previousVersion: null,
+        strategy: 'blue-green',
+        status: 'queued',
+        steps: [],
+        initiatedBy: 'user:default/guest',
+      });
+      await a.store.update(deployment.id, 0, {
+        status: 'running',
+      });
+      await a.store.update(deployment.id, 1, {
+        status: 'succeeded',
+        finishedAt: new Date().toISOString(),
+        environmentState: {
+          version,
+          since: new Date().toISOString(),
+          deployedBy: 'user:default/guest',
+          strategy: 'blue-green',
+          deploymentId: deployment.id,
+        },
+      });
+      latest.id = deployment.id;
+    }
+    auditEvents.length = 0;
+    const res = await call(
+      a.server,
+      'post',
+      `/deployments/${latest.id}/rollback`,
+      '/deployments/{id}/rollback',
+      { breakGlass: { reason: 'I want production down now' } },
+    );
+    expect(res.status).toBe(403);
+    expect(
+      auditEvents.find(e => e.eventId === 'deploy-rollback-break-glass'),
+    ).toMatchObject({ severityLevel: 'critical', outcome: 'failed' });
+    expect(a.breakGlass).toEqual([]);
+    expect(await a.store.lockHolder(latest.entityRef, 'production')).toBe(
+      undefined,
     );
   });
 });

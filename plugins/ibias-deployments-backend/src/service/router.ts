@@ -12,7 +12,11 @@ import {
   ENVIRONMENTS,
   STRATEGIES,
 } from '@internal/plugin-ibias-deployments-common';
-import { DeploymentService, publicDeployment } from './DeploymentService';
+import {
+  BREAK_GLASS_REASON,
+  DeploymentService,
+  publicDeployment,
+} from './DeploymentService';
 
 const entityRef = z
   .string()
@@ -46,7 +50,18 @@ const listQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 const approveBody = z.strictObject({ version });
-const rollbackBody = z.strictObject({ version: version.optional() });
+const rollbackBody = z.strictObject({
+  version: version.optional(),
+  breakGlass: z
+    .strictObject({
+      reason: z
+        .string()
+        .trim()
+        .min(BREAK_GLASS_REASON.min)
+        .max(BREAK_GLASS_REASON.max),
+    })
+    .optional(),
+});
 const idempotencyKey = z.string().min(1).max(200).optional();
 const uuid = z.uuid();
 
@@ -175,11 +190,12 @@ export function createRouter(options: {
     const id = parse(uuid, req.params.id, 'deployment id');
     const body = parse(rollbackBody, req.body ?? {}, 'rollback request');
     const { credentials, actor } = await user(req);
+    // A break-glass rollback is also audited as critical by the service (HTTP and MCP).
     const d = await audited(
       req,
       'deploy-rollback',
       { id, ...body, actor },
-      () => service.rollback(id, body.version, actor, credentials),
+      () => service.rollback(id, body, actor, credentials),
     );
     res.status(202).json(publicDeployment(d));
   });

@@ -9,16 +9,47 @@ import type { TargetRef } from './types';
  * on Kubernetes, relabel the pod labels to them).
  */
 export class PrometheusMetrics {
-  constructor(private readonly options: { url: string }) {}
+  constructor(
+    private readonly options: {
+      url: string;
+      /**
+       * Which label names the service: `ibias_entity` (the normalised entity ref, as the
+       * local target labels its instances) or `ibias_service` (the name, as pods are
+       * relabelled on Kubernetes, where the target refuses a second entity of a name).
+       */
+      match?: 'entity' | 'service';
+      /** Per query; default 10 s. */
+      timeoutMs?: number;
+    },
+  ) {}
 
-  static selector(ref: TargetRef, version: string, extra = '') {
-    return `{ibias_service="${ref.service}",ibias_environment="${ref.environment}",version="${version}"${extra}}`;
+  static selector(
+    ref: TargetRef,
+    version: string,
+    extra = '',
+    match: 'entity' | 'service' = 'service',
+  ) {
+    const who =
+      match === 'entity'
+        ? `ibias_entity="${ref.entityRef}"`
+        : `ibias_service="${ref.service}"`;
+    return `{${who},ibias_environment="${ref.environment}",version="${version}"${extra}}`;
   }
 
-  static queries(ref: TargetRef, version: string, windowSeconds: number) {
+  static queries(
+    ref: TargetRef,
+    version: string,
+    windowSeconds: number,
+    match: 'entity' | 'service' = 'service',
+  ) {
     const w = `[${windowSeconds}s]`;
-    const sel = PrometheusMetrics.selector(ref, version);
-    const errSel = PrometheusMetrics.selector(ref, version, ',status=~"5.."');
+    const sel = PrometheusMetrics.selector(ref, version, '', match);
+    const errSel = PrometheusMetrics.selector(
+      ref,
+      version,
+      ',status=~"5.."',
+      match,
+    );
     return {
       requests: `sum(increase(http_request_duration_seconds_count${sel}${w}))`,
       errors: `sum(increase(http_request_duration_seconds_count${errSel}${w}))`,
@@ -31,7 +62,9 @@ export class PrometheusMetrics {
       /\/$/,
       '',
     )}/api/v1/query?query=${encodeURIComponent(query)}`;
-    const res = await fetch(url);
+    const res = await fetch(url, {
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+    });
     if (!res.ok) {
       throw new Error(
         `Prometheus answered ${res.status} to ${query}: ${await res.text()}`,
@@ -54,7 +87,12 @@ export class PrometheusMetrics {
       1,
       Math.round((Date.now() - sinceMs) / 1000),
     );
-    const q = PrometheusMetrics.queries(ref, version, windowSeconds);
+    const q = PrometheusMetrics.queries(
+      ref,
+      version,
+      windowSeconds,
+      this.options.match,
+    );
     const [requests, errors, p95] = await Promise.all([
       this.scalar(q.requests),
       this.scalar(q.errors),

@@ -19,6 +19,9 @@ export class TargetsByEnvironment implements DeployTarget {
     return this.targets[ref.environment];
   }
 
+  cannotDeploy(ref: TargetRef) {
+    return this.of(ref).cannotDeploy?.(ref);
+  }
   versions(ref: TargetRef) {
     return this.of(ref).versions(ref);
   }

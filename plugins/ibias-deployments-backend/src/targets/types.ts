@@ -6,8 +6,12 @@ import type {
 
 /** Which service, environment and version a target acts on. */
 export interface TargetRef {
-  /** The catalog entity name, e.g. `ibias-api`. */
+  /** The catalog entity name, e.g. `ibias-api`. Never a key on its own: see entityRef. */
   service: string;
+  /**
+   * The catalog's normalised (lowercase) entity ref: what targets key routers, processes
+   * and objects by, so two entities with one name never share them.
+   */
   entityRef: string;
   environment: EnvironmentName;
 }
@@ -25,6 +29,11 @@ export interface ProbeResult {
  */
 export interface DeployTarget {
   readonly name: string;
+  /**
+   * Why this target can never deploy the entity (e.g. the local target's samples are
+   * for component:default/<name> only), or undefined when it can.
+   */
+  cannotDeploy?(ref: TargetRef): string | undefined;
   /** Whether this target can deploy the service at all (and which versions). */
   versions(ref: TargetRef): Promise<string[]>;
   /** Brings the version up next to the live one, taking no traffic. */

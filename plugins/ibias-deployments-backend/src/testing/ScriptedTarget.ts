@@ -12,12 +12,21 @@ export class ScriptedTarget implements DeployTarget {
   smoke: Record<string, boolean> = {};
   metricsOf: Record<string, IntervalMetrics> = {};
   deployError?: string;
+  /** entityRef → why this target refuses it (as the local target refuses component:other/x). */
+  refusals: Record<string, string> = {};
+  /** Calls that never settle (a hung sample or cluster), by method name. */
+  hang = new Set<string>();
+
+  cannotDeploy(ref: TargetRef) {
+    return this.refusals[ref.entityRef];
+  }
 
   async versions() {
     return ['1.0.0', '1.1.0', '1.2.0'];
   }
   async deploy(_ref: TargetRef, version: string) {
     this.calls.push(`deploy ${version}`);
+    if (this.hang.has('deploy')) await new Promise(() => {});
     if (this.deployError) throw new Error(this.deployError);
     this.running.add(version);
   }
@@ -27,6 +36,7 @@ export class ScriptedTarget implements DeployTarget {
     ];
   }
   async healthChecks(_r: TargetRef, v: string) {
+    if (this.hang.has('healthChecks')) await new Promise(() => {});
     return this.probe(this.healthCheck[v], 'GET /health');
   }
   async smokeTests(_r: TargetRef, v: string) {

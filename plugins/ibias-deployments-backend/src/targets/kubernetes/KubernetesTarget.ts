@@ -1,4 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import type { Health } from '@internal/plugin-ibias-deployments-common';
 import type { DeployTarget, ProbeResult, TargetRef } from '../types';
 import type { PrometheusMetrics } from '../PrometheusMetrics';
@@ -23,6 +25,8 @@ export interface KubernetesTargetOptions {
   metrics?: PrometheusMetrics;
   rolloutTimeoutMs?: number;
   pollMs?: number;
+  /** Each API request gives up after this long (default 30 s). */
+  requestTimeoutMs?: number;
   fetchImpl?: typeof fetch;
 }
 
@@ -81,9 +85,35 @@ export class KubernetesTarget implements DeployTarget {
     this.fetch = o.fetchImpl ?? fetch;
   }
 
-  async versions(): Promise<string[]> {
+  /**
+   * Objects are named after the entity (`<name>`, `<name>-blue`, `<name>-green`) in one
+   * namespace, so only one entity may map to a name: component:default/<name>. Entities
+   * of other kinds or namespaces are refused rather than sharing (or taking over) its
+   * Deployments and Service; so are names Kubernetes cannot hold.
+   */
+  cannotDeploy(ref: TargetRef): string | undefined {
+    const { kind, namespace, name } = parseEntityRef(ref.entityRef);
+    if (
+      kind.toLocaleLowerCase('en-US') !== 'component' ||
+      namespace.toLocaleLowerCase('en-US') !== 'default'
+    ) {
+      return `The kubernetes target deploys Components of the default namespace only (its objects are named after the entity); ${ref.entityRef} is not one`;
+    }
+    if (!/^[a-z]([-a-z0-9]{0,55}[a-z0-9])?$/.test(name)) {
+      return `The kubernetes target cannot name objects after ${name}: lowercase letters, digits and '-', at most 57 characters`;
+    }
+    return undefined;
+  }
+
+  async versions(ref?: TargetRef): Promise<string[]> {
+    if (ref && this.cannotDeploy(ref)) return [];
     // Any version the pipeline built can be deployed; the image pull decides.
     return ['*'];
+  }
+
+  private refuse(ref: TargetRef) {
+    const why = this.cannotDeploy(ref);
+    if (why) throw new InputError(why);
   }
 
   private async api<T>(
@@ -100,6 +130,7 @@ export class KubernetesTarget implements DeployTarget {
         ...(body ? { 'Content-Type': contentType } : {}),
       },
       body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 30_000),
     });
     const text = await res.text();
     if (!res.ok) {
@@ -248,6 +279,7 @@ export class KubernetesTarget implements DeployTarget {
   }
 
   async deploy(ref: TargetRef, version: string) {
+    this.refuse(ref);
     const existing = await this.trackOf(ref, version);
     if (existing) {
       await this.scale(ref, existing, this.o.replicas);
@@ -337,6 +369,7 @@ export class KubernetesTarget implements DeployTarget {
     weight: number,
     stable: string | null,
   ) {
+    this.refuse(ref);
     const track = await this.trackOf(ref, version);
     if (!track) throw new Error(`No Deployment runs ${ref.service} ${version}`);
     const other: Track = track === 'blue' ? 'green' : 'blue';
@@ -388,6 +421,7 @@ export class KubernetesTarget implements DeployTarget {
   }
 
   async retain(ref: TargetRef, keep: string | null) {
+    this.refuse(ref);
     const keepTrack = keep ? await this.trackOf(ref, keep) : undefined;
     for (const track of ['blue', 'green'] as const) {
       if (track === keepTrack) continue;

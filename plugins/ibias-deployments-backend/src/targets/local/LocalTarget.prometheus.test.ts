@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
-import { freePort } from './freePort';
+import { freePort } from '@internal/ibias-service-runner';
 import { LocalTarget } from './LocalTarget';
 
 // The real thing end to end: the ibias-api sample (built from services/) runs as two

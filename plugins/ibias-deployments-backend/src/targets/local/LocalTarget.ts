@@ -2,14 +2,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  isSameProcess,
+  processIdentity,
+  untrustedEnv,
+  type ProcessIdentity,
+} from '@internal/ibias-service-runner';
 import type {
   EnvironmentName,
   Health,
 } from '@internal/plugin-ibias-deployments-common';
 import type { DeployTarget, ProbeResult, TargetRef } from '../types';
 import { PrometheusMetrics } from '../PrometheusMetrics';
-import { freePort } from './freePort';
+import { freePort } from '@internal/ibias-service-runner';
 import { TrafficRouter } from './TrafficRouter';
 
 export interface LocalRelease {
@@ -30,7 +37,10 @@ export interface LocalTargetOptions {
   servicesDir: string;
   /** Scratch folder for builds and the process registry. */
   workDir: string;
-  /** service → version → release. */
+  /**
+   * name → version → release (ibias.deployments.local.releases): the samples of
+   * `component:default/<name>`, and of no other entity of that name.
+   */
   releases: Record<string, Record<string, LocalRelease>>;
   load: Partial<Record<EnvironmentName, LoadProfile | undefined>>;
   logger: LoggerService;
@@ -41,12 +51,28 @@ export interface LocalTargetOptions {
    * for Prometheus to scrape, and queries `url`.
    */
   prometheus?: { url: string; targetsFile: string };
+  /** Each probe, health and readiness request gives up after this long (default 5 s). */
+  probeTimeoutMs?: number;
+  /** The router answers 504 when an upstream takes longer than this (default 30 s). */
+  upstreamTimeoutMs?: number;
+  /** How long a started sample may take to answer /ready (default 30 s). */
+  readyTimeoutMs?: number;
 }
 
 interface Instance {
   version: string;
   port: number;
   child: ChildProcess;
+  /** Who the process is beyond its pid (undefined if it exited before we could tell). */
+  identity?: ProcessIdentity;
+}
+
+/** One running sample in the registry file, for reaping after a crash. */
+interface RegistryEntry {
+  entityRef: string;
+  environment: string;
+  version: string;
+  identity: ProcessIdentity;
 }
 
 function run(
@@ -56,10 +82,10 @@ function run(
   logger: LoggerService,
 ) {
   return new Promise<void>((resolve, reject) => {
-    const { NODE_ENV: _ignored, ...env } = process.env;
+    // The sample's install scripts and build are code the portal did not write.
     const child = spawn(command, args, {
       cwd,
-      env,
+      env: untrustedEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -100,25 +126,42 @@ export class LocalTarget implements DeployTarget {
   constructor(private readonly options: LocalTargetOptions) {
     this.registry = path.join(options.workDir, 'processes.json');
     if (options.prometheus) {
-      this.prometheus = new PrometheusMetrics({ url: options.prometheus.url });
+      this.prometheus = new PrometheusMetrics({
+        url: options.prometheus.url,
+        match: 'entity',
+        timeoutMs: options.probeTimeoutMs,
+      });
     }
   }
 
   /**
    * Kills processes a previous backend left behind (after a crash), so no environment
-   * keeps a version the database does not know about.
+   * keeps a version the database does not know about: only those provably ours (same
+   * boot, same start time as recorded). Bare pids (the old format), malformed entries and
+   * processes that are someone else's now (a reused pid) are never touched.
    */
   async reapOrphans() {
-    let pids: number[] = [];
+    let entries: unknown;
     try {
-      pids = JSON.parse(await fs.readFile(this.registry, 'utf8'));
+      entries = JSON.parse(await fs.readFile(this.registry, 'utf8'));
     } catch {
       return;
     }
-    for (const pid of pids) {
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      const identity = (entry as Partial<RegistryEntry> | null)?.identity;
+      if (!(await isSameProcess(identity))) {
+        this.options.logger.info(
+          `Not reaping ${JSON.stringify(
+            entry,
+          )}: not provably a process this portal started`,
+        );
+        continue;
+      }
       try {
-        process.kill(pid, 'SIGKILL');
-        this.options.logger.info(`Stopped orphaned sample process ${pid}`);
+        process.kill(identity!.pid, 'SIGKILL');
+        this.options.logger.info(
+          `Stopped orphaned sample process ${identity!.pid}`,
+        );
       } catch {
         // already gone
       }
@@ -127,19 +170,33 @@ export class LocalTarget implements DeployTarget {
   }
 
   private async saveRegistry() {
-    const pids = [...this.instances.values()]
-      .flat()
-      .map(i => i.child.pid)
-      .filter((p): p is number => typeof p === 'number');
+    const entries: RegistryEntry[] = [...this.instances.entries()].flatMap(
+      ([key, list]) => {
+        const { entityRef, environment } = this.unkey(key);
+        return list.flatMap(i =>
+          i.identity
+            ? [
+                {
+                  entityRef,
+                  environment,
+                  version: i.version,
+                  identity: i.identity,
+                },
+              ]
+            : [],
+        );
+      },
+    );
     await fs.mkdir(this.options.workDir, { recursive: true });
-    await fs.writeFile(this.registry, JSON.stringify(pids));
+    await fs.writeFile(this.registry, JSON.stringify(entries));
     if (this.options.prometheus) {
       const targets = [...this.instances.entries()].flatMap(([key, list]) => {
-        const [service, environment] = key.split('/');
+        const { entityRef, environment } = this.unkey(key);
         return list.map(i => ({
           targets: [`127.0.0.1:${i.port}`],
           labels: {
-            ibias_service: service,
+            ibias_entity: entityRef,
+            ibias_service: parseEntityRef(entityRef).name,
             ibias_environment: environment,
             version: i.version,
           },
@@ -153,22 +210,50 @@ export class LocalTarget implements DeployTarget {
     }
   }
 
+  /**
+   * Routers, instances, loads and the registry are keyed by the normalised entity ref
+   * and the environment, never by the name: `resource:default/x` or
+   * `component:other/x` never reach `component:default/x`'s router or processes.
+   */
   private key(ref: TargetRef) {
-    return `${ref.service}/${ref.environment}`;
+    return `${ref.entityRef.toLocaleLowerCase('en-US')}#${ref.environment}`;
+  }
+
+  private unkey(key: string) {
+    const i = key.lastIndexOf('#');
+    return { entityRef: key.slice(0, i), environment: key.slice(i + 1) };
+  }
+
+  /** The sample name of a ref, when ibias.deployments.local.releases applies to it. */
+  private sampleName(ref: TargetRef): string | undefined {
+    const { kind, namespace, name } = parseEntityRef(ref.entityRef);
+    const own =
+      kind.toLocaleLowerCase('en-US') === 'component' &&
+      namespace.toLocaleLowerCase('en-US') === 'default';
+    const sample = name.toLocaleLowerCase('en-US');
+    return own && Object.hasOwn(this.options.releases, sample)
+      ? sample
+      : undefined;
+  }
+
+  cannotDeploy(ref: TargetRef): string | undefined {
+    if (this.sampleName(ref)) return undefined;
+    const { name } = parseEntityRef(ref.entityRef);
+    return `The local target has no releases for ${ref.entityRef}: ibias.deployments.local.releases.${name} applies to component:default/${name} only`;
   }
 
   async versions(ref: TargetRef) {
-    return Object.keys(this.options.releases[ref.service] ?? {});
+    const sample = this.sampleName(ref);
+    return sample ? Object.keys(this.options.releases[sample]) : [];
   }
 
   private release(ref: TargetRef, version: string): LocalRelease {
-    const releases = this.options.releases[ref.service];
-    if (!releases) {
-      throw new NotFoundError(
-        `The local target has no sample for ${ref.service}; configure ibias.deployments.local.releases`,
-      );
-    }
-    const release = releases[version];
+    const why = this.cannotDeploy(ref);
+    if (why) throw new InputError(why);
+    const releases = this.options.releases[this.sampleName(ref)!];
+    const release = Object.hasOwn(releases, version)
+      ? releases[version]
+      : undefined;
     if (!release) {
       throw new InputError(
         `${ref.service} has no release ${version}; known: ${Object.keys(
@@ -216,7 +301,9 @@ export class LocalTarget implements DeployTarget {
   private async router(ref: TargetRef) {
     let router = this.routers.get(this.key(ref));
     if (!router) {
-      router = new TrafficRouter();
+      router = new TrafficRouter({
+        upstreamTimeoutMs: this.options.upstreamTimeoutMs,
+      });
       this.routers.set(this.key(ref), router);
       await router.listen();
     }
@@ -248,12 +335,12 @@ export class LocalTarget implements DeployTarget {
     const release = this.release(ref, version);
     const existing = this.instance(ref, version);
     if (existing && existing.child.exitCode === null) return;
-    const dir = await this.build(ref.service);
+    const dir = await this.build(this.sampleName(ref)!);
     const port = await freePort();
+    // A sample release is code the portal did not write: none of the portal's secrets.
     const child = spawn(process.execPath, ['dist/src/server.js'], {
       cwd: dir,
-      env: {
-        PATH: process.env.PATH,
+      env: untrustedEnv({
         PORT: String(port),
         NODE_ENV: ref.environment,
         SERVICE_VERSION: version,
@@ -262,9 +349,11 @@ export class LocalTarget implements DeployTarget {
         RATE_LIMIT_MAX: '100000000',
         LOG_LEVEL: 'error',
         ...release.env,
-      },
+      }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    const identity =
+      child.pid === undefined ? undefined : await processIdentity(child.pid);
     child.stderr?.on('data', d =>
       this.options.logger.warn(
         `${ref.service}@${version}: ${String(d).trim()}`,
@@ -273,25 +362,51 @@ export class LocalTarget implements DeployTarget {
     const list = this.instances.get(this.key(ref)) ?? [];
     this.instances.set(this.key(ref), [
       ...list.filter(i => i.version !== version),
-      { version, port, child },
+      { version, port, child, identity },
     ]);
     await this.saveRegistry();
-    const deadline = Date.now() + 30_000;
+    const readyMs = this.options.readyTimeoutMs ?? 30_000;
+    const deadline = Date.now() + readyMs;
     for (;;) {
       if (child.exitCode !== null) {
         throw new Error(
           `${ref.service}@${version} exited with code ${child.exitCode}`,
         );
       }
-      const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
-        r => r.ok,
+      const ready = await fetch(`http://127.0.0.1:${port}/ready`, {
+        signal: this.probeSignal(),
+      }).then(
+        async r => {
+          await r.arrayBuffer().catch(() => undefined);
+          return r.ok;
+        },
         () => false,
       );
       if (ready) return;
       if (Date.now() > deadline) {
-        throw new Error(`${ref.service}@${version} was not ready within 30 s`);
+        throw new Error(
+          `${ref.service}@${version} was not ready within ${Math.round(
+            readyMs / 1000,
+          )} s`,
+        );
       }
       await new Promise(r => setTimeout(r, 200));
+    }
+  }
+
+  /** Every probe gives up after probeTimeoutMs: a hung sample fails its check. */
+  private probeSignal() {
+    return AbortSignal.timeout(this.options.probeTimeoutMs ?? 5_000);
+  }
+
+  /** A probe's answer and body, or undefined when it failed or timed out. */
+  private async probe(url: string) {
+    try {
+      const signal = this.probeSignal();
+      const res = await fetch(url, { signal });
+      return { res, text: await res.text() };
+    } catch {
+      return undefined;
     }
   }
 
@@ -303,51 +418,53 @@ export class LocalTarget implements DeployTarget {
 
   async healthChecks(ref: TargetRef, version: string): Promise<ProbeResult[]> {
     const base = this.baseUrl(ref, version);
-    const results: ProbeResult[] = [];
-    const health = await fetch(`${base}/health`).catch(() => undefined);
-    const body = (await health?.json().catch(() => ({}))) as
-      | { version?: string }
-      | undefined;
-    results.push({
-      query: 'GET /health',
-      passed: health?.status === 200 && body?.version === version,
-      detail: health
-        ? `${health.status}, version ${body?.version ?? 'missing'}`
-        : 'no answer',
-    });
-    const ready = await fetch(`${base}/ready`).catch(() => undefined);
-    results.push({
-      query: 'GET /ready',
-      passed: ready?.status === 200,
-      detail: ready ? String(ready.status) : 'no answer',
-    });
-    return results;
+    const health = await this.probe(`${base}/health`);
+    let body: { version?: string } = {};
+    try {
+      body = JSON.parse(health?.text ?? '{}');
+    } catch {
+      // not JSON: the version check fails below
+    }
+    const ready = await this.probe(`${base}/ready`);
+    return [
+      {
+        query: 'GET /health',
+        passed: health?.res.status === 200 && body?.version === version,
+        detail: health
+          ? `${health.res.status}, version ${body?.version ?? 'missing'}`
+          : 'no answer',
+      },
+      {
+        query: 'GET /ready',
+        passed: ready?.res.status === 200,
+        detail: ready ? String(ready.res.status) : 'no answer',
+      },
+    ];
   }
 
   async smokeTests(ref: TargetRef, version: string): Promise<ProbeResult[]> {
     const base = this.baseUrl(ref, version);
-    const metrics = await fetch(`${base}/metrics`).catch(() => undefined);
-    const text = (await metrics?.text()) ?? '';
+    const metrics = await this.probe(`${base}/metrics`);
     // Probes and metrics only: smoke tests check the wiring, analysis checks behaviour.
-    const health = await fetch(`${base}/health`).catch(() => undefined);
-    await health?.arrayBuffer();
+    const health = await this.probe(`${base}/health`);
+    const header = (name: string) => health?.res.headers.get(name);
     return [
       {
         query: 'GET /metrics',
         passed:
-          metrics?.status === 200 &&
-          text.includes('http_request_duration_seconds'),
-        detail: metrics ? `${metrics.status}` : 'no answer',
+          metrics?.res.status === 200 &&
+          metrics.text.includes('http_request_duration_seconds'),
+        detail: metrics ? `${metrics.res.status}` : 'no answer',
       },
       {
         query: 'GET /health → security headers',
         passed:
-          health?.headers.get('x-frame-options') === 'DENY' &&
-          Boolean(health.headers.get('content-security-policy')) &&
-          Boolean(health.headers.get('strict-transport-security')),
+          header('x-frame-options') === 'DENY' &&
+          Boolean(header('content-security-policy')) &&
+          Boolean(header('strict-transport-security')),
         detail: health
-          ? `X-Frame-Options ${health.headers.get('x-frame-options')}, CSP ${
-              health.headers.get('content-security-policy') ? 'set' : 'missing'
+          ? `X-Frame-Options ${header('x-frame-options')}, CSP ${
+              header('content-security-policy') ? 'set' : 'missing'
             }`
           : 'no answer',
       },
@@ -381,7 +498,7 @@ export class LocalTarget implements DeployTarget {
     const router = await this.router(ref);
     return {
       ...router.metrics(version, sinceMs),
-      query: `router ${ref.service}/${
+      query: `router ${ref.entityRef} ${
         ref.environment
       }: requests to ${version} since ${new Date(
         sinceMs,
@@ -403,6 +520,7 @@ export class LocalTarget implements DeployTarget {
         method: profile.method,
         headers: profile.body ? { 'Content-Type': 'application/json' } : {},
         body: profile.body,
+        signal: this.probeSignal(),
       })
         .then(r => r.arrayBuffer())
         .catch(() => undefined);
@@ -428,11 +546,8 @@ export class LocalTarget implements DeployTarget {
     if (this.restoring.has(this.key(ref))) return 'starting';
     const url = this.url(ref);
     if (!url) return 'unknown';
-    const res = await fetch(`${url}/health`, {
-      signal: AbortSignal.timeout(2000),
-    }).catch(() => undefined);
-    await res?.arrayBuffer().catch(() => undefined);
-    return res?.ok ? 'healthy' : 'unhealthy';
+    const probe = await this.probe(`${url}/health`);
+    return probe?.res.ok ? 'healthy' : 'unhealthy';
   }
 
   /** The running versions and where each answers directly (bypassing the router). */

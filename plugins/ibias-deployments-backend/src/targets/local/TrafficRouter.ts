@@ -14,16 +14,21 @@ const MAX_SAMPLES = 20_000;
  * A loopback HTTP router in front of the versions of one service in one environment. It
  * splits requests by weight (blue-green switches 0 → 100, canary shifts in steps) and
  * records, per version, every request's latency and whether it failed (5xx or no answer).
+ * An upstream that does not answer within the timeout gets the client a 504 (recorded as
+ * an error), so a hung release can neither hold clients nor look healthy.
  */
 export class TrafficRouter {
   private readonly server: http.Server;
+  /** How long an upstream may take to answer (and then to send each chunk). */
+  private readonly upstreamTimeoutMs: number;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private upstreams: Array<{ version: string; port: number; weight: number }> =
     [];
   private readonly samples = new Map<string, Sample[]>();
   private readonly counts = new Map<string, number>();
 
-  constructor() {
+  constructor(options: { upstreamTimeoutMs?: number } = {}) {
+    this.upstreamTimeoutMs = options.upstreamTimeoutMs ?? 30_000;
     this.server = http.createServer((req, res) => this.forward(req, res));
     this.server.keepAliveTimeout = 5_000;
   }
@@ -104,6 +109,20 @@ export class TrafficRouter {
         error: status >= 500,
       });
     };
+    const timeoutMs = this.upstreamTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (status: 502 | 504, error: string) => {
+      clearTimeout(timer);
+      done(status);
+      if (res.destroyed) return;
+      if (!res.headersSent) {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error }));
+      } else {
+        // The answer was under way: cut it, the client sees an incomplete response.
+        res.destroy();
+      }
+    };
     const proxied = http.request(
       {
         host: '127.0.0.1',
@@ -118,22 +137,43 @@ export class TrafficRouter {
         agent: this.agent,
       },
       upstream_res => {
+        clearTimeout(timer);
         res.writeHead(upstream_res.statusCode ?? 502, {
           ...upstream_res.headers,
           'x-ibias-version': upstream.version,
         });
+        // A body that stalls longer than the timeout between chunks is cut too.
+        const stalled = () => {
+          fail(504, `Version ${upstream.version} stalled`);
+          proxied.destroy();
+        };
+        timer = setTimeout(stalled, timeoutMs);
+        upstream_res.on('data', () => {
+          clearTimeout(timer);
+          timer = setTimeout(stalled, timeoutMs);
+        });
         upstream_res.pipe(res);
-        upstream_res.on('end', () => done(upstream_res.statusCode ?? 502));
+        upstream_res.on('end', () => {
+          clearTimeout(timer);
+          done(upstream_res.statusCode ?? 502);
+        });
       },
     );
-    proxied.on('error', () => {
-      done(502);
-      if (!res.headersSent) {
-        res.writeHead(502, { 'Content-Type': 'application/json' });
-      }
-      res.end(
-        JSON.stringify({ error: `Version ${upstream.version} did not answer` }),
+    // From the request to the answer's headers: one deadline, whatever trickles in.
+    timer = setTimeout(() => {
+      fail(
+        504,
+        `Version ${upstream.version} did not answer within ${timeoutMs} ms`,
       );
+      proxied.destroy();
+    }, timeoutMs);
+    proxied.on('error', () => {
+      fail(502, `Version ${upstream.version} did not answer`);
+    });
+    res.on('close', () => {
+      clearTimeout(timer);
+      // The client went away: nothing waits for the upstream any more.
+      if (!res.writableFinished) proxied.destroy();
     });
     req.pipe(proxied);
   }
