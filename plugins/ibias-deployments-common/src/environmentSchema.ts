@@ -77,25 +77,41 @@ export const environmentConfigSchema = z
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
 
+/** A problem at a place in the file: the keys down to it, and what is wrong. */
+export interface EnvironmentsIssue {
+  path: string[];
+  message: string;
+}
+
 export interface ParsedEnvironments {
   environments: Partial<Record<EnvironmentName, EnvironmentConfig>>;
   /** One message per problem, naming the environment and the field. */
   errors: string[];
+  /** The same problems with their paths, so a reader can say where in the file. */
+  issues: EnvironmentsIssue[];
 }
 
 /** Validates the parsed YAML of an environments file. */
 export function parseEnvironments(data: unknown): ParsedEnvironments {
-  const result: ParsedEnvironments = { environments: {}, errors: [] };
+  const result: ParsedEnvironments = {
+    environments: {},
+    errors: [],
+    issues: [],
+  };
+  const problem = (path: string[], message: string, text: string) => {
+    result.issues.push({ path, message });
+    result.errors.push(text);
+  };
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    result.errors.push(
-      'The environments file must be a mapping of development, staging and production',
-    );
+    const message =
+      'The environments file must be a mapping of development, staging and production';
+    problem([], message, message);
     return result;
   }
   const record = data as Record<string, unknown>;
   for (const name of ENVIRONMENTS) {
     if (!(name in record)) {
-      result.errors.push(`${name}: missing`);
+      problem([name], 'missing', `${name}: missing`);
       continue;
     }
     const parsed = environmentConfigSchema.safeParse(record[name]);
@@ -103,7 +119,10 @@ export function parseEnvironments(data: unknown): ParsedEnvironments {
       result.environments[name] = parsed.data;
     } else {
       for (const issue of parsed.error.issues) {
-        result.errors.push(
+        const path = [name, ...issue.path.map(String)];
+        problem(
+          path,
+          issue.message,
           `${name}.${issue.path.join('.') || '(root)'}: ${issue.message}`,
         );
       }
@@ -111,7 +130,11 @@ export function parseEnvironments(data: unknown): ParsedEnvironments {
   }
   for (const key of Object.keys(record)) {
     if (!(ENVIRONMENTS as readonly string[]).includes(key)) {
-      result.errors.push(`${key}: not an IBIAS environment (ignored)`);
+      problem(
+        [key],
+        'not an IBIAS environment (ignored)',
+        `${key}: not an IBIAS environment (ignored)`,
+      );
     }
   }
   return result;
