@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import {
@@ -183,5 +184,158 @@ describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
     await expect(s.list({ limit: 2, cursor: 'nonsense' })).rejects.toThrow(
       'Invalid cursor',
     );
+  });
+
+  it('one lock per service whatever the letter case: the second deploy conflicts', async () => {
+    const s = await store();
+    const first = await s.create(
+      request({ entityRef: 'component:default/ibias-api' }),
+    );
+    await expect(
+      s.create(request({ entityRef: 'component:default/IBIAS-API' })),
+    ).rejects.toThrow(
+      `component:default/ibias-api in staging is locked by deployment ${first.deployment.id}`,
+    );
+    expect(await s.lockHolder('Component:Default/Ibias-Api', 'staging')).toBe(
+      first.deployment.id,
+    );
+  });
+
+  it('exactly one of 30 concurrent deploys in mixed letter cases is accepted, stored lowercase', async () => {
+    const s = await store();
+    const spellings = [
+      'component:default/ibias-api',
+      'component:default/IBIAS-API',
+      'Component:Default/Ibias-Api',
+    ];
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        s.create(
+          request({
+            entityRef: spellings[i % 3],
+            version: `1.1.${i}`,
+          }),
+        ),
+      ),
+    );
+    const accepted = results.filter(
+      (r): r is PromiseFulfilledResult<any> => r.status === 'fulfilled',
+    );
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0].value.deployment.entityRef).toBe(
+      'component:default/ibias-api',
+    );
+    for (const r of results.filter(x => x.status === 'rejected')) {
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    }
+    const history = await s.list({
+      entityRef: 'COMPONENT:DEFAULT/IBIAS-API',
+      limit: 50,
+    });
+    expect(history.items).toHaveLength(1);
+  });
+
+  it('keeps a break-glass reason', async () => {
+    const s = await store();
+    const { deployment } = await s.create(
+      request({
+        environment: 'production',
+        breakGlassReason: 'Checkout is failing for everyone',
+      }),
+    );
+    expect((await s.get(deployment.id))!.breakGlassReason).toBe(
+      'Checkout is failing for everyone',
+    );
+  });
+
+  it('the migration lowercases refs from before; collisions keep the earliest lock and the newest state; down keeps them', async () => {
+    const knex = await databases.init(id);
+    const config = {
+      directory: path.resolve(__dirname, '../../migrations'),
+      tableName: 'ibias_deployments_migrations',
+    };
+    await knex.migrate.up({ ...config, name: '20261126120000_init.js' });
+    const row = (entityRef: string, id: string) => ({
+      id,
+      entity_ref: entityRef,
+      environment: 'staging',
+      version: '1.0.0',
+      previous_version: null,
+      strategy: 'blue-green',
+      status: 'succeeded',
+      steps: '[]',
+      evidence: '[]',
+      initiated_by: 'user:default/guest',
+      revision: 0,
+      created_at: '2026-11-01T00:00:00.000Z',
+      updated_at: '2026-11-01T00:00:00.000Z',
+    });
+    const a = '00000000-0000-4000-8000-00000000000a';
+    const b = '00000000-0000-4000-8000-00000000000b';
+    await knex('ibias_deployments').insert([
+      row('component:default/IBIAS-API', a),
+      row('component:default/ibias-api', b),
+    ]);
+    await knex('ibias_deployment_locks').insert([
+      {
+        entity_ref: 'component:default/IBIAS-API',
+        environment: 'staging',
+        deployment_id: a,
+        acquired_at: '2026-11-01T00:00:00.000Z',
+      },
+      {
+        entity_ref: 'component:default/ibias-api',
+        environment: 'staging',
+        deployment_id: b,
+        acquired_at: '2026-11-02T00:00:00.000Z',
+      },
+    ]);
+    const state = (entityRef: string, version: string, since: string) => ({
+      entity_ref: entityRef,
+      environment: 'staging',
+      version,
+      since,
+      deployed_by: 'user:default/guest',
+      strategy: 'blue-green',
+      deployment_id: a,
+    });
+    await knex('ibias_environment_state').insert([
+      state('component:default/IBIAS-API', '1.2.0', '2026-11-03T00:00:00.000Z'),
+      state('component:default/ibias-api', '1.1.0', '2026-11-02T00:00:00.000Z'),
+      state('Component:Default/Other', '1.0.0', '2026-11-01T00:00:00.000Z'),
+    ]);
+
+    await knex.migrate.latest(config);
+    const refs = async (table: string) =>
+      (await knex(table).select('entity_ref')).map(r => r.entity_ref).sort();
+    expect(await refs('ibias_deployments')).toEqual([
+      'component:default/ibias-api',
+      'component:default/ibias-api',
+    ]);
+    expect(await knex('ibias_deployment_locks').select()).toEqual([
+      expect.objectContaining({
+        entity_ref: 'component:default/ibias-api',
+        deployment_id: a,
+      }),
+    ]);
+    expect(
+      (
+        await knex('ibias_environment_state').orderBy('entity_ref').select()
+      ).map(r => [r.entity_ref, r.version]),
+    ).toEqual([
+      ['component:default/ibias-api', '1.2.0'],
+      ['component:default/other', '1.0.0'],
+    ]);
+
+    // Down: the break-glass column goes, the lowercase refs stay.
+    await knex.migrate.down(config);
+    await knex.migrate.down(config);
+    expect(
+      await knex.schema.hasColumn('ibias_deployments', 'break_glass_reason'),
+    ).toBe(false);
+    expect(await refs('ibias_deployments')).toEqual([
+      'component:default/ibias-api',
+      'component:default/ibias-api',
+    ]);
   });
 });

@@ -10,10 +10,11 @@ import { testStore } from '../testing/testStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-async function setup() {
+async function setup(stepTimeoutMs?: number) {
   const store = await testStore(databases);
   const target = new ScriptedTarget();
   const engine = new DeployEngine({
+    stepTimeoutMs,
     store,
     target,
     logger: mockServices.logger.mock(),
@@ -47,6 +48,44 @@ async function setup() {
   };
   return { store, target, engine, deploy };
 }
+
+describe('DeployEngine with a target call that hangs', () => {
+  it('a hung health check fails the step, rolls back to the previous version and frees the lock', async () => {
+    const { store, target, deploy } = await setup(150);
+    await deploy('1.0.0', 'blue-green', null);
+    target.hang.add('healthChecks');
+    const started = Date.now();
+    const d = await deploy('1.1.0', 'canary', '1.0.0');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(d.status).toBe('rolled_back');
+    expect(d.reason).toBe(
+      'healthChecks on the scripted target did not finish within 150 ms',
+    );
+    expect(d.steps.find(s => s.id === 'health')).toMatchObject({
+      status: 'failed',
+    });
+    expect(target.live).toEqual({ '1.0.0': 100 });
+    expect([...target.running]).toEqual(['1.0.0']);
+    expect((await store.environmentStates())[0].version).toBe('1.0.0');
+    expect(await store.lockHolder(d.entityRef, 'staging')).toBeUndefined();
+  });
+
+  it('when restoring hangs too, the deployment still ends and frees the lock, saying so', async () => {
+    const { store, target, deploy } = await setup(100);
+    await deploy('1.0.0', 'blue-green', null);
+    target.hang.add('deploy');
+    const d = await deploy('1.1.0', 'blue-green', '1.0.0');
+    expect(d.status).toBe('rolled_back');
+    expect(d.reason).toMatch(
+      /^deploy on the scripted target did not finish within 100 ms; restoring 1\.0\.0 failed: .*did not finish within 100 ms/,
+    );
+    expect(await store.lockHolder(d.entityRef, 'staging')).toBeUndefined();
+    // The next deploy is accepted.
+    target.hang.clear();
+    const next = await deploy('1.1.0', 'blue-green', '1.0.0');
+    expect(next.status).toBe('succeeded');
+  });
+});
 
 describe('DeployEngine', () => {
   it('blue-green: deploys, checks, switches, monitors, cleans up and records what runs', async () => {
