@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   ibias?: {
     deployments?: {
@@ -15,8 +17,31 @@ export interface Config {
       environmentDefaults?: {
         [environment: string]: object;
       };
-      /** Members of this group approve production deployments. */
+      /**
+       * Members of this group approve production deployments and production rollbacks,
+       * and are notified of every break-glass rollback (one that skipped approval).
+       */
       releaseManagers?: string;
+      /**
+       * How long things may take before they count as failed (durations:
+       * `{ seconds: 5 }`, '5s', 'PT5S').
+       */
+      timeouts?: {
+        /**
+         * One target call of an engine step (deploy with its build, probes, traffic,
+         * metrics, cleanup, restoring the previous version): past it the step fails, the
+         * deployment rolls back and the lock is freed. Default 10 minutes.
+         */
+        step?: HumanDuration | string;
+        /** Each health, readiness, smoke and load request, and each Prometheus query. Default 5 s. */
+        probe?: HumanDuration | string;
+        /** An upstream behind the local router: past it the client gets a 504. Default 30 s. */
+        upstream?: HumanDuration | string;
+        /** How long a started sample may take to answer /ready. Default 30 s. */
+        ready?: HumanDuration | string;
+        /** Each Kubernetes API request of the kubernetes target. Default 30 s. */
+        kubernetesRequest?: HumanDuration | string;
+      };
       /** Minutes a production deployment waits for approval. Default 60. */
       approvalTtlMinutes?: number;
       environments?: {

@@ -3,7 +3,12 @@ import {
   planSteps,
   type Deployment,
 } from '@internal/plugin-ibias-deployments-common';
-import { createAnnouncer, notificationFor } from './announcer';
+import {
+  breakGlassNotificationFor,
+  createAnnouncer,
+  createBreakGlassAnnouncer,
+  notificationFor,
+} from './announcer';
 
 const d: Deployment = {
   id: 'd1',
@@ -87,5 +92,48 @@ describe('createAnnouncer', () => {
     expect(() => announce(d, 'roll_back')).not.toThrow();
     await new Promise(r => setTimeout(r, 10));
     expect(logger.warn).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('breakGlassNotificationFor', () => {
+  it('names who rolled production back, from what to what, and why', () => {
+    expect(
+      breakGlassNotificationFor({
+        ...d,
+        id: 'd9',
+        environment: 'production',
+        version: '1.1.0',
+        previousVersion: '1.2.0',
+        status: 'queued',
+        initiatedBy: 'user:default/olivia.owner',
+        rollbackOf: 'd8',
+        breakGlassReason: 'Checkout fails for every customer since 1.2.0',
+      }),
+    ).toEqual({
+      title:
+        'Break-glass: user:default/olivia.owner rolled ibias-api back in production without approval',
+      description:
+        'component:default/ibias-api: 1.2.0 → 1.1.0 (deployment d9). Reason: Checkout fails for every customer since 1.2.0',
+      link: '/catalog/default/component/ibias-api/deployments',
+      severity: 'critical',
+      topic: 'deployment:component:default/ibias-api:production',
+      scope: 'break-glass:d9',
+    });
+  });
+
+  it('goes to the release managers group', async () => {
+    const notifications = { send: jest.fn().mockResolvedValue(undefined) };
+    createBreakGlassAnnouncer({
+      notifications,
+      releaseManagers: 'group:default/release-managers',
+      logger: mockServices.logger.mock(),
+    })({ ...d, breakGlassReason: 'a reason long enough' });
+    expect(notifications.send).toHaveBeenCalledWith({
+      recipients: {
+        type: 'entity',
+        entityRef: 'group:default/release-managers',
+      },
+      payload: expect.objectContaining({ severity: 'critical' }),
+    });
   });
 });

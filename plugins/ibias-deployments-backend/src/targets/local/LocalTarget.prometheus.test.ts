@@ -102,6 +102,14 @@ describe('LocalTarget with Prometheus as the metrics source', () => {
       '1.1.0',
       '1.2.0',
     ]);
+    // Keyed by the entity, never the name alone (issue 8).
+    for (const t of targets) {
+      expect(t.labels).toMatchObject({
+        ibias_entity: 'component:default/ibias-api',
+        ibias_service: 'ibias-api',
+        ibias_environment: 'staging',
+      });
+    }
     // Let Prometheus discover and scrape both before the traffic starts.
     await sleep(4000);
     await target.setTraffic(ref, '1.2.0', 50, '1.1.0');
@@ -115,6 +123,9 @@ describe('LocalTarget with Prometheus as the metrics source', () => {
     const healthy = await target.metrics(ref, '1.1.0', since);
     expect(faulty.source).toBe('prometheus');
     expect(faulty.query).toContain('version="1.2.0"');
+    expect(faulty.query).toContain(
+      'ibias_entity="component:default/ibias-api"',
+    );
     expect(faulty.query).toContain('http_request_duration_seconds_count');
     expect(faulty.requests).toBeGreaterThan(100);
     const rate = faulty.errors / faulty.requests;
