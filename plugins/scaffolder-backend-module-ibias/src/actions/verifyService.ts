@@ -102,11 +102,11 @@ function runToEnd(
       });
       child.stderr?.on('data', onData);
       let settled = false;
+      const cleanups: Array<() => void> = [];
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
+        for (const cleanup of cleanups) cleanup();
         fn();
       };
       const onAbort = () => {
@@ -114,6 +114,9 @@ function runToEnd(
         finish(() => reject(new VerificationError('The task was cancelled')));
       };
       options.signal?.addEventListener('abort', onAbort);
+      cleanups.push(() =>
+        options.signal?.removeEventListener('abort', onAbort),
+      );
       const timer = setTimeout(() => {
         killGroup(child);
         finish(() =>
@@ -126,6 +129,7 @@ function runToEnd(
           ),
         );
       }, options.timeoutMs);
+      cleanups.push(() => clearTimeout(timer));
       child.on('error', error => {
         finish(() =>
           reject(
