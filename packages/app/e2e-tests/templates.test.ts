@@ -330,10 +330,10 @@ for (const [name, { template, ...sample }] of Object.entries(sampleServices)) {
     );
     for (const file of Object.keys(rendered)) {
       const content = fs.readFileSync(path.join(dir, file), 'utf8');
-      const same = file.endsWith('.yaml')
+      const same = /\.ya?ml$/.test(file)
         ? yaml.parseAllDocuments(content).map(d => d.toJS())
         : content;
-      const expected = file.endsWith('.yaml')
+      const expected = /\.ya?ml$/.test(file)
         ? yaml.parseAllDocuments(rendered[file]).map(d => d.toJS())
         : rendered[file];
       expect({ file, content: same }).toEqual({ file, content: expected });
