@@ -52,6 +52,12 @@ export interface DeploymentQuery {
   cursor?: string;
 }
 
+export interface RollbackOptions {
+  version?: string;
+  /** Production only: run now, without approval (audited; release managers notified). */
+  breakGlass?: { reason: string };
+}
+
 export interface IbiasDeploymentsApi {
   environments(entityRef?: string): Promise<EnvironmentView[]>;
   versions(
@@ -67,7 +73,11 @@ export interface IbiasDeploymentsApi {
   ): Promise<{ items: Deployment[]; nextCursor: string | null }>;
   approve(id: string, version: string): Promise<Deployment>;
   abort(id: string): Promise<Deployment>;
-  rollback(id: string, version?: string): Promise<Deployment>;
+  /**
+   * Rolls back (to `version`, or the previous one). In production the rollback waits
+   * for a release manager unless `breakGlass` says why it cannot wait.
+   */
+  rollback(id: string, options?: RollbackOptions): Promise<Deployment>;
 }
 
 export const ibiasDeploymentsApiRef = createApiRef<IbiasDeploymentsApi>().with({
@@ -167,10 +177,13 @@ export class IbiasDeploymentsClient implements IbiasDeploymentsApi {
     });
   }
 
-  rollback(id: string, version?: string) {
+  rollback(id: string, options: RollbackOptions = {}) {
     return this.call<Deployment>(`/deployments/${id}/rollback`, {
       method: 'POST',
-      body: JSON.stringify(version ? { version } : {}),
+      body: JSON.stringify({
+        ...(options.version ? { version: options.version } : {}),
+        ...(options.breakGlass ? { breakGlass: options.breakGlass } : {}),
+      }),
     });
   }
 }

@@ -255,8 +255,8 @@ describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
       tableName: 'ibias_deployments_migrations',
     };
     await knex.migrate.up({ ...config, name: '20261126120000_init.js' });
-    const row = (entityRef: string, id: string) => ({
-      id,
+    const row = (entityRef: string, deploymentId: string) => ({
+      id: deploymentId,
       entity_ref: entityRef,
       environment: 'staging',
       version: '1.0.0',

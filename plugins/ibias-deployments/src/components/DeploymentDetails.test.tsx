@@ -56,6 +56,27 @@ const base: Deployment = {
 };
 
 describe('DeploymentDetails', () => {
+  it('names a break-glass rollback, who and why; an ordinary one shows nothing of it', () => {
+    const { unmount } = render(<DeploymentDetails deployment={base} />);
+    expect(screen.queryByTestId('break-glass-reason')).toBeNull();
+    unmount();
+    render(
+      <DeploymentDetails
+        deployment={{
+          ...base,
+          environment: 'production',
+          status: 'succeeded',
+          rollbackOf: 'd0',
+          initiatedBy: 'user:default/olivia.owner',
+          breakGlassReason: 'Checkout fails for every customer',
+        }}
+      />,
+    );
+    expect(screen.getByTestId('break-glass-reason')).toHaveTextContent(
+      'Break-glass: olivia.owner rolled back without a release manager’s approval — “Checkout fails for every customer”',
+    );
+  });
+
   it('shows why it rolled back and the evidence, with the failing check marked', () => {
     render(<DeploymentDetails deployment={base} onRollback={jest.fn()} />);
     expect(screen.getByTestId('deployment-reason')).toHaveTextContent(

@@ -135,6 +135,16 @@ export function DeploymentDetails({
             {d.reason}
           </Alert>
         )}
+        {d.breakGlassReason && (
+          <Alert
+            severity="warning"
+            style={{ marginTop: 8 }}
+            data-testid="break-glass-reason"
+          >
+            Break-glass: {shortRef(d.initiatedBy)} rolled back without a release
+            manager’s approval — “{d.breakGlassReason}”
+          </Alert>
+        )}
         {d.status === 'pending_approval' && d.approvalExpiresAt && (
           <Alert severity="info" style={{ marginTop: 8 }}>
             Waiting for a release manager other than {shortRef(d.initiatedBy)};

@@ -9,6 +9,12 @@ import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { Progress } from '@backstage/core-components';
+import {
+  Alert as BuiAlert,
+  Box as BuiBox,
+  Checkbox,
+  TextAreaField,
+} from '@backstage/ui';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   rollbackTargets,
@@ -27,7 +33,14 @@ export interface RollbackDialogProps {
   onRolledBack(rollback: Deployment): void;
 }
 
-/** Confirm a rollback, to the previous version or a chosen earlier one. */
+/** How long a break-glass reason must be (the server checks the same). */
+export const BREAK_GLASS_REASON = { min: 10, max: 500 } as const;
+
+/**
+ * Confirm a rollback, to the previous version or a chosen earlier one. In production
+ * it waits for a release manager's approval; an owner may break the glass instead,
+ * with a reason that is kept, audited and sent to the release managers.
+ */
 export function RollbackDialog(props: RollbackDialogProps) {
   const api = useApi(ibiasDeploymentsApiRef);
   const { entityRef, environment } = props.deployment;
@@ -35,6 +48,16 @@ export function RollbackDialog(props: RollbackDialogProps) {
   const [version, setVersion] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const production = environment === 'production';
+  const [breakGlass, setBreakGlass] = useState(false);
+  const [reason, setReason] = useState('');
+  const reasonLength = reason.trim().length;
+  let reasonProblem: string | undefined;
+  if (reasonLength < BREAK_GLASS_REASON.min) {
+    reasonProblem = `Say why in at least ${BREAK_GLASS_REASON.min} characters`;
+  } else if (reasonLength > BREAK_GLASS_REASON.max) {
+    reasonProblem = `At most ${BREAK_GLASS_REASON.max} characters`;
+  }
 
   useEffect(() => {
     api
@@ -51,7 +74,14 @@ export function RollbackDialog(props: RollbackDialogProps) {
     setBusy(true);
     setError(undefined);
     try {
-      props.onRolledBack(await api.rollback(props.deployment.id, version));
+      props.onRolledBack(
+        await api.rollback(props.deployment.id, {
+          version,
+          ...(production && breakGlass
+            ? { breakGlass: { reason: reason.trim() } }
+            : {}),
+        }),
+      );
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
@@ -101,17 +131,65 @@ export function RollbackDialog(props: RollbackDialogProps) {
               checks and smoke tests, then takes all traffic; if it fails,{' '}
               {props.currentVersion ?? 'the current version'} keeps serving.
             </Typography>
+            {production && (
+              <BuiBox mt="4" data-testid="rollback-production">
+                <BuiAlert
+                  status="warning"
+                  icon
+                  title="A production rollback needs a release manager’s approval"
+                  description={
+                    breakGlass
+                      ? `Break-glass: ${version} runs now, without approval. Your name and reason are kept on the deployment, audited, and sent to the release managers.`
+                      : `The rollback waits until a release manager other than you approves ${version}, as for a deploy; nothing changes in production until then.`
+                  }
+                />
+                <BuiBox mt="3">
+                  <Checkbox
+                    isSelected={breakGlass}
+                    onChange={setBreakGlass}
+                    data-testid="break-glass"
+                  >
+                    Break glass: production is broken now and cannot wait for
+                    approval
+                  </Checkbox>
+                </BuiBox>
+                {breakGlass && (
+                  <BuiBox mt="3">
+                    <TextAreaField
+                      label="Why can this not wait?"
+                      description={`${BREAK_GLASS_REASON.min}–${BREAK_GLASS_REASON.max} characters; the release managers read it.`}
+                      isRequired
+                      value={reason}
+                      onChange={setReason}
+                      maxLength={BREAK_GLASS_REASON.max}
+                      data-testid="break-glass-reason"
+                    />
+                  </BuiBox>
+                )}
+              </BuiBox>
+            )}
           </>
         )}
       </DialogContent>
       <DialogFooter
-        error={error}
+        error={
+          error ??
+          (production && breakGlass && reason ? reasonProblem : undefined)
+        }
         onCancel={props.onClose}
         onConfirm={confirm}
-        confirmDisabled={busy || !version}
+        confirmDisabled={
+          busy || !version || (production && breakGlass && !!reasonProblem)
+        }
         confirmTestId="confirm-rollback"
       >
-        Roll back to {version || '…'}
+        {!production && <>Roll back to {version || '…'}</>}
+        {production && !breakGlass && (
+          <>Request approval to roll back to {version || '…'}</>
+        )}
+        {production && breakGlass && (
+          <>Break glass: roll back to {version || '…'} now</>
+        )}
       </DialogFooter>
     </Dialog>
   );
