@@ -26,6 +26,21 @@ function listFiles(dir, base = dir) {
   });
 }
 
+/**
+ * A dry run is idempotent: sent again when the server closed the kept-alive connection
+ * just as it was reused (the npm install of the previous sample outlasts the server's
+ * keep-alive timeout).
+ */
+async function fetchRetryingClosedSockets(url, init) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= 3 || error?.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    }
+  }
+}
+
 const auth = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
   headers: { 'X-Requested-With': 'XMLHttpRequest' },
 });
@@ -36,29 +51,34 @@ const yaml = await import('yaml');
 for (const [name, { template, ...values }] of Object.entries(samples)) {
   if (only.length > 0 && !only.includes(name)) continue;
   const dir = path.join(root, 'templates', template);
-  const res = await fetch(`${baseUrl}/api/scaffolder/v2/dry-run`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({
-      template: yaml.parse(
-        fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
-      ),
-      values: {
-        name,
-        ...values,
-        system: 'system:default/ibias',
-        lifecycle: 'production',
+  const res = await fetchRetryingClosedSockets(
+    `${baseUrl}/api/scaffolder/v2/dry-run`,
+    {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
       },
-      secrets: {},
-      directoryContents: listFiles(dir).map(file => ({
-        path: file,
-        base64Content: fs.readFileSync(path.join(dir, file)).toString('base64'),
-      })),
-    }),
-  });
+      body: JSON.stringify({
+        template: yaml.parse(
+          fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
+        ),
+        values: {
+          name,
+          ...values,
+          system: 'system:default/ibias',
+          lifecycle: 'production',
+        },
+        secrets: {},
+        directoryContents: listFiles(dir).map(file => ({
+          path: file,
+          base64Content: fs
+            .readFileSync(path.join(dir, file))
+            .toString('base64'),
+        })),
+      }),
+    },
+  );
   if (!res.ok)
     throw new Error(`dry-run of ${name}: ${res.status} ${await res.text()}`);
   const out = path.join(root, 'services', name);

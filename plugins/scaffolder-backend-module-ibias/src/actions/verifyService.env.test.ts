@@ -16,7 +16,13 @@ const SECRETS = {
 };
 
 /** A service that passes the gate and writes `<label>.json` (its env) into `out`. */
-function tinyService(dir: string, out: string, testScript = 'test') {
+type TestScript = 'test' | 'fail' | 'hang';
+
+function tinyService(
+  dir: string,
+  out: string,
+  testScript: TestScript = 'test',
+) {
   fs.mkdirSync(path.join(dir, 'dist', 'src'), { recursive: true });
   const record = (label: string) =>
     `require('fs').writeFileSync(${JSON.stringify(
@@ -40,10 +46,11 @@ function tinyService(dir: string, out: string, testScript = 'test') {
         'format:check': 'node -e 0',
         lint: 'node -e 0',
         typecheck: 'node -e 0',
-        test:
-          testScript === 'hang'
-            ? 'node hang.js'
-            : 'node record-test.js && echo "ℹ pass 1" && echo "ℹ fail 0"',
+        test: {
+          hang: 'node hang.js',
+          fail: 'node record-test.js && echo "ℹ pass 0" && echo "ℹ fail 1"',
+          test: 'node record-test.js && echo "ℹ pass 1" && echo "ℹ fail 0"',
+        }[testScript],
         build: 'node -e 0',
       },
     }),
@@ -71,7 +78,14 @@ http.createServer((req, res) => {
   );
 }
 
-function setup(testScript?: string) {
+const GATE_INPUT = {
+  path: '.',
+  rateLimitMax: 5,
+  entry: 'dist/src/server.js',
+  probePath: '/api/v1/echo',
+};
+
+function setup(testScript?: TestScript) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ibias-gate-env-'));
   const workspacePath = path.join(tmp, 'workspace');
   const out = path.join(tmp, 'out');
@@ -104,11 +118,28 @@ describe('ibias:service:verify runs untrusted code', () => {
     Object.assign(process.env, saved);
   });
 
+  it('removes its scratch copy when the verification fails', async () => {
+    const { workspacePath, scratch } = setup('fail');
+    const ctx = {
+      ...createMockActionContext({ input: GATE_INPUT, workspacePath }),
+      createTemporaryDirectory: async () => scratch,
+    };
+    const action = createVerifyServiceAction({ timeoutMs: 60_000 });
+    await expect(action.handler(ctx)).rejects.toThrow(
+      'Tests: 0 passed, 1 failed',
+    );
+    expect(fs.readdirSync(scratch)).toEqual([]);
+    // Nothing of the failed copy comes back to the workspace.
+    expect(fs.existsSync(path.join(workspacePath, 'package-lock.json'))).toBe(
+      false,
+    );
+  }, 90_000);
+
   it('stops everything and removes its scratch copy when the task is cancelled', async () => {
     const { workspacePath, out, scratch } = setup('hang');
     const controller = new AbortController();
     const ctx = {
-      ...createMockActionContext({ input: { path: '.' }, workspacePath }),
+      ...createMockActionContext({ input: GATE_INPUT, workspacePath }),
       createTemporaryDirectory: async () => scratch,
       signal: controller.signal,
     };
@@ -131,7 +162,7 @@ describe('ibias:service:verify runs untrusted code', () => {
   it("gives the install script, the tests and the service none of the portal's secrets", async () => {
     const { workspacePath, out, scratch } = setup();
     const ctx = {
-      ...createMockActionContext({ input: { path: '.' }, workspacePath }),
+      ...createMockActionContext({ input: GATE_INPUT, workspacePath }),
       createTemporaryDirectory: async () => scratch,
     };
     const action = createVerifyServiceAction({ timeoutMs: 60_000 });

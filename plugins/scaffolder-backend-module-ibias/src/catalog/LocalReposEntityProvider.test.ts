@@ -107,11 +107,11 @@ describe('LocalReposEntityProvider', () => {
     repo(root, 'web-app');
     await expect(provider.refresh()).resolves.toBe(2);
     const last = mutations[mutations.length - 1];
-    expect(last.type).toBe('full');
+    if (last.type !== 'full') throw new Error('expected a full mutation');
     const target = path.join(root, 'orders-api', 'catalog-info.yaml');
-    const entity = last.entities
-      .map(e => ({ ...e }))
-      .find(e => (e.entity.spec as { target: string }).target === target);
+    const entity = last.entities.find(
+      e => (e.entity.spec as { target: string }).target === target,
+    );
     expect(entity).toMatchObject({
       locationKey: `file:${target}`,
       entity: {
