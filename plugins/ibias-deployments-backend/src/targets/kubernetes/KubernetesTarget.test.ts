@@ -81,6 +81,46 @@ async function setup(errorsByVersion?: Record<string, number>) {
   return { k8s, target, deploy, ref };
 }
 
+describe('KubernetesTarget maps one entity onto its objects', () => {
+  it.each([
+    [
+      'resource:default/ibias-api',
+      /deploys Components of the default namespace only/,
+    ],
+    [
+      'component:other/ibias-api',
+      /deploys Components of the default namespace only/,
+    ],
+    ['component:default/ibias_api', /cannot name objects after ibias_api/],
+    [`component:default/${'a'.repeat(60)}`, /at most 57 characters/],
+  ])('refuses %s before touching the cluster', async (entityRef, why) => {
+    const { k8s, target, ref } = await setup({});
+    try {
+      const other = { ...ref, entityRef, service: entityRef.split('/')[1] };
+      expect(target.cannotDeploy(other)).toMatch(why);
+      expect(await target.versions(other)).toEqual([]);
+      await expect(target.deploy(other, '1.0.0')).rejects.toThrow(why);
+      await expect(target.retain(other, null)).rejects.toThrow(why);
+      await expect(
+        target.setTraffic(other, '1.0.0', 100, null),
+      ).rejects.toThrow(why);
+      expect(k8s.requests).toEqual([]);
+    } finally {
+      await k8s.close();
+    }
+  });
+
+  it('serves component:default/<name>', async () => {
+    const { k8s, target, ref } = await setup({});
+    try {
+      expect(target.cannotDeploy(ref)).toBeUndefined();
+      expect(await target.versions(ref)).toEqual(['*']);
+    } finally {
+      await k8s.close();
+    }
+  });
+});
+
 describe('KubernetesTarget (loopback API server)', () => {
   it('blue-green: a second Deployment, rollout waited on, then the Service selector switches', async () => {
     const { k8s, target, deploy, ref } = await setup({});
