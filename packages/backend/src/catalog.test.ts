@@ -25,11 +25,11 @@ const databases = TestDatabases.create({
   disableDocker: true,
 });
 
-interface ConfigLocation {
+type ConfigLocation = {
   type: string;
   target: string;
   rules?: Array<{ allow: string[] }>;
-}
+};
 
 /**
  * The catalog section of app-config.yaml as the backend sees it (file targets resolved
