@@ -113,7 +113,8 @@ test('@github ibias-web-app is verified, then published to GitHub with branch pr
   ]);
 
   // Registered in the catalog from the GitHub URL, read back through the URL reader.
-  // (catalog:register adds the location; the entity appears once it is stitched)
+  // (ibias:catalog:register-github adds the location with the scaffolder's own
+  // credentials; the entity appears once it is stitched)
   const byName = () =>
     request.get(`/api/catalog/entities/by-name/component/default/${name}`, {
       headers: { Authorization: `Bearer ${token}` },
@@ -155,7 +156,10 @@ test('@github creating the same service again fails clearly and duplicates nothi
     },
   );
   expect(status).toBe('failed');
-  expect(log).toMatch(/name already exists on this account/);
+  // Refused by the preflight step, before the gate and before GitHub is asked.
+  expect(log).toMatch(
+    /component:default\/gh-storefront already exists in the catalog/,
+  );
   const after = await loopbackState(request);
   expect(Object.keys(after.repos)).toEqual(Object.keys(before.repos));
   expect(after.repos['ibias-e2e/gh-storefront'].pushes).toBe(1);

@@ -15,6 +15,7 @@ import { readLocalRepos } from './actions/localRepos';
 import { createPreflightAction } from './actions/preflight';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { createPublishTargetAction } from './actions/publishTarget';
+import { createRegisterGithubAction } from './actions/registerGithub';
 import { createRegisterLocalAction } from './actions/registerLocal';
 import { createVerifyServiceAction } from './actions/verifyService';
 import { LocalReposEntityProvider } from './catalog/LocalReposEntityProvider';
@@ -64,6 +65,7 @@ export const scaffolderModuleIbias = createBackendModule({
           createPublishTargetAction({ config }),
           createPublishLocalAction({ repos }),
           createRegisterLocalAction({ repos, catalog, auth, events }),
+          createRegisterGithubAction({ config, catalog, auth }),
           createVerifyServiceAction({
             npmCommand: config.getOptionalString(
               'ibias.scaffolder.verify.npmCommand',
