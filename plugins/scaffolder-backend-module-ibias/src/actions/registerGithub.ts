@@ -18,7 +18,9 @@ export function githubCatalogInfoUrl(
 ) {
   const { githubHost, githubOwner } = choosePublishTarget(config);
   // https, unless the integration's API is plain http (the loopback GitHub of the tests).
-  const apiBaseUrl = (config.getOptionalConfigArray('integrations.github') ?? [])
+  const apiBaseUrl = (
+    config.getOptionalConfigArray('integrations.github') ?? []
+  )
     .find(c => (c.getOptionalString('host') ?? 'github.com') === githubHost)
     ?.getOptionalString('apiBaseUrl');
   const protocol = apiBaseUrl ? new URL(apiBaseUrl).protocol : 'https:';
