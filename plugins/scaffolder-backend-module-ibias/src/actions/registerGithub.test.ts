@@ -22,7 +22,9 @@ const loopback = new ConfigReader({
       },
     ],
   },
-  ibias: { scaffolder: { githubOwner: 'ibias-e2e', githubHost: '127.0.0.1:7190' } },
+  ibias: {
+    scaffolder: { githubOwner: 'ibias-e2e', githubHost: '127.0.0.1:7190' },
+  },
 });
 
 const component = (name: string, location: string): Entity => ({
@@ -74,7 +76,8 @@ describe('githubCatalogInfoUrl', () => {
 });
 
 describe('ibias:catalog:register-github', () => {
-  const target = 'https://github.com/ibias/demo-svc/blob/main/catalog-info.yaml';
+  const target =
+    'https://github.com/ibias/demo-svc/blob/main/catalog-info.yaml';
 
   function setup(existing?: Entity) {
     const catalog = catalogServiceMock.mock();
@@ -113,12 +116,18 @@ describe('ibias:catalog:register-github', () => {
         }),
       },
     );
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'component:default/demo-svc');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/demo-svc',
+    );
   });
 
   it('fails when the component of that name comes from somewhere else', async () => {
     const { action } = setup(
-      component('demo-svc', 'url:https://github.com/other/demo-svc/blob/main/catalog-info.yaml'),
+      component(
+        'demo-svc',
+        'url:https://github.com/other/demo-svc/blob/main/catalog-info.yaml',
+      ),
     );
     await expect(
       action.handler(
