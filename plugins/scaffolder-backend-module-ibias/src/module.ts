@@ -20,6 +20,7 @@ import { createRegisterLocalAction } from './actions/registerLocal';
 import { createVerifyServiceAction } from './actions/verifyService';
 import { LocalReposEntityProvider } from './catalog/LocalReposEntityProvider';
 import { LOCAL_REPOS_CHANGED_TOPIC } from './catalog/localCatalogInfo';
+import { removeLegacyFileLocations } from './catalog/removeLegacyFileLocations';
 import {
   sweepWorkFolders,
   taskStatusFromDatabase,
@@ -126,8 +127,36 @@ export const catalogModuleIbiasLocalRepos = createBackendModule({
         scheduler: coreServices.scheduler,
         events: eventsServiceRef,
         logger: coreServices.logger,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
-      async init({ processing, config, scheduler, events, logger }) {
+      async init({
+        processing,
+        config,
+        scheduler,
+        events,
+        logger,
+        catalog,
+        auth,
+      }) {
+        // Soon after start, whatever the configuration: file locations an earlier version
+        // let the locations API accept are removed (see removeLegacyFileLocations). The
+        // catalog's own API must be up, hence the delay; daily after that.
+        await scheduler.scheduleTask({
+          id: 'ibias-remove-legacy-file-locations',
+          scope: 'global',
+          frequency: { hours: 24 },
+          initialDelay: { seconds: 20 },
+          timeout: { minutes: 1 },
+          fn: async () => {
+            await removeLegacyFileLocations({ catalog, auth, logger }).catch(
+              error =>
+                logger.warn(
+                  `Could not check for legacy file locations: ${error}`,
+                ),
+            );
+          },
+        });
         const repos = readLocalRepos(config);
         if (!repos.enabled) return;
         const provider = new LocalReposEntityProvider({

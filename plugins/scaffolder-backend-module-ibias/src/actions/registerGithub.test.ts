@@ -85,7 +85,15 @@ describe('ibias:catalog:register-github', () => {
     catalog.getLocationByRef.mockResolvedValue(undefined);
     catalog.addLocation.mockImplementation(async () => {
       entity ??= component('demo-svc', `url:${target}`);
-      return { location: { id: 'l1', type: 'url', target }, entities: [] };
+      return {
+        location: {
+          id: 'l1',
+          entityRef: 'location:default/l1',
+          type: 'url',
+          target,
+        },
+        entities: [],
+      };
     });
     catalog.getEntityByRef.mockImplementation(async () => entity);
     const auth = mockServices.auth();
