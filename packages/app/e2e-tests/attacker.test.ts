@@ -596,12 +596,16 @@ test('@nobody host files and secrets: environments files read only inside the ro
   expect(dev).not.toContain('12345678');
   expect(dev).not.toContain('987654321');
   expect(dev).not.toContain('admin');
-  expect(JSON.stringify(secrets.environments.development.baseline)).toMatch(
-    /"rule":"secrets-are-references","description":"[^"]*","passed":false/,
+  const baseline = secrets.environments.development.baseline as Array<{
+    rule: string;
+    passed: boolean;
+  }>;
+  expect(baseline.find(r => r.rule === 'secrets-are-references')?.passed).toBe(
+    false,
   );
 
   const yaml = await configs('evil-yaml');
-  expect(yaml.errors.join(' ')).toMatch(/line \d+/);
+  expect(yaml.errors.join(' ')).toMatch(/line \d+, column \d+/);
 });
 
 test('@nobody afterwards: history, catalog, tasks, processes and files are unchanged', async ({
