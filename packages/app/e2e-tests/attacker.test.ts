@@ -82,7 +82,7 @@ spec:
 ${extra}`;
 }
 
-const VALID_ENV = (extra: string) => `
+const validEnvironments = (extra: string) => `
 development: &env
   domain: dev.evil.example
   database: { poolSize: 1, ssl: true, logging: false }
@@ -139,7 +139,7 @@ function plantHostileRepos() {
   plantRepo('evil-secrets', {
     'catalog-info.yaml': component('evil-secrets', './environments.yaml'),
     'environments.yaml':
-      VALID_ENV(`  apiKeys: [sk-live-aaaa1111, sk-live-bbbb2222]
+      validEnvironments(`  apiKeys: [sk-live-aaaa1111, sk-live-bbbb2222]
   tokens: { github: ghp_AAAABBBBCCCCDDDD }
   credentials: { user: admin, password: ${HOST_SECRET} }
   passwd: 12345678

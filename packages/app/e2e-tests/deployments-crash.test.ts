@@ -65,9 +65,9 @@ test('@before-crash a scaffolder task is in its verification gate', async ({
   fs.writeFileSync(taskMarker, JSON.stringify({ id, name }));
 });
 
-async function get(request: APIRequestContext, path: string) {
+async function get(request: APIRequestContext, route: string) {
   const token = await guestToken(request);
-  const res = await request.get(`${api}${path}`, {
+  const res = await request.get(`${api}${route}`, {
     headers: { Authorization: `Bearer ${token}` },
   });
   expect(res.status()).toBe(200);

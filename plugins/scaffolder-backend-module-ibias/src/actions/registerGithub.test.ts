@@ -33,7 +33,7 @@ const component = (name: string, location: string): Entity => ({
   metadata: {
     name,
     namespace: 'default',
-    annotations: { 'backstage.io/managed-by-location': location },
+    annotations: { 'backstage.io/managed-by-origin-location': location },
   },
   spec: { type: 'service', owner: 'group:default/web-team' },
 });

@@ -1,5 +1,5 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
-import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
+import { ANNOTATION_ORIGIN_LOCATION } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -113,8 +113,11 @@ export function createRegisterGithubAction(options: {
       for (;;) {
         const entity = await catalog.getEntityByRef(entityRef, { credentials });
         if (entity) {
+          // The origin is the location registered here, verbatim (the URL reader may
+          // spell the location it read from with tree/ instead of blob/).
           if (
-            entity.metadata.annotations?.[ANNOTATION_LOCATION] !== locationRef
+            entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION] !==
+            locationRef
           ) {
             throw new ConflictError(
               `${entityRef} already exists in the catalog and was not defined by ${target}; choose another name`,
