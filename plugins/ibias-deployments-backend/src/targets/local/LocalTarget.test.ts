@@ -75,6 +75,20 @@ describe('LocalTarget', () => {
     expect((await res.json()).version).toBe('1.1.0');
   });
 
+  it('a deploy that starts while a restore is under way is not switched back by it', async () => {
+    const other = { ...ref, environment: 'staging' as const };
+    const restoring = target.restore(other, '1.0.0');
+    // The engine, approved right after a restart: deploy 1.1.0 and switch to it.
+    const deploying = (async () => {
+      await target.deploy(other, '1.1.0');
+      await target.setTraffic(other, '1.1.0', 100, '1.0.0');
+    })();
+    await Promise.all([restoring, deploying]);
+    expect(await target.traffic(other)).toEqual({ '1.1.0': 100 });
+    const res = await fetch(`${target.url(other)}/health`);
+    expect((await res.json()).version).toBe('1.1.0');
+  });
+
   it('refuses a version it has no release for, naming the known ones', async () => {
     await expect(target.deploy(ref, '9.9.9')).rejects.toThrow(
       'tiny has no release 9.9.9; known: 1.0.0, 1.1.0',

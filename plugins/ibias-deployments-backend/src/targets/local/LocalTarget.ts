@@ -119,7 +119,7 @@ export class LocalTarget implements DeployTarget {
   private readonly loads = new Map<string, NodeJS.Timeout>();
   private readonly starting = new Map<string, Promise<void>>();
   /** Services and environments being brought back after a restart. */
-  private readonly restoring = new Set<string>();
+  private readonly restoring = new Map<string, Promise<void>>();
   private readonly registry: string;
   private readonly prometheus?: PrometheusMetrics;
 
@@ -322,6 +322,20 @@ export class LocalTarget implements DeployTarget {
 
   /** Concurrent calls for the same version share one start (restore and recovery race). */
   async deploy(ref: TargetRef, version: string) {
+    await this.restored(ref);
+    return this.startShared(ref, version);
+  }
+
+  /**
+   * Waits until what ran before a restart is back. A deploy that starts meanwhile (an
+   * approval given right after the restart) must not have its traffic switched back by
+   * the restore finishing after it: its analysis would then see no requests at all.
+   */
+  private async restored(ref: TargetRef) {
+    await this.restoring.get(this.key(ref))?.catch(() => undefined);
+  }
+
+  private startShared(ref: TargetRef, version: string) {
     const k = `${this.key(ref)}@${version}`;
     let start = this.starting.get(k);
     if (!start) {
@@ -477,6 +491,16 @@ export class LocalTarget implements DeployTarget {
     weight: number,
     stable: string | null,
   ) {
+    await this.restored(ref);
+    await this.route(ref, version, weight, stable);
+  }
+
+  private async route(
+    ref: TargetRef,
+    version: string,
+    weight: number,
+    stable: string | null,
+  ) {
     const router = await this.router(ref);
     const upstreams = [
       { version, port: this.instance(ref, version)!.port, weight },
@@ -565,10 +589,13 @@ export class LocalTarget implements DeployTarget {
   /** Brings up what the database says runs (after a restart), at full traffic. */
   async restore(ref: TargetRef, version: string) {
     const key = this.key(ref);
-    this.restoring.add(key);
+    const restore = (async () => {
+      await this.startShared(ref, version);
+      await this.route(ref, version, 100, null);
+    })();
+    this.restoring.set(key, restore);
     try {
-      await this.deploy(ref, version);
-      await this.setTraffic(ref, version, 100, null);
+      await restore;
     } finally {
       this.restoring.delete(key);
     }
