@@ -154,7 +154,9 @@ export function RollbackDialog(props: RollbackDialogProps) {
                   </Checkbox>
                 </BuiBox>
                 {breakGlass && (
-                  <BuiBox mt="3">
+                  // A neutral surface, so the field stands out from the dialog's paper
+                  // in light and dark mode alike (it is drawn one level above it).
+                  <BuiBox mt="3" bg="neutral">
                     <TextAreaField
                       label="Why can this not wait?"
                       description={`${BREAK_GLASS_REASON.min}–${BREAK_GLASS_REASON.max} characters; the release managers read it.`}
