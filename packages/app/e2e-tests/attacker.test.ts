@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { APIRequestContext, expect, test } from '@playwright/test';
-import { artifactsDir, dataDir, guestToken, listEntities } from './helpers';
+import {
+  artifactsDir,
+  dataDir,
+  deploymentsSnapshot,
+  finishedTask,
+  guestToken,
+  listEntities,
+  startTask,
+} from './helpers';
 
 // The attacker suite (issue 8), run by scripts/test-all.sh against the real portal on the
 // e2e stage's data, restarted with the guest pointed at user:default/nora.nobody: a
@@ -200,14 +208,6 @@ function listTree(dir: string): string[] {
 /** Everything the attacker must not be able to change. */
 async function snapshot(request: APIRequestContext) {
   const headers = await auth(request);
-  const history = await request.get(`${deployments}/deployments?limit=200`, {
-    headers,
-  });
-  expect(history.status()).toBe(200);
-  const states = await request.get(`${deployments}/environments`, {
-    headers,
-  });
-  expect(states.status()).toBe(200);
   const token = await guestToken(request, nobody);
   const entities = await listEntities(request, token);
   const processes = execFileSync('ps', ['-eo', 'pid=,args='], {
@@ -218,14 +218,7 @@ async function snapshot(request: APIRequestContext) {
     .map(line => line.trim())
     .sort();
   return {
-    history: (await history.json()).items.map(
-      (d: { id: string; status: string; updatedAt: string }) =>
-        `${d.id} ${d.status} ${d.updatedAt}`,
-    ),
-    running: (await states.json()).items.map(
-      (e: { entityRef: string; environment: string; version: string }) =>
-        `${e.entityRef} ${e.environment} ${e.version}`,
-    ),
+    ...(await deploymentsSnapshot(request, headers)),
     catalog: entities
       .map(
         e =>
@@ -507,36 +500,20 @@ test('@nobody the scaffolder refuses unknown owners and systems and a taken name
     ['a name in the catalog', { name: 'ibias-api' }, /ibias-api/],
   ];
   for (const [label, overrides, message] of cases) {
-    const res = await request.post('/api/scaffolder/v2/tasks', {
+    const id = await startTask(
+      request,
       headers,
-      data: {
-        templateRef: 'template:default/ibias-service',
-        values: {
-          description: 'should never be created',
-          owner: 'group:default/executives',
-          system: 'system:default/ibias',
-          lifecycle: 'experimental',
-          ...overrides,
-        },
+      'template:default/ibias-service',
+      {
+        description: 'should never be created',
+        owner: 'group:default/executives',
+        system: 'system:default/ibias',
+        lifecycle: 'experimental',
+        ...overrides,
       },
-    });
-    expect(res.status(), label).toBe(201);
-    const { id } = await res.json();
-    await expect
-      .poll(
-        async () =>
-          (
-            await (
-              await request.get(`/api/scaffolder/v2/tasks/${id}`, { headers })
-            ).json()
-          ).status,
-        { timeout: 60_000, message: label },
-      )
-      .toBe('failed');
-    const events = await (
-      await request.get(`/api/scaffolder/v2/tasks/${id}/events`, { headers })
-    ).json();
-    const log = JSON.stringify(events);
+    );
+    const { status, log } = await finishedTask(request, headers, id, 60_000);
+    expect(status, label).toBe('failed');
     expect(log, label).toMatch(message);
     // Refused by the preflight step: the gate never ran, nothing was published.
     expect(log, label).not.toContain('Installing dependencies');

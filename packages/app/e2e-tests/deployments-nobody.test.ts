@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { artifactsDir, guestToken } from './helpers';
+import { artifactsDir, deploymentsSnapshot, guestToken } from './helpers';
 
 // Run by scripts/test-all.sh on the e2e stage's data after restarting the portal with
 // APP_CONFIG_auth_providers_guest_userEntityRef=user:default/nora.nobody: a signed-in
@@ -14,24 +14,7 @@ test('@nobody a user who owns nothing gets 403 for every deploy, rollback, abort
 }) => {
   const token = await guestToken(request, nobody);
   const headers = { Authorization: `Bearer ${token}` };
-  const snapshot = async () => {
-    const history = await request.get(`${api}/deployments?limit=100`, {
-      headers,
-    });
-    expect(history.status()).toBe(200);
-    const states = await request.get(`${api}/environments`, { headers });
-    expect(states.status()).toBe(200);
-    return {
-      history: (await history.json()).items.map(
-        (d: { id: string; status: string; updatedAt: string }) =>
-          `${d.id} ${d.status} ${d.updatedAt}`,
-      ),
-      running: (await states.json()).items.map(
-        (e: { entityRef: string; environment: string; version: string }) =>
-          `${e.entityRef} ${e.environment} ${e.version}`,
-      ),
-    };
-  };
+  const snapshot = () => deploymentsSnapshot(request, headers);
   const before = await snapshot();
   // The earlier stages deployed: there is history to try the other actions on.
   expect(before.history.length).toBeGreaterThan(0);

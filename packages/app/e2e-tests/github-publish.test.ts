@@ -1,5 +1,5 @@
 import { APIRequestContext, expect, test } from '@playwright/test';
-import { guestToken } from './helpers';
+import { finishedTask, guestToken, startTask } from './helpers';
 
 // The GitHub publishing path, against scripts/github-loopback.mjs (GitHub cannot be
 // reached here). scripts/test-all.sh starts the loopback and a backend with
@@ -17,32 +17,8 @@ async function runTask(
   values: Record<string, string>,
 ) {
   const headers = { Authorization: `Bearer ${token}` };
-  const created = await request.post('/api/scaffolder/v2/tasks', {
-    headers,
-    data: { templateRef, values },
-  });
-  expect(created.status()).toBe(201);
-  const { id } = await created.json();
-  let task: { status: string } = { status: 'open' };
-  await expect
-    .poll(
-      async () => {
-        task = await (
-          await request.get(`/api/scaffolder/v2/tasks/${id}`, { headers })
-        ).json();
-        return ['completed', 'failed', 'cancelled'].includes(task.status);
-      },
-      { timeout: 240_000, intervals: [1000] },
-    )
-    .toBe(true);
-  const events = await (
-    await request.get(`/api/scaffolder/v2/tasks/${id}/events`, { headers })
-  ).json();
-  const log = (events as Array<{ type: string; body: { message?: string } }>)
-    .filter(e => e.type === 'log')
-    .map(e => e.body.message ?? '')
-    .join('\n');
-  return { status: task.status, log };
+  const id = await startTask(request, headers, templateRef, values);
+  return finishedTask(request, headers, id);
 }
 
 async function loopbackState(request: APIRequestContext) {

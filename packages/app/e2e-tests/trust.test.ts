@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { artifactsDir, dataDir, guestToken } from './helpers';
+import {
+  artifactsDir,
+  dataDir,
+  finishedTask,
+  guestToken,
+  startTask,
+} from './helpers';
 
 // Trust boundaries that hold even for the guest of the embedded default, who owns web-team
 // services and administers the catalog (platform-team). The attacker suite for a user
@@ -95,39 +101,22 @@ test('creating a service under a name the catalog already has fails before the g
 }) => {
   test.setTimeout(120_000);
   const headers = { Authorization: `Bearer ${await guestToken(request)}` };
-  const res = await request.post('/api/scaffolder/v2/tasks', {
+  const id = await startTask(
+    request,
     headers,
-    data: {
-      templateRef: 'template:default/ibias-service',
-      values: {
-        name: 'ibias-api',
-        description: 'a second ibias-api',
-        owner: 'group:default/web-team',
-        system: 'system:default/ibias',
-        lifecycle: 'experimental',
-      },
+    'template:default/ibias-service',
+    {
+      name: 'ibias-api',
+      description: 'a second ibias-api',
+      owner: 'group:default/web-team',
+      system: 'system:default/ibias',
+      lifecycle: 'experimental',
     },
-  });
-  expect(res.status()).toBe(201);
-  const { id } = await res.json();
+  );
   // The attacker suite (@nobody) tries to read and cancel this task.
   fs.writeFileSync(`${artifactsDir}/guest-task.json`, JSON.stringify({ id }));
-  await expect
-    .poll(
-      async () =>
-        (
-          await (
-            await request.get(`/api/scaffolder/v2/tasks/${id}`, { headers })
-          ).json()
-        ).status,
-      { timeout: 60_000 },
-    )
-    .toBe('failed');
-  const log = JSON.stringify(
-    await (
-      await request.get(`/api/scaffolder/v2/tasks/${id}/events`, { headers })
-    ).json(),
-  );
+  const { status, log } = await finishedTask(request, headers, id, 60_000);
+  expect(status).toBe('failed');
   expect(log).toMatch(/component:default\/ibias-api/);
   expect(log).not.toContain('Installing dependencies');
   expect(fs.existsSync(path.join(dataDir, 'repos', 'ibias-api'))).toBe(false);

@@ -1,9 +1,10 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
 import { ANNOTATION_ORIGIN_LOCATION } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
-import { ConflictError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { waitForOwnEntity } from '../catalog/waitForOwnEntity';
 import { assertServiceName } from './inputs';
 import { choosePublishTarget } from './publishTarget';
 
@@ -109,34 +110,19 @@ export function createRegisterGithubAction(options: {
         await catalog.addLocation({ type: 'url', target }, { credentials });
         ctx.logger.info(`Registered ${locationRef}`);
       }
-      const deadline = Date.now() + waitMs;
-      for (;;) {
-        const entity = await catalog.getEntityByRef(entityRef, { credentials });
-        if (entity) {
-          // The origin is the location registered here, verbatim (the URL reader may
-          // spell the location it read from with tree/ instead of blob/).
-          if (
-            entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION] !==
-            locationRef
-          ) {
-            throw new ConflictError(
-              `${entityRef} already exists in the catalog and was not defined by ${target}; choose another name`,
-            );
-          }
-          break;
-        }
-        if (ctx.signal?.aborted) {
-          throw new Error('Cancelled while waiting for the catalog');
-        }
-        if (Date.now() > deadline) {
-          throw new Error(
-            `The catalog did not list ${entityRef} within ${
-              waitMs / 1000
-            } s; see the catalog's processing errors for ${locationRef}`,
-          );
-        }
-        await new Promise(resolve => setTimeout(resolve, pollMs));
-      }
+      // The origin is the location registered here, verbatim (the URL reader may spell
+      // the location it read from with tree/ instead of blob/).
+      await waitForOwnEntity({
+        catalog,
+        credentials,
+        entityRef,
+        annotation: ANNOTATION_ORIGIN_LOCATION,
+        locationRef,
+        source: target,
+        waitMs,
+        pollMs,
+        signal: ctx.signal,
+      });
       ctx.logger.info(`${entityRef} is in the catalog, read from ${target}`);
       ctx.output('entityRef', entityRef);
       ctx.output('catalogInfoUrl', target);

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { AuthService } from '@backstage/backend-plugin-api';
 import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
-import { ConflictError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { EventsService } from '@backstage/plugin-events-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { waitForOwnEntity } from '../catalog/waitForOwnEntity';
 import type { LocalRepos } from './localRepos';
 import { resolveInside } from './inputs';
 import {
@@ -93,31 +94,17 @@ export function createRegisterLocalAction(options: {
       ctx.logger.info(`Asked the catalog to read ${locationRef}`);
 
       const credentials = await auth.getOwnServiceCredentials();
-      const deadline = Date.now() + waitMs;
-      for (;;) {
-        const entity = await catalog.getEntityByRef(entityRef, { credentials });
-        if (entity) {
-          if (
-            entity.metadata.annotations?.[ANNOTATION_LOCATION] !== locationRef
-          ) {
-            throw new ConflictError(
-              `${entityRef} already exists in the catalog and was not defined by the repository '${name}'; choose another name`,
-            );
-          }
-          break;
-        }
-        if (ctx.signal?.aborted) {
-          throw new Error('Cancelled while waiting for the catalog');
-        }
-        if (Date.now() > deadline) {
-          throw new Error(
-            `The catalog did not list ${entityRef} within ${
-              waitMs / 1000
-            } s; see the catalog's processing errors for ${locationRef}`,
-          );
-        }
-        await new Promise(resolve => setTimeout(resolve, pollMs));
-      }
+      await waitForOwnEntity({
+        catalog,
+        credentials,
+        entityRef,
+        annotation: ANNOTATION_LOCATION,
+        locationRef,
+        source: `the repository '${name}'`,
+        waitMs,
+        pollMs,
+        signal: ctx.signal,
+      });
       ctx.logger.info(
         `${entityRef} is in the catalog, read from ${locationRef}`,
       );

@@ -2,50 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
+import { writeTinyService } from '../../testing/tinyService';
 import { LocalTarget } from './LocalTarget';
 
-// A tiny real service (no dependencies, so `npm ci` is quick): its build writes the
-// server the local target starts, which answers /ready and /health with its version.
 jest.setTimeout(120_000);
-
-const server = `
-const http = require('node:http');
-http
-  .createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ status: 'ok', version: process.env.SERVICE_VERSION }));
-  })
-  .listen(Number(process.env.PORT), '127.0.0.1');
-`;
-
-function writeService(dir: string) {
-  fs.mkdirSync(dir, { recursive: true });
-  const pkg = { name: 'tiny', version: '1.0.0', private: true };
-  fs.writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({ ...pkg, scripts: { build: 'node build.js' } }),
-  );
-  fs.writeFileSync(
-    path.join(dir, 'package-lock.json'),
-    JSON.stringify({
-      ...pkg,
-      lockfileVersion: 3,
-      requires: true,
-      packages: { '': pkg },
-    }),
-  );
-  fs.writeFileSync(
-    path.join(dir, 'build.js'),
-    `require('node:fs').mkdirSync('dist/src', { recursive: true });
-require('node:fs').writeFileSync('dist/src/server.js', ${JSON.stringify(
-      server,
-    )});`,
-  );
-}
 
 describe('LocalTarget', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ibias-local-'));
-  writeService(path.join(dir, 'services', 'tiny'));
+  writeTinyService(path.join(dir, 'services', 'tiny'));
   const target = new LocalTarget({
     servicesDir: path.join(dir, 'services'),
     workDir: path.join(dir, 'work'),
