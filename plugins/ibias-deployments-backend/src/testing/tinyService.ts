@@ -50,4 +50,3 @@ fs.writeFileSync('dist/build-env.json', JSON.stringify(process.env));
 fs.writeFileSync('dist/src/server.js', ${JSON.stringify(server)});`,
   );
 }
-
