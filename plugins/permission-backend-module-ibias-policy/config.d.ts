@@ -3,7 +3,7 @@ export interface Config {
     permissions?: {
       /**
        * Groups whose members administer the catalog and the scaffolder: register, analyse
-       * and delete locations, delete any entity, read and cancel any task, use the template
+       * and delete locations, validate entities (which reads URLs), delete any entity, read and cancel any task, use the template
        * editor. Everyone else deletes only entities they own and cancels only their own
        * tasks. Default: [group:default/platform-team].
        */

@@ -354,6 +354,45 @@ test('@nobody the catalog: no location, no analysis, no deletion of what she doe
     },
   });
   expect(analyze.status()).toBe(403);
+  // Validation reads the URLs an entity names (placeholders, Location targets) with the
+  // integrations' tokens and quotes what it read in its errors: administrators only.
+  const privateFile = {
+    location:
+      'url:https://github.com/ibias/private/blob/main/catalog-info.yaml',
+    entity: {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'x', labels: { l: { $text: './.env' } } },
+      spec: { type: 'service', lifecycle: 'x', owner: 'me' },
+    },
+  };
+  const validate = await request.post('/api/catalog/validate-entity', {
+    headers,
+    data: privateFile,
+  });
+  expect(validate.status()).toBe(403);
+  const mcpValidate = await request.post(
+    '/api/catalog/.backstage/actions/v1/actions/catalog:validate-entity/invoke',
+    {
+      headers,
+      data: {
+        entity:
+          'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: { name: x }\nspec: { type: url, target: https://github.com/ibias/private/blob/main/.env }\n',
+        location:
+          'url:https://github.com/ibias/private/blob/main/catalog-info.yaml',
+      },
+    },
+  );
+  // The action reports a refusal as its output (isValid false) rather than a status.
+  const mcpText = await mcpValidate.text();
+  expectNoLeak('MCP validate-entity', mcpText);
+  expect(
+    mcpValidate.status() === 403 ||
+      /403|not allowed|forbidden/i.test(
+        JSON.stringify(JSON.parse(mcpText).output?.errors ?? []),
+      ),
+    mcpText,
+  ).toBe(true);
   const del = await request.delete(
     `/api/catalog/entities/by-uid/${api.metadata.uid}`,
     { headers },
@@ -498,6 +537,11 @@ test('@nobody the scaffolder refuses unknown owners and systems and a taken name
       /system:default\/ghost/,
     ],
     ['a name in the catalog', { name: 'ibias-api' }, /ibias-api/],
+    [
+      'a team she is not in as the owner',
+      { name: 'evil-foreign-owner', owner: 'group:default/web-team' },
+      /may only create services owned by themselves or by a group they are a member of; group:default\/web-team is neither/,
+    ],
   ];
   for (const [label, overrides, message] of cases) {
     const id = await startTask(

@@ -11,6 +11,7 @@ import type {
 } from '@backstage/plugin-permission-node';
 import {
   catalogEntityDeletePermission,
+  catalogEntityValidatePermission,
   catalogIngestionManagePermission,
   catalogLocationAnalyzePermission,
   catalogLocationCreatePermission,
@@ -59,8 +60,10 @@ const ADMIN_ONLY: Permission[] = [
   // A location decides which entities exist (and where the catalog reads from).
   catalogLocationCreatePermission,
   catalogLocationDeletePermission,
-  // Analysis reads any URL the portal's integrations can reach.
+  // Analysis and validation read any URL the portal's integrations can reach (with their
+  // tokens: private repositories too) and quote what they read in their errors.
   catalogLocationAnalyzePermission,
+  catalogEntityValidatePermission,
   catalogIngestionManagePermission,
   // The template editor runs arbitrary template content on the server.
   templateDryRunPermission,
@@ -73,8 +76,9 @@ const ADMIN_ONLY: Permission[] = [
  * - Deployments: owners deploy (to development and staging directly; production waits
  *   in pending_approval, which the deployments plugin enforces) and roll back; only
  *   release managers approve (never their own request, also enforced by the plugin).
- * - Catalog: registering, analysing and deleting locations and managing ingestion are
- *   for catalog administrators; an entity is deleted by its owners or an administrator.
+ * - Catalog: registering, analysing and deleting locations, validating entities (both
+ *   read URLs with the integrations' tokens) and managing ingestion are for catalog
+ *   administrators; an entity is deleted by its owners or an administrator.
  * - Scaffolder: a task is read and cancelled by whoever started it or an administrator;
  *   the template editor (dry run, management) is for administrators.
  * - Everything else is allowed.

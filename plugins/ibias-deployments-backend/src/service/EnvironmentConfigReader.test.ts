@@ -236,7 +236,9 @@ describe('EnvironmentConfigReader', () => {
   it('reads, validates, masks and checks a file next to the catalog file', async () => {
     const r = await reader.read(entity('../svc/good.yaml'));
     expect(r.errors).toEqual([]);
-    expect(r.source).toBe(path.join(root, 'svc/good.yaml'));
+    // Where it lives under its root, never the host path.
+    expect(r.source).toBe('root/svc/good.yaml');
+    expect(JSON.stringify(r)).not.toContain(base);
     expect(Object.keys(r.environments)).toEqual([
       'development',
       'staging',

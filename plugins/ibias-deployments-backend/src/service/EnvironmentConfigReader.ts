@@ -222,7 +222,13 @@ export class EnvironmentConfigReader {
     }
     const text = await fs.readFile(real, 'utf8').catch(() => undefined);
     if (text === undefined) throw new Unreadable(NOT_READABLE);
-    return { source: wanted, text };
+    // Shown to users: where the file lives under its root (`services/ibias-api/…`,
+    // `repos/<name>/…`), never a path on the portal's host.
+    const root = roots.find(r => real.startsWith(`${r}${path.sep}`))!;
+    return {
+      source: path.join(path.basename(root), path.relative(root, real)),
+      text,
+    };
   }
 
   private async readUrl(url: string) {

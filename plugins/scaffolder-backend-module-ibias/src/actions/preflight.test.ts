@@ -14,11 +14,13 @@ const entity = (
   kind: string,
   name: string,
   annotations: Record<string, string> = {},
+  memberOf: string[] = [],
 ): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind,
   metadata: { name, namespace: 'default', annotations },
   spec: {},
+  relations: memberOf.map(targetRef => ({ type: 'memberOf', targetRef })),
 });
 
 function setup(
@@ -44,7 +46,10 @@ function setup(
   const catalog = catalogServiceMock({
     entities: [
       entity('Group', 'web-team'),
-      entity('User', 'nora'),
+      entity('Group', 'platform-team'),
+      entity('User', 'nora', {}, ['group:default/executives']),
+      entity('User', 'wes', {}, ['group:default/web-team']),
+      entity('User', 'ana', {}, ['group:default/platform-team']),
       entity('System', 'ibias'),
       entity('Component', 'taken-svc'),
       entity('Resource', 'ibias-db'),
@@ -65,9 +70,11 @@ function setup(
       task?: { id: string };
       isDryRun?: boolean;
       output?: jest.Mock;
+      /** Who started the task (none: a service). */
+      user?: string;
     } = {},
   ) => {
-    const { task = { id: 'task-1' }, ...rest } = extra;
+    const { task = { id: 'task-1' }, user, ...rest } = extra;
     return action.handler({
       ...createMockActionContext({
         input: {
@@ -77,6 +84,7 @@ function setup(
           ...input,
         },
         task,
+        ...(user ? { user: { ref: user } } : {}),
       }),
       ...rest,
     });
@@ -229,5 +237,34 @@ describe('ibias:service:preflight', () => {
     await expect(
       run({ owner: 'group:default/ghost-team' }, { isDryRun: true }),
     ).resolves.toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a member of the owning group',
+      'user:default/wes',
+      'group:default/web-team',
+    ],
+    ['the owner themselves', 'user:default/nora', 'user:default/nora'],
+    [
+      'a catalog admin, for any owner',
+      'user:default/ana',
+      'group:default/web-team',
+    ],
+  ])('lets %s create the service', async (_label, user, owner) => {
+    const { run } = setup();
+    await expect(run({ owner }, { user })).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ['a group she is not in', 'group:default/web-team'],
+    ['another user', 'user:default/wes'],
+    ['the admins’ group', 'group:default/platform-team'],
+  ])('refuses a user who gives the service to %s', async (_label, owner) => {
+    const { root, run } = setup();
+    await expect(run({ owner }, { user: 'user:default/nora' })).rejects.toThrow(
+      `user:default/nora may only create services owned by themselves or by a group they are a member of; ${owner} is neither`,
+    );
+    expect(fs.readdirSync(root)).toEqual([]);
   });
 });

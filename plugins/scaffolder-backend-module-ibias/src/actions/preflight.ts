@@ -1,14 +1,18 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { AuthService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_LOCATION,
+  RELATION_MEMBER_OF,
   parseEntityRef,
   stringifyEntityRef,
   type CompoundEntityRef,
 } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { assertServiceName } from './inputs';
@@ -54,6 +58,39 @@ export function parseRefOfKind(
     throw refused;
   }
   return { kind, namespace: parsed.namespace, name: parsed.name };
+}
+
+/**
+ * Who may make an entity the owner of a new service: a user themselves, the members of a
+ * group, and catalog administrators (ibias.permissions.catalogAdmins) any owner. Ownership
+ * is what every permission rests on, so nobody hands a team a service the team did not
+ * ask for. A task started by a service (no user) is trusted like an administrator.
+ * Exported for tests.
+ */
+export async function assertMayAssignOwner(options: {
+  catalog: CatalogService;
+  credentials: BackstageCredentials;
+  config: Config;
+  initiator?: string;
+  ownerRef: string;
+}) {
+  const { catalog, credentials, config, initiator, ownerRef } = options;
+  if (!initiator) return;
+  const user = stringifyEntityRef(parseEntityRef(initiator));
+  if (user === ownerRef) return;
+  const admins = config.getOptionalStringArray(
+    'ibias.permissions.catalogAdmins',
+  ) ?? ['group:default/platform-team'];
+  const entity = await catalog.getEntityByRef(user, { credentials });
+  const groups = new Set(
+    (entity?.relations ?? [])
+      .filter(r => r.type === RELATION_MEMBER_OF)
+      .map(r => r.targetRef),
+  );
+  if (groups.has(ownerRef) || admins.some(a => groups.has(a))) return;
+  throw new NotAllowedError(
+    `${user} may only create services owned by themselves or by a group they are a member of; ${ownerRef} is neither`,
+  );
 }
 
 /**
@@ -109,6 +146,13 @@ export function createPreflightAction(options: {
           `The owner ${ownerRef} is not a Group or User in the catalog`,
         );
       }
+      await assertMayAssignOwner({
+        catalog,
+        credentials,
+        config,
+        initiator: ctx.user?.ref,
+        ownerRef,
+      });
       const system = await catalog.getEntityByRef(systemRef, { credentials });
       if (!system || system.kind.toLowerCase() !== 'system') {
         throw new InputError(

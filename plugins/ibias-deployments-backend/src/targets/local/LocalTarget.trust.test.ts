@@ -120,6 +120,18 @@ describe('LocalTarget trust boundaries', () => {
     });
   });
 
+  it('names the setting to add for a service it has no releases for at all', () => {
+    expect(
+      target.cannotDeploy({
+        service: 'unknown-svc',
+        entityRef: 'component:default/unknown-svc',
+        environment: 'development',
+      }),
+    ).toBe(
+      'The local target has no releases for component:default/unknown-svc (configure ibias.deployments.local.releases.unknown-svc)',
+    );
+  });
+
   it.each(others.map(o => [o.label, o.ref]))(
     '%s has no releases, no router and cannot touch component:default/tiny',
     async (_l, other) => {

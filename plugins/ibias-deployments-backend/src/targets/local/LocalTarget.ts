@@ -239,7 +239,12 @@ export class LocalTarget implements DeployTarget {
   cannotDeploy(ref: TargetRef): string | undefined {
     if (this.sampleName(ref)) return undefined;
     const { name } = parseEntityRef(ref.entityRef);
-    return `The local target has no releases for ${ref.entityRef}: ibias.deployments.local.releases.${name} applies to component:default/${name} only`;
+    const sample = name.toLocaleLowerCase('en-US');
+    // Name the reason that applies: another kind or namespace of a configured sample,
+    // or a service the local target has no releases for at all.
+    return Object.hasOwn(this.options.releases, sample)
+      ? `The local target has no releases for ${ref.entityRef}: ibias.deployments.local.releases.${sample} applies to component:default/${sample} only`
+      : `The local target has no releases for ${ref.entityRef} (configure ibias.deployments.local.releases.${sample})`;
   }
 
   async versions(ref: TargetRef) {
