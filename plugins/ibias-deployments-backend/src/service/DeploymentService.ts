@@ -11,6 +11,8 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_SOURCE_LOCATION,
   parseEntityRef,
   stringifyEntityRef,
   type Entity,
@@ -79,6 +81,15 @@ export function normalizeEntityRef(ref: string): string {
     );
   }
   return stringifyEntityRef(parsed).toLocaleLowerCase('en-US');
+}
+
+/** Where the catalog read an entity from and where its source lives (TargetRef.locations). */
+export function entityLocations(entity: Entity) {
+  const annotations = entity.metadata.annotations ?? {};
+  return {
+    managedBy: annotations[ANNOTATION_LOCATION],
+    source: annotations[ANNOTATION_SOURCE_LOCATION],
+  };
 }
 
 /** Why an entity cannot be deployed, or undefined when it can. */
@@ -181,9 +192,13 @@ export class DeploymentService {
         return { dryRun: false as const, deployment: earlier, replayed: true };
       }
     }
-    entityRef = (await this.deployable(entityRef, credentials)).ref;
+    const found = await this.deployable(entityRef, credentials);
+    entityRef = found.ref;
     await this.authorize(credentials, deployPermission, entityRef, environment);
-    const ref = targetRef({ entityRef, environment });
+    const ref = {
+      ...targetRef({ entityRef, environment }),
+      locations: entityLocations(found.entity),
+    };
     const refused = this.o.target.cannotDeploy?.(ref);
     if (refused) throw new InputError(refused);
     const known = await this.o.target.versions(ref);
@@ -482,8 +497,11 @@ export class DeploymentService {
     environment: EnvironmentName,
     credentials: BackstageCredentials,
   ) {
-    const { ref } = await this.deployable(entityRef, credentials);
-    const target = targetRef({ entityRef: ref, environment });
+    const { ref, entity } = await this.deployable(entityRef, credentials);
+    const target = {
+      ...targetRef({ entityRef: ref, environment }),
+      locations: entityLocations(entity),
+    };
     const refused = this.o.target.cannotDeploy?.(target);
     if (refused) throw new InputError(refused);
     const versions = await this.o.target.versions(target);

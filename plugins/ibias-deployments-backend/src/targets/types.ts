@@ -14,6 +14,14 @@ export interface TargetRef {
    */
   entityRef: string;
   environment: EnvironmentName;
+  /**
+   * Where the entity was read from (`backstage.io/managed-by-location`) and where its
+   * source lives (`backstage.io/source-location`), as the catalog says: set when the
+   * caller has the entity (deploy requests, version lists), absent when the engine
+   * rebuilds a ref from a stored deployment. Targets use it to find a service's
+   * releases; only the catalog sets these annotations, never the entity's author.
+   */
+  locations?: { managedBy?: string; source?: string };
 }
 
 export interface ProbeResult {
