@@ -87,11 +87,37 @@ export interface Config {
           targetsFile: string;
         };
       };
-      /** The local target: sample services as loopback processes behind a router. */
+      /**
+       * The local target: each release (a release tag of the service's git repository)
+       * is built from its tag and runs as a loopback process behind a router. Services
+       * created in the portal (`component:default/<name>` read from
+       * `<ibias.scaffolder.localReposDir>/<name>/catalog-info.yaml`) deploy their own
+       * repository's tags; the samples below deploy a repository the plugin makes.
+       */
       local?: {
+        /** Where the samples' sources are (`<servicesDir>/<name>`). Default ../../services. */
         servicesDir?: string;
+        /**
+         * Where each sample's later releases are: `<releasesDir>/<name>/<version>.patch`,
+         * applied in release order on top of the sample's folder (release 1.0.0).
+         * Default `<servicesDir>/releases`.
+         */
+        releasesDir?: string;
+        /** Scratch folder: builds by commit, the samples' repositories, the process registry. */
         workDir?: string;
-        /** service → its releases (`env` adds environment variables to a release). */
+        /**
+         * The sample services, by name (`component:default/<name>`): at start each becomes
+         * a git repository `<workDir>/sample-repos/<name>` tagged 1.0.0 (the folder as its
+         * template renders it) and one tag per patch in releasesDir. Without this key the
+         * names of `releases` are the samples (as before this key existed).
+         */
+        samples?: {
+          [name: string]: object;
+        };
+        /**
+         * Extra environment variables per release of any service the local target deploys
+         * (`component:default/<name>`); which releases exist is the repository's tags.
+         */
         releases?: {
           [service: string]: Array<{
             version: string;

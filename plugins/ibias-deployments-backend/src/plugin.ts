@@ -20,6 +20,7 @@ import {
   DEFAULT_CANARY_WEIGHTS,
   deploymentsPermissions,
   ENVIRONMENTS,
+  isReleaseTag,
   parseTargetResourceRef,
   validateCanaryWeights,
   type AnalysisPolicy,
@@ -31,7 +32,10 @@ import {
   DeployEngine,
   targetRef,
 } from './engine/DeployEngine';
-import { DeploymentService } from './service/DeploymentService';
+import {
+  DeploymentService,
+  entityLocations,
+} from './service/DeploymentService';
 import { EnvironmentConfigReader } from './service/EnvironmentConfigReader';
 import { registerDeploymentActions } from './service/actions';
 import {
@@ -150,21 +154,49 @@ function readKubernetesTarget(
   });
 }
 
-function readLocalTargetConfig(config: Config) {
+/**
+ * ibias.deployments.local: the samples (`samples`, made into repositories from
+ * `servicesDir` and the patches in `releasesDir`), the extra settings per release
+ * (`releases.<name>`: `[{ version, env }]`) and where services created in the portal
+ * live (ibias.scaffolder.localReposDir). Before `samples` existed, `releases` named the
+ * samples: a config without `samples` still means that, with a warning.
+ */
+export function readLocalTargetConfig(config: Config, logger?: LoggerService) {
   const local = config.getOptionalConfig('ibias.deployments.local');
+  const servicesDir = path.resolve(
+    local?.getOptionalString('servicesDir') ?? '../../services',
+  );
   const releases: Record<string, Record<string, LocalRelease>> = {};
   const releasesConfig = local?.getOptionalConfig('releases');
   for (const service of releasesConfig?.keys() ?? []) {
     releases[service] = {};
-    for (const release of releasesConfig!.getConfigArray(service)) {
+    releasesConfig!.getConfigArray(service).forEach((release, i) => {
+      const version = release.getString('version');
+      if (!isReleaseTag(version)) {
+        throw new Error(
+          `ibias.deployments.local.releases.${service}[${i}].version must be a release version like 1.2.0, not ${JSON.stringify(
+            version.slice(0, 100),
+          )}`,
+        );
+      }
       const env = release.getOptionalConfig('env');
-      releases[service][release.getString('version')] = {
+      releases[service][version] = {
         env: env
           ? Object.fromEntries(env.keys().map(k => [k, env.getString(k)]))
           : undefined,
       };
-    }
+    });
   }
+  let sampleNames = local?.getOptionalConfig('samples')?.keys();
+  if (!sampleNames && releasesConfig) {
+    sampleNames = Object.keys(releases);
+    logger?.warn(
+      `ibias.deployments.local.samples is not set: taking the samples from ibias.deployments.local.releases (${sampleNames.join(
+        ', ',
+      )}). Releases are now the tags of each sample's repository; set samples: { <name>: {} } and keep releases for extra settings per version`,
+    );
+  }
+  const reposDir = config.getOptionalString('ibias.scaffolder.localReposDir');
   const load: Partial<Record<EnvironmentName, LoadProfile>> = {};
   for (const env of ENVIRONMENTS) {
     const c = config.getOptionalConfig(
@@ -191,9 +223,15 @@ function readLocalTargetConfig(config: Config) {
       : undefined;
   return {
     prometheus,
-    servicesDir: path.resolve(
-      local?.getOptionalString('servicesDir') ?? '../../services',
-    ),
+    reposDir: reposDir ? path.resolve(reposDir) : undefined,
+    samples: {
+      names: sampleNames ?? [],
+      servicesDir,
+      releasesDir: path.resolve(
+        local?.getOptionalString('releasesDir') ??
+          path.join(servicesDir, 'releases'),
+      ),
+    },
     workDir: path.resolve(
       local?.getOptionalString('workDir') ?? '../../data/deployments',
     ),
@@ -243,15 +281,28 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         const policies = readAnalysisPolicies(config);
         const timeouts = readTimeouts(config);
         const store = await KnexDeploymentStore.create(deps.database);
-        const localConfig = readLocalTargetConfig(config);
+        const localConfig = readLocalTargetConfig(config, logger);
+        // Where the catalog read an entity from, for target calls rebuilt from a stored
+        // deployment (the engine, the restore): undefined when it is gone.
+        const locate = async (entityRef: string) => {
+          const entity = await deps.catalog
+            .getEntityByRef(entityRef, {
+              credentials: await deps.auth.getOwnServiceCredentials(),
+            })
+            .catch(() => undefined);
+          return entity ? entityLocations(entity) : undefined;
+        };
         const local = new LocalTarget({
           ...localConfig,
+          locate,
           logger: logger.child({ target: 'local' }),
           probeTimeoutMs: timeouts.probe,
           upstreamTimeoutMs: timeouts.upstream,
           readyTimeoutMs: timeouts.ready,
+          buildTimeoutMs: timeouts.step,
         });
         await local.reapOrphans();
+        await local.prepareSamples();
         const kubernetes = readKubernetesTarget(
           config,
           logger,
@@ -361,10 +412,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         // Bring back what runs, then finish or roll back what a crash interrupted.
         for (const state of await store.environmentStates()) {
           const ref = targetRef(state);
-          if (
-            targets[state.environment] === local &&
-            (await local.versions(ref)).includes(state.version)
-          ) {
+          if (targets[state.environment] === local) {
             local
               .restore(ref, state.version)
               .catch(e =>

@@ -10,3 +10,4 @@ export * from './analysis';
 export * from './plan';
 export * from './environments';
 export * from './permissions';
+export * from './releases';

@@ -199,7 +199,7 @@ export class DeploymentService {
       ...targetRef({ entityRef, environment }),
       locations: entityLocations(found.entity),
     };
-    const refused = this.o.target.cannotDeploy?.(ref);
+    const refused = await this.o.target.cannotDeploy?.(ref);
     if (refused) throw new InputError(refused);
     const known = await this.o.target.versions(ref);
     if (!known.includes(version) && !known.includes('*')) {
@@ -502,7 +502,7 @@ export class DeploymentService {
       ...targetRef({ entityRef: ref, environment }),
       locations: entityLocations(entity),
     };
-    const refused = this.o.target.cannotDeploy?.(target);
+    const refused = await this.o.target.cannotDeploy?.(target);
     if (refused) throw new InputError(refused);
     const versions = await this.o.target.versions(target);
     // '*' means the target deploys any version the pipeline built.

@@ -38,10 +38,12 @@ export interface ProbeResult {
 export interface DeployTarget {
   readonly name: string;
   /**
-   * Why this target can never deploy the entity (e.g. the local target's samples are
-   * for component:default/<name> only), or undefined when it can.
+   * Why this target can never deploy the entity (e.g. the local target deploys only
+   * component:default/<name> with a repository or a sample), or undefined when it can.
    */
-  cannotDeploy?(ref: TargetRef): string | undefined;
+  cannotDeploy?(
+    ref: TargetRef,
+  ): string | undefined | Promise<string | undefined>;
   /** Whether this target can deploy the service at all (and which versions). */
   versions(ref: TargetRef): Promise<string[]>;
   /** Brings the version up next to the live one, taking no traffic. */

@@ -6,10 +6,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { freePort } from '@internal/ibias-service-runner';
 import { LocalTarget } from './LocalTarget';
 
-// The real thing end to end: the ibias-api sample (built from services/) runs as two
-// releases behind the router; a real Prometheus (Debian's package; .ci/run installs it)
-// scrapes them through the file_sd targets the local target writes; analysis reads the
-// faulty release's error rate back with PromQL.
+// The real thing end to end: the ibias-api sample's repository (made from services/ and
+// services/releases) runs as two releases built from their tags behind the router; a
+// real Prometheus (Debian's package; .ci/run installs it) scrapes them through the
+// file_sd targets the local target writes; analysis reads back the error rate of 1.2.0,
+// whose fault is in its code (no FAULT_RATE is configured).
 jest.setTimeout(240_000);
 
 const repo = path.resolve(__dirname, '../../../../..');
@@ -74,11 +75,12 @@ describe('LocalTarget with Prometheus as the metrics source', () => {
     }
 
     target = new LocalTarget({
-      servicesDir: path.join(repo, 'services'),
-      workDir: path.join(dir, 'work'),
-      releases: {
-        'ibias-api': { '1.1.0': {}, '1.2.0': { env: { FAULT_RATE: '0.2' } } },
+      samples: {
+        names: ['ibias-api'],
+        servicesDir: path.join(repo, 'services'),
+        releasesDir: path.join(repo, 'services', 'releases'),
       },
+      workDir: path.join(dir, 'work'),
       load: {
         staging: {
           rps: 50,
@@ -95,8 +97,16 @@ describe('LocalTarget with Prometheus as the metrics source', () => {
       entityRef: 'component:default/ibias-api',
       environment: 'staging' as const,
     };
+    await target.prepareSamples();
+    expect(await target.versions(ref)).toEqual(['1.2.0', '1.1.0', '1.0.0']);
     await target.deploy(ref, '1.1.0');
     await target.deploy(ref, '1.2.0');
+    // What runs is the tag's code: 1.1.0 and later name themselves in a header.
+    for (const { version, url: base } of target.endpoints(ref)) {
+      const res = await fetch(`${base}/health`);
+      expect(res.headers.get('x-service-version')).toBe(version);
+      expect((await res.json()).version).toBe(version);
+    }
     const targets = JSON.parse(fs.readFileSync(targetsFile, 'utf8'));
     expect(targets.map((t: any) => t.labels.version).sort()).toEqual([
       '1.1.0',

@@ -10,7 +10,11 @@ import {
 } from '@internal/plugin-ibias-deployments-common';
 import { DeployEngine, targetRef } from '../../engine/DeployEngine';
 import { testStore } from '../../testing/testStore';
-import { writeTinyService } from '../../testing/tinyService';
+import {
+  git,
+  writeTinyReleasePatch,
+  writeTinyService,
+} from '../../testing/tinyService';
 import { LocalTarget } from './LocalTarget';
 
 // The local target's trust boundaries with real processes (issue 8): one entity's router
@@ -43,14 +47,22 @@ const exited = (child: ChildProcess) =>
 
 describe('LocalTarget trust boundaries', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ibias-local-trust-'));
+  // A sample (no catalog needed) whose 1.1.0 is made faulty by config: extra settings
+  // per release still reach the started release.
   writeTinyService(path.join(dir, 'services', 'tiny'));
+  writeTinyReleasePatch(path.join(dir, 'releases', 'tiny'), '1.0.0', '1.1.0');
+  const sampleRepo = path.join(dir, 'work', 'sample-repos', 'tiny');
   const saved: Record<string, string | undefined> = {};
   let target: LocalTarget;
   const options = {
-    servicesDir: path.join(dir, 'services'),
     workDir: path.join(dir, 'work'),
+    samples: {
+      names: ['tiny'],
+      servicesDir: path.join(dir, 'services'),
+      releasesDir: path.join(dir, 'releases'),
+    },
     releases: {
-      tiny: { '1.0.0': {}, '1.1.0': { env: { FAIL: '1' } } },
+      tiny: { '1.1.0': { env: { FAIL: '1' } } },
     },
     load: {
       development: { rps: 40, method: 'GET', path: '/api/v1/echo' },
@@ -78,6 +90,7 @@ describe('LocalTarget trust boundaries', () => {
       process.env[k] = v;
     }
     target = new LocalTarget(options);
+    await target.prepareSamples();
     await target.deploy(ref, '1.0.0');
     await target.setTraffic(ref, '1.0.0', 100, null);
   });
@@ -99,7 +112,15 @@ describe('LocalTarget trust boundaries', () => {
   it('the build and a started sample see none of the portal’s secrets', async () => {
     const buildEnv = JSON.parse(
       fs.readFileSync(
-        path.join(dir, 'work', 'builds', 'tiny', 'dist', 'build-env.json'),
+        path.join(
+          dir,
+          'work',
+          'builds',
+          'tiny',
+          git(sampleRepo, 'rev-parse', '1.0.0^{commit}'),
+          'dist',
+          'build-env.json',
+        ),
         'utf8',
       ),
     );
@@ -120,15 +141,15 @@ describe('LocalTarget trust boundaries', () => {
     });
   });
 
-  it('names the setting to add for a service it has no releases for at all', () => {
+  it('names what to do for a component with no repository and no sample', async () => {
     expect(
-      target.cannotDeploy({
+      await target.cannotDeploy({
         service: 'unknown-svc',
         entityRef: 'component:default/unknown-svc',
         environment: 'development',
       }),
     ).toBe(
-      'The local target has no releases for component:default/unknown-svc (configure ibias.deployments.local.releases.unknown-svc)',
+      'The local target has no releases for component:default/unknown-svc: it is neither a service created in the portal (a git repository unknown-svc in ibias.scaffolder.localReposDir, read into the catalog) nor a sample (ibias.deployments.local.samples). Create services with an IBIAS template (Create → IBIAS service), or add unknown-svc to ibias.deployments.local.samples',
     );
   });
 
@@ -137,8 +158,8 @@ describe('LocalTarget trust boundaries', () => {
     async (_l, other) => {
       const pid = await pidOf();
       expect(await target.versions(other)).toEqual([]);
-      expect(target.cannotDeploy(other)).toMatch(
-        /^The local target has no releases for .*: ibias\.deployments\.local\.releases\.tiny applies to component:default\/tiny only$/i,
+      expect(await target.cannotDeploy(other)).toMatch(
+        /^The local target has no releases for .*: it deploys Components of the default namespace only$/i,
       );
       await expect(target.deploy(other, '1.0.0')).rejects.toThrow(
         /has no releases for/,

@@ -17,10 +17,16 @@ import type {
 import type { DeployTarget, ProbeResult, TargetRef } from '../types';
 import { PrometheusMetrics } from '../PrometheusMetrics';
 import { freePort } from '@internal/ibias-service-runner';
+import { ReleaseBuilds } from './ReleaseBuilds';
+import { prepareSampleRepository } from './sampleRepositories';
+import {
+  ServiceRepositories,
+  type SampleRepository,
+} from './ServiceRepositories';
 import { TrafficRouter } from './TrafficRouter';
 
 export interface LocalRelease {
-  /** Extra environment variables of this release (e.g. FAULT_RATE for 1.2.0). */
+  /** Extra environment variables this release is started with (config's, not the code's). */
   env?: Record<string, string>;
 }
 
@@ -33,15 +39,30 @@ export interface LoadProfile {
 }
 
 export interface LocalTargetOptions {
-  /** Folder holding the sample services (services/<name>). */
-  servicesDir: string;
-  /** Scratch folder for builds and the process registry. */
+  /**
+   * ibias.scaffolder.localReposDir: the git repositories of services created in the
+   * portal. `component:default/<name>` read by the catalog from
+   * `<reposDir>/<name>/catalog-info.yaml` deploys that repository's release tags.
+   */
+  reposDir?: string;
+  /**
+   * The sample services (ibias.deployments.local.samples): `<servicesDir>/<name>` is
+   * release 1.0.0 and `<releasesDir>/<name>/<version>.patch` each later release;
+   * prepareSamples() makes them repositories under `<workDir>/sample-repos`.
+   */
+  samples?: { names: string[]; servicesDir: string; releasesDir: string };
+  /**
+   * Where the catalog read an entity from (TargetRef.locations), for calls whose ref does
+   * not carry it: the engine's and the restore's.
+   */
+  locate?(entityRef: string): Promise<TargetRef['locations'] | undefined>;
+  /** Scratch folder for builds, sample repositories and the process registry. */
   workDir: string;
   /**
-   * name → version → release (ibias.deployments.local.releases): the samples of
-   * `component:default/<name>`, and of no other entity of that name.
+   * name → version → extra settings of that release (ibias.deployments.local.releases),
+   * for `component:default/<name>`, whatever its releases come from.
    */
-  releases: Record<string, Record<string, LocalRelease>>;
+  releases?: Record<string, Record<string, LocalRelease>>;
   load: Partial<Record<EnvironmentName, LoadProfile | undefined>>;
   logger: LoggerService;
   npmCommand?: string;
@@ -57,10 +78,14 @@ export interface LocalTargetOptions {
   upstreamTimeoutMs?: number;
   /** How long a started sample may take to answer /ready (default 30 s). */
   readyTimeoutMs?: number;
+  /** How long each build command (npm ci, npm run build) may take (default 10 min). */
+  buildTimeoutMs?: number;
 }
 
 interface Instance {
   version: string;
+  /** The commit the release tag named when this instance was built. */
+  commit: string;
   port: number;
   child: ChildProcess;
   /** Who the process is beyond its pid (undefined if it exited before we could tell). */
@@ -75,47 +100,19 @@ interface RegistryEntry {
   identity: ProcessIdentity;
 }
 
-function run(
-  command: string,
-  args: string[],
-  cwd: string,
-  logger: LoggerService,
-) {
-  return new Promise<void>((resolve, reject) => {
-    // The sample's install scripts and build are code the portal did not write.
-    const child = spawn(command, args, {
-      cwd,
-      env: untrustedEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', d => (output += d));
-    child.stderr.on('data', d => (output += d));
-    child.on('error', reject);
-    child.on('close', code => {
-      if (code === 0) resolve();
-      else {
-        logger.warn(output.slice(-2000));
-        reject(
-          new Error(
-            `'${command} ${args.join(' ')}' failed in ${cwd} (exit ${code})`,
-          ),
-        );
-      }
-    });
-  });
-}
-
 /**
- * The embedded default target: each version of a sample service runs as a real process
- * on loopback, behind a TrafficRouter per service and environment that the deploy
- * switches (blue-green, rolling) or splits by weight (canary).
+ * The embedded default target: each release of a service (a release tag of its git
+ * repository: a service created in the portal, or a sample) is built from its tag and
+ * runs as a real process on loopback, behind a TrafficRouter per service and environment
+ * that the deploy switches (blue-green, rolling) or splits by weight (canary).
  */
 export class LocalTarget implements DeployTarget {
   readonly name = 'local';
   private readonly routers = new Map<string, TrafficRouter>();
   private readonly instances = new Map<string, Instance[]>();
-  private readonly builds = new Map<string, Promise<string>>();
+  private readonly builds: ReleaseBuilds;
+  private readonly samples = new Map<string, SampleRepository>();
+  private readonly repositories: ServiceRepositories;
   private readonly loads = new Map<string, NodeJS.Timeout>();
   private readonly starting = new Map<string, Promise<void>>();
   /** Services and environments being brought back after a restart. */
@@ -125,6 +122,17 @@ export class LocalTarget implements DeployTarget {
 
   constructor(private readonly options: LocalTargetOptions) {
     this.registry = path.join(options.workDir, 'processes.json');
+    this.builds = new ReleaseBuilds({
+      dir: path.join(options.workDir, 'builds'),
+      logger: options.logger,
+      npmCommand: options.npmCommand,
+      timeoutMs: options.buildTimeoutMs,
+    });
+    this.repositories = new ServiceRepositories({
+      reposDir: options.reposDir,
+      samples: this.samples,
+      locate: options.locate,
+    });
     if (options.prometheus) {
       this.prometheus = new PrometheusMetrics({
         url: options.prometheus.url,
@@ -224,83 +232,47 @@ export class LocalTarget implements DeployTarget {
     return { entityRef: key.slice(0, i), environment: key.slice(i + 1) };
   }
 
-  /** The sample name of a ref, when ibias.deployments.local.releases applies to it. */
-  private sampleName(ref: TargetRef): string | undefined {
-    const { kind, namespace, name } = parseEntityRef(ref.entityRef);
-    const own =
-      kind.toLocaleLowerCase('en-US') === 'component' &&
-      namespace.toLocaleLowerCase('en-US') === 'default';
-    const sample = name.toLocaleLowerCase('en-US');
-    return own && Object.hasOwn(this.options.releases, sample)
-      ? sample
-      : undefined;
+  /**
+   * Makes (or reuses) the repository of every sample, once at start: a sample whose
+   * patch does not apply is logged and refused with the reason; the others work.
+   */
+  async prepareSamples() {
+    const samples = this.options.samples;
+    for (const name of samples?.names ?? []) {
+      try {
+        const dir = await prepareSampleRepository(
+          {
+            name,
+            source: path.join(samples!.servicesDir, name),
+            patches: path.join(samples!.releasesDir, name),
+          },
+          path.join(this.options.workDir, 'sample-repos'),
+        );
+        this.samples.set(name, { dir });
+      } catch (e) {
+        const problem = e instanceof Error ? e.message : String(e);
+        this.options.logger.error(`The sample ${name}: ${problem}`);
+        this.samples.set(name, { problem });
+      }
+    }
   }
 
-  cannotDeploy(ref: TargetRef): string | undefined {
-    if (this.sampleName(ref)) return undefined;
-    const { name } = parseEntityRef(ref.entityRef);
-    const sample = name.toLocaleLowerCase('en-US');
-    // Name the reason that applies: another kind or namespace of a configured sample,
-    // or a service the local target has no releases for at all.
-    return Object.hasOwn(this.options.releases, sample)
-      ? `The local target has no releases for ${ref.entityRef}: ibias.deployments.local.releases.${sample} applies to component:default/${sample} only`
-      : `The local target has no releases for ${ref.entityRef} (configure ibias.deployments.local.releases.${sample})`;
+  async cannotDeploy(ref: TargetRef): Promise<string | undefined> {
+    const source = await this.repositories.find(ref);
+    return 'refused' in source ? source.refused : undefined;
   }
 
+  /** The service's release tags, newest first, read from its repository on every call. */
   async versions(ref: TargetRef) {
-    const sample = this.sampleName(ref);
-    return sample ? Object.keys(this.options.releases[sample]) : [];
+    const source = await this.repositories.find(ref);
+    return 'refused' in source ? [] : source.repository.releases();
   }
 
-  private release(ref: TargetRef, version: string): LocalRelease {
-    const why = this.cannotDeploy(ref);
-    if (why) throw new InputError(why);
-    const releases = this.options.releases[this.sampleName(ref)!];
-    const release = Object.hasOwn(releases, version)
-      ? releases[version]
-      : undefined;
-    if (!release) {
-      throw new InputError(
-        `${ref.service} has no release ${version}; known: ${Object.keys(
-          releases,
-        ).join(', ')}`,
-      );
-    }
-    return release;
-  }
-
-  /** Installs and builds the sample once (per backend start), in the work folder. */
-  private build(service: string): Promise<string> {
-    let build = this.builds.get(service);
-    if (!build) {
-      build = (async () => {
-        const source = path.join(this.options.servicesDir, service);
-        const target = path.join(this.options.workDir, 'builds', service);
-        await fs.rm(target, { recursive: true, force: true });
-        await fs.cp(source, target, {
-          recursive: true,
-          filter: src => !/[/\\](node_modules|dist)$/.test(src),
-        });
-        const npm = this.options.npmCommand ?? 'npm';
-        this.options.logger.info(`Building the ${service} sample in ${target}`);
-        await run(
-          npm,
-          ['ci', '--no-audit', '--no-fund'],
-          target,
-          this.options.logger,
-        );
-        await run(
-          npm,
-          ['run', 'build', '--silent'],
-          target,
-          this.options.logger,
-        );
-        return target;
-      })();
-      build.catch(() => this.builds.delete(service));
-      this.builds.set(service, build);
-    }
-    return build;
+  /** Extra settings of a release from config (ibias.deployments.local.releases). */
+  private releaseEnv(name: string, version: string) {
+    const releases = this.options.releases ?? {};
+    const of = Object.hasOwn(releases, name) ? releases[name] : {};
+    return (Object.hasOwn(of, version) ? of[version].env : undefined) ?? {};
   }
 
   private async router(ref: TargetRef) {
@@ -351,23 +323,40 @@ export class LocalTarget implements DeployTarget {
   }
 
   private async start(ref: TargetRef, version: string) {
-    const release = this.release(ref, version);
+    const source = await this.repositories.find(ref);
+    if ('refused' in source) throw new InputError(source.refused);
+    const commit = await source.repository.commitOf(version);
+    if (!commit) {
+      const known = await source.repository.releases();
+      throw new InputError(
+        `${ref.service} has no release ${version.slice(0, 100)}; known: ${
+          known.join(', ') ||
+          'none (tag a commit, e.g. git tag 1.0.0, and push it)'
+        }`,
+      );
+    }
     const existing = this.instance(ref, version);
     if (existing && existing.child.exitCode === null) return;
-    const dir = await this.build(this.sampleName(ref)!);
+    const build = await this.builds.build(
+      source.name,
+      source.repository,
+      version,
+      commit,
+    );
     const port = await freePort();
-    // A sample release is code the portal did not write: none of the portal's secrets.
-    const child = spawn(process.execPath, ['dist/src/server.js'], {
-      cwd: dir,
+    // A release is code the portal did not write: none of the portal's secrets.
+    const child = spawn(process.execPath, [build.entry], {
+      cwd: build.dir,
       env: untrustedEnv({
         PORT: String(port),
         NODE_ENV: ref.environment,
         SERVICE_VERSION: version,
-        GIT_COMMIT: `release-${version}`,
+        GIT_COMMIT: commit,
+        NEXT_TELEMETRY_DISABLED: '1',
         // The router is one client: the per-client limit would throttle all traffic.
         RATE_LIMIT_MAX: '100000000',
         LOG_LEVEL: 'error',
-        ...release.env,
+        ...this.releaseEnv(source.name, version),
       }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -381,7 +370,7 @@ export class LocalTarget implements DeployTarget {
     const list = this.instances.get(this.key(ref)) ?? [];
     this.instances.set(this.key(ref), [
       ...list.filter(i => i.version !== version),
-      { version, port, child, identity },
+      { version, commit, port, child, identity },
     ]);
     await this.saveRegistry();
     const readyMs = this.options.readyTimeoutMs ?? 30_000;
