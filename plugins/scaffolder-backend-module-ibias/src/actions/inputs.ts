@@ -15,6 +15,25 @@ export function assertServiceName(name: string): string {
 }
 
 /**
+ * A release version, as the deployments plugin lists a repository's tags (its
+ * RELEASE_TAG_PATTERN): `1.0.0`, `2.0.0-rc.1`. Never an option or a revision expression.
+ */
+export const RELEASE_VERSION_PATTERN = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
+/** Throws InputError unless `version` is a release version. */
+export function assertReleaseVersion(version: string): string {
+  if (version.length > 100 || !RELEASE_VERSION_PATTERN.test(version)) {
+    throw new InputError(
+      `Invalid version '${version.slice(
+        0,
+        100,
+      )}': use a release version like 1.0.0`,
+    );
+  }
+  return version;
+}
+
+/**
  * Resolves `relative` inside `root`, refusing absolute paths and anything that escapes
  * the root (`../`), before a single file is touched.
  */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { readLocalRepos } from './localRepos';
@@ -62,6 +62,44 @@ function context(
   };
 }
 
+/** git as a developer runs it: an identity, none of the machine's configuration. */
+function git(cwd: string, ...args: string[]) {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: cwd,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: os.devNull,
+      GIT_AUTHOR_NAME: 'Dev',
+      GIT_AUTHOR_EMAIL: 'dev@ibias.example',
+      GIT_COMMITTER_NAME: 'Dev',
+      GIT_COMMITTER_EMAIL: 'dev@ibias.example',
+    },
+  }).trim();
+}
+
+/** A push that may be refused: its exit status. */
+function push(cwd: string, ...args: string[]) {
+  return spawnSync('git', ['push', '--quiet', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: cwd,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: os.devNull,
+    },
+  }).status;
+}
+
+/** Every file under `dir` (for "nothing outside changed"). */
+function tree(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
+
 describe('ibias:publish:local', () => {
   it('creates a git repository with one commit and no node_modules', async () => {
     const { workspacePath, repos, action } = setup();
@@ -86,6 +124,113 @@ describe('ibias:publish:local', () => {
         encoding: 'utf8',
       }).trim(),
     ).toBe('main');
+  });
+
+  it('tags the first commit 1.0.0, or the version the template passes', async () => {
+    const { workspacePath, repos, action } = setup();
+    await action.handler(context(workspacePath, { name: 'demo-svc' }));
+    expect(git(path.join(repos.root, 'demo-svc'), 'tag', '--list')).toBe(
+      '1.0.0',
+    );
+    const ctx = context(
+      workspacePath,
+      { name: 'other-svc', version: '0.1.0-rc.1' },
+      'task-2',
+    );
+    await action.handler(ctx);
+    const repo = path.join(repos.root, 'other-svc');
+    expect(git(repo, 'tag', '--list')).toBe('0.1.0-rc.1');
+    expect(git(repo, 'rev-parse', '0.1.0-rc.1^{commit}')).toBe(
+      git(repo, 'rev-parse', 'HEAD'),
+    );
+    expect(ctx.output).toHaveBeenCalledWith('version', '0.1.0-rc.1');
+  });
+
+  it.each(['1.0', 'v1.0.0', '--upload-pack=x', '1.0.0 ', 'HEAD'])(
+    'refuses the version %j before writing anything',
+    async version => {
+      const { workspacePath, repos, action } = setup();
+      await expect(
+        action.handler(context(workspacePath, { name: 'demo-svc', version })),
+      ).rejects.toThrow(
+        /^Invalid version .*: use a release version like 1\.0\.0$/,
+      );
+      expect(fs.existsSync(repos.root)).toBe(false);
+    },
+  );
+
+  it('takes a developer’s push of a commit and a tag, as any remote: the work tree follows', async () => {
+    const { tmp, workspacePath, repos, action } = setup();
+    await action.handler(context(workspacePath, { name: 'demo-svc' }));
+    const repo = path.join(repos.root, 'demo-svc');
+    const clone = path.join(tmp, 'clone');
+    git(tmp, 'clone', '--quiet', repo, clone);
+    fs.writeFileSync(path.join(clone, 'CHANGELOG.md'), '# 1.1.0\n');
+    git(clone, 'add', 'CHANGELOG.md');
+    git(clone, 'commit', '--quiet', '-m', 'Release 1.1.0');
+    git(clone, 'tag', '1.1.0');
+    expect(push(clone, '--tags', 'origin', 'main')).toBe(0);
+    expect(git(repo, 'tag', '--list').split('\n')).toEqual(['1.0.0', '1.1.0']);
+    expect(fs.readFileSync(path.join(repo, 'CHANGELOG.md'), 'utf8')).toBe(
+      '# 1.1.0\n',
+    );
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a push cannot touch anything outside the repository, nor its git folder', async () => {
+    const { tmp, workspacePath, repos, action } = setup();
+    await action.handler(context(workspacePath, { name: 'demo-svc' }));
+    const repo = path.join(repos.root, 'demo-svc');
+    const outside = path.join(tmp, 'outside');
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(outside, 'keep.txt'), 'keep');
+    const clone = path.join(tmp, 'clone');
+    git(tmp, 'clone', '--quiet', repo, clone);
+
+    // A symlink to a folder outside, then a commit that writes "through" it.
+    fs.symlinkSync(outside, path.join(clone, 'escape'));
+    git(clone, 'add', 'escape');
+    git(clone, 'commit', '--quiet', '-m', 'link');
+    expect(push(clone, 'origin', 'main')).toBe(0);
+    fs.rmSync(path.join(clone, 'escape'));
+    fs.mkdirSync(path.join(clone, 'escape'));
+    fs.writeFileSync(path.join(clone, 'escape', 'pwned.txt'), 'pwned');
+    git(clone, 'add', '--all');
+    git(clone, 'commit', '--quiet', '-m', 'through the link');
+    expect(push(clone, 'origin', 'main')).toBe(0);
+    expect(tree(outside)).toEqual(['keep.txt']);
+    expect(fs.lstatSync(path.join(repo, 'escape')).isDirectory()).toBe(true);
+
+    // Hand-made trees with a `.git` folder (a hook) or a `..` entry: refused on receive.
+    const hooksBefore = tree(path.join(repo, '.git', 'hooks'));
+    const blob = git(clone, 'hash-object', '-w', '--stdin');
+    const mktree = (entries: string) =>
+      execFileSync('git', ['mktree'], { cwd: clone, input: entries })
+        .toString()
+        .trim();
+    const hooks = mktree(`100755 blob ${blob}\tpost-update\n`);
+    const dotGit = mktree(
+      `040000 tree ${mktree(`040000 tree ${hooks}\thooks\n`)}\t.git\n`,
+    );
+    const dotDot = mktree(`100644 blob ${blob}\t..\n`);
+    for (const [i, bad] of [dotGit, dotDot].entries()) {
+      const commit = git(
+        clone,
+        'commit-tree',
+        bad,
+        '-p',
+        'HEAD',
+        '-m',
+        `evil ${i}`,
+      );
+      expect(push(clone, 'origin', `${commit}:refs/heads/main`)).not.toBe(0);
+      expect(push(clone, 'origin', `${commit}:refs/heads/other`)).not.toBe(0);
+    }
+    expect(tree(path.join(repo, '.git', 'hooks'))).toEqual(hooksBefore);
+    expect(tree(outside)).toEqual(['keep.txt']);
+    expect(fs.readdirSync(tmp).sort()).toEqual(
+      ['clone', 'outside', 'repos', 'workspace'].sort(),
+    );
   });
 
   it('is idempotent when the same task retries', async () => {

@@ -7,11 +7,13 @@ import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { untrustedEnv } from '@internal/ibias-service-runner';
 import type { LocalRepos } from './localRepos';
-import { resolveInside } from './inputs';
+import { assertReleaseVersion, resolveInside } from './inputs';
 
 const exec = promisify(execFile);
 /** Written into the repository so a retried task recognises its own repository. */
 export const TASK_MARKER = path.join('.git', 'ibias-task-id');
+/** The release tag of a new repository's first commit, unless the template says. */
+export const INITIAL_RELEASE = '1.0.0';
 
 /** Whether the repository folder was created by the task `taskId` (a retry of it). */
 export async function isRepoOfTask(repoDir: string, taskId: string) {
@@ -72,12 +74,20 @@ export function createPublishLocalAction(options: { repos: LocalRepos }) {
             .string()
             .default('.')
             .describe('Folder in the workspace to publish'),
+        version: z =>
+          z
+            .string()
+            .default(INITIAL_RELEASE)
+            .describe(
+              'The release tag of the first commit: what the deployments plugin lists',
+            ),
       },
       output: {
         remoteUrl: z => z.string(),
         repoContentsUrl: z => z.string(),
         repoPath: z => z.string(),
         commitHash: z => z.string(),
+        version: z => z.string(),
       },
     },
     async handler(ctx) {
@@ -88,6 +98,9 @@ export function createPublishLocalAction(options: { repos: LocalRepos }) {
         ctx.workspacePath,
         ctx.input.sourcePath ?? '.',
       );
+      const version = assertReleaseVersion(
+        ctx.input.version ?? INITIAL_RELEASE,
+      );
 
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would create the git repository ${repoDir}`);
@@ -95,6 +108,7 @@ export function createPublishLocalAction(options: { repos: LocalRepos }) {
         ctx.output('repoContentsUrl', `file://${repoDir}`);
         ctx.output('repoPath', repoDir);
         ctx.output('commitHash', 'dry-run');
+        ctx.output('version', version);
         return;
       }
 
@@ -131,6 +145,18 @@ export function createPublishLocalAction(options: { repos: LocalRepos }) {
               ctx.input.description ? `\n\n${ctx.input.description}` : ''
             }`,
           ]);
+          // The first release: the deployments plugin lists a repository's release tags.
+          await git(staging, ['tag', version]);
+          // A developer clones it, commits, tags and pushes (`git push --tags origin
+          // main`) as with any remote: the pushed branch updates the work tree the
+          // catalog reads (refused while that tree has changes of its own), and every
+          // pushed object is checked (no `..` or `.git` paths in a tree).
+          await git(staging, [
+            'config',
+            'receive.denyCurrentBranch',
+            'updateInstead',
+          ]);
+          await git(staging, ['config', 'receive.fsckObjects', 'true']);
           await fs.rename(staging, repoDir);
           return git(repoDir, ['rev-parse', 'HEAD']);
         },
@@ -143,6 +169,7 @@ export function createPublishLocalAction(options: { repos: LocalRepos }) {
       ctx.output('repoContentsUrl', `file://${repoDir}`);
       ctx.output('repoPath', repoDir);
       ctx.output('commitHash', commitHash);
+      ctx.output('version', version);
     },
   });
 }
