@@ -307,15 +307,16 @@ provision() {
   local packages piece
   packages=$(missing_packages)
   if [ -n "$packages" ]; then
-    for piece in "${MISSING[@]}"; do
-      [ -n "$(piece_packages "$piece")" ] &&
-        ibias_log "installing $(piece_packages "$piece" | tr '\n' ' ' | sed 's/ *$//') with apt: $(piece_description "$piece")"
-    done
+    ibias_log "apt-get update"
     if ! apt_update; then
       apt_errors
       report_missing "apt-get update could not reach the package archive (no network?)"
       return 1
     fi
+    for piece in "${MISSING[@]}"; do
+      [ -n "$(piece_packages "$piece")" ] &&
+        ibias_log "installing $(piece_packages "$piece" | tr '\n' ' ' | sed 's/ *$//') with apt: $(piece_description "$piece")"
+    done
     local started=$SECONDS
     # shellcheck disable=SC2086 # one word per package
     if ! apt_install $packages; then
