@@ -6,6 +6,7 @@
 // `git http-backend` into bare repositories. GET /_loopback/state shows what it was asked.
 //
 //   node scripts/github-loopback.mjs [port] [data-dir]
+//   port 0 takes a free one; the first line printed names the address it listens on.
 //   env: GITHUB_LOOPBACK_TOKEN (default e2e-token), GITHUB_LOOPBACK_ORG (default ibias-e2e)
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +20,8 @@ const root = path.resolve(
 );
 const token = process.env.GITHUB_LOOPBACK_TOKEN ?? 'e2e-token';
 const org = process.env.GITHUB_LOOPBACK_ORG ?? 'ibias-e2e';
-const base = `http://127.0.0.1:${port}`;
+// Known once the server listens (port 0 takes a free one).
+let base = `http://127.0.0.1:${port}`;
 fs.mkdirSync(root, { recursive: true });
 
 // Teams of the organisation (slug → id), as the catalog's groups.
@@ -73,6 +75,67 @@ function repoJson(repo) {
     clone_url: `${base}/${repo.full_name}.git`,
     default_branch: 'main',
   };
+}
+
+// The repository's tags as GitHub lists them: newest version first, each with the commit
+// it points to (an annotated tag's own commit).
+function listTags(fullName) {
+  const out = git(
+    fullName,
+    'for-each-ref',
+    '--sort=-v:refname',
+    '--format=%(refname:strip=2) %(objectname) %(*objectname)',
+    'refs/tags',
+  );
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map(line => {
+      const [name, object, peeled] = line.split(' ');
+      const sha = peeled || object;
+      return {
+        name,
+        zipball_url: `${base}/api/v3/repos/${fullName}/zipball/refs/tags/${name}`,
+        tarball_url: `${base}/api/v3/repos/${fullName}/tarball/refs/tags/${name}`,
+        commit: {
+          sha,
+          url: `${base}/api/v3/repos/${fullName}/commits/${sha}`,
+        },
+        node_id: Buffer.from(`tag:${fullName}:${name}`).toString('base64'),
+      };
+    });
+}
+
+// GitHub's paging: per_page (default 30, at most 100) and page, with a Link header that
+// names the first, previous, next and last pages where they exist.
+function paged(res, url, items) {
+  const perPage = Math.min(
+    100,
+    Math.max(1, parseInt(url.searchParams.get('per_page') ?? '30', 10) || 30),
+  );
+  const page = Math.max(
+    1,
+    parseInt(url.searchParams.get('page') ?? '1', 10) || 1,
+  );
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const link = n => {
+    const u = new URL(url.pathname, base);
+    u.searchParams.set('per_page', String(perPage));
+    u.searchParams.set('page', String(n));
+    return `<${u}>`;
+  };
+  const links = [];
+  if (page > 1) links.push(`${link(Math.min(page - 1, last))}; rel="prev"`);
+  if (page < last) {
+    links.push(`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`);
+  }
+  if (page > 1) links.push(`${link(1)}; rel="first"`);
+  return send(
+    res,
+    200,
+    items.slice((page - 1) * perPage, page * perPage),
+    links.length ? { Link: links.join(', ') } : {},
+  );
 }
 
 function authorized(req) {
@@ -232,6 +295,9 @@ async function api(req, res, url) {
         : [],
     });
   }
+  if (req.method === 'GET' && rest === '/tags') {
+    return paged(res, url, listTags(repo.full_name));
+  }
   if (req.method === 'GET' && (m = /^\/contents\/(.+)$/.exec(rest))) {
     const ref = url.searchParams.get('ref') ?? 'main';
     try {
@@ -280,11 +346,12 @@ const server = http.createServer((req, res) => {
   }
   return notFound(res);
 });
-server.listen(port, '127.0.0.1', () =>
+server.listen(port, '127.0.0.1', () => {
+  base = `http://127.0.0.1:${server.address().port}`;
   console.log(
     `GitHub loopback on ${base} (org ${org}, repositories in ${root})`,
-  ),
-);
+  );
+});
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, () => server.close(() => process.exit(0)));
 }

@@ -1,13 +1,19 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import {
   DEFAULT_ANALYSIS_POLICY,
   planSteps,
   type Strategy,
 } from '@internal/plugin-ibias-deployments-common';
 import { DeployEngine } from '../../engine/DeployEngine';
-import { startLoopbackKubernetes } from '../../testing/loopbackKubernetes';
+import { startLoopbackKubernetes } from '@internal/ibias-kubernetes-loopback';
 import { KubernetesTarget } from './KubernetesTarget';
 import { testStore } from '../../testing/testStore';
+import {
+  startGithubLoopback,
+  type GithubLoopback,
+} from '../../testing/githubLoopback';
+import { GithubReleaseTags } from './GithubReleaseTags';
 
 // The kubernetes target against a loopback Kubernetes API server (none can run here):
 // the real engine and store drive it; the server checks tokens and resourceVersions and
@@ -16,7 +22,10 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const NS = 'ibias';
 
 /** Errors per 100 requests of each version (undefined: no metrics source). */
-async function setup(errorsByVersion?: Record<string, number>) {
+async function setup(
+  errorsByVersion?: Record<string, number>,
+  releases?: GithubReleaseTags,
+) {
   const k8s = await startLoopbackKubernetes({
     token: 't0ken',
     rolloutDelayMs: 30,
@@ -28,6 +37,7 @@ async function setup(errorsByVersion?: Record<string, number>) {
     replicas: 4,
     logger: mockServices.logger.mock(),
     pollMs: 10,
+    releases,
     metrics:
       errorsByVersion === undefined
         ? undefined
@@ -228,6 +238,164 @@ describe('KubernetesTarget (loopback API server)', () => {
       await expect(bad.deploy(ref, '1.0.0')).rejects.toThrow(
         /^GET \/apis\/apps\/v1\/namespaces\/ibias\/deployments\/ibias-api-blue on loopback: 401 Unauthorized$/,
       );
+    } finally {
+      await k8s.close();
+    }
+  });
+});
+
+describe("KubernetesTarget versions: the release tags of the service's GitHub repository", () => {
+  let github: GithubLoopback;
+  beforeEach(async () => {
+    github = await startGithubLoopback();
+  });
+  afterEach(() => github.close());
+
+  const releasesFor = (integration: object) =>
+    GithubReleaseTags.fromConfig(
+      new ConfigReader({ integrations: { github: [integration] } }),
+      { requestTimeoutMs: 5000 },
+    );
+  const refOf = (repo: string, source?: string) => ({
+    service: repo,
+    entityRef: `component:default/${repo}`,
+    environment: 'production' as const,
+    locations: { source: source ?? github.sourceLocation(repo) },
+  });
+
+  it('refuses a service whose source is not on a GitHub integration, before asking GitHub', async () => {
+    const { k8s, target } = await setup({}, releasesFor(github.integration));
+    try {
+      for (const source of [
+        undefined,
+        'url:https://gitlab.example/ibias/orders-api/tree/main/',
+        'url:file:///srv/repos/orders-api/',
+      ]) {
+        await expect(
+          target.versions({ ...refOf('orders-api'), locations: { source } }),
+        ).rejects.toMatchObject({
+          name: 'InputError',
+          message: expect.stringMatching(
+            /^The kubernetes target deploys the release tags of a service's GitHub repository, and component:default\/orders-api has no source location on a host with a GitHub integration/,
+          ),
+        });
+      }
+      expect(await github.requests()).toEqual([]);
+      expect(k8s.requests).toEqual([]);
+    } finally {
+      await k8s.close();
+    }
+  });
+
+  it('says "no release tags" for a repository without a semver tag', async () => {
+    const { k8s, target } = await setup({}, releasesFor(github.integration));
+    try {
+      const repo = await github.createRepository('orders-api');
+      await expect(target.versions(refOf('orders-api'))).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: expect.stringMatching(
+          /^ibias-e2e\/orders-api has no release tags: /,
+        ),
+      });
+      await repo.release('nightly', 'latest');
+      await expect(target.versions(refOf('orders-api'))).rejects.toThrow(
+        /has no release tags: .* \(found 2 other tags\)$/,
+      );
+    } finally {
+      await k8s.close();
+    }
+  });
+
+  it('is a clear error, never an empty list, when GitHub refuses or cannot be reached', async () => {
+    const wrongToken = await setup(
+      {},
+      releasesFor({ ...github.integration, token: 'wrong' }),
+    );
+    const unreachable = await setup({}, releasesFor(github.integration));
+    try {
+      await github.createRepository('orders-api');
+      await expect(
+        wrongToken.target.versions(refOf('orders-api')),
+      ).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: `Could not list the release tags of ibias-e2e/orders-api on GitHub (${github.url}/api/v3): GitHub answered 401: Bad credentials`,
+      });
+      await expect(
+        unreachable.target.versions(refOf('no-such-repo')),
+      ).rejects.toMatchObject({ name: 'NotFoundError' });
+      await github.close();
+      await expect(
+        unreachable.target.versions(refOf('orders-api')),
+      ).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: `Could not list the release tags of ibias-e2e/orders-api on GitHub (${github.url}/api/v3): GitHub cannot be reached (ECONNREFUSED)`,
+      });
+    } finally {
+      await wrongToken.k8s.close();
+      await unreachable.k8s.close();
+    }
+  });
+
+  it('push a tag and the version appears; the new version deploys with its image', async () => {
+    const { k8s, target, deploy } = await setup(
+      {},
+      releasesFor(github.integration),
+    );
+    try {
+      const ref = refOf('ibias-api');
+      const repo = await github.createRepository('ibias-api');
+      await repo.release('1.0.0');
+      expect(await target.versions(ref)).toEqual(['1.0.0']);
+      expect((await deploy('1.0.0', 'blue-green', null)).status).toBe(
+        'succeeded',
+      );
+
+      // A developer tags the next release and pushes it: no restart, no cache.
+      await repo.release('v1.1.0', 'nightly');
+      expect(await target.versions(ref)).toEqual(['1.0.0', '1.1.0']);
+      expect((await deploy('1.1.0', 'blue-green', '1.0.0')).status).toBe(
+        'succeeded',
+      );
+      const green = k8s.get('Deployment', NS, 'ibias-api-green')!;
+      expect(green.spec.template.spec.containers[0].image).toBe(
+        'ghcr.io/ibias/ibias-api:1.1.0',
+      );
+      expect(green.metadata.labels).toMatchObject({
+        'app.kubernetes.io/version': '1.1.0',
+      });
+    } finally {
+      await k8s.close();
+    }
+  });
+
+  it('reads every page of tags, as GitHub pages them', async () => {
+    const { k8s, target } = await setup({}, releasesFor(github.integration));
+    try {
+      const repo = await github.createRepository('orders-api');
+      const tags = Array.from({ length: 130 }, (_, i) => `1.${i}.0`);
+      await repo.release(...tags);
+      const versions = await target.versions(refOf('orders-api'));
+      expect(versions).toHaveLength(130);
+      expect(versions[0]).toBe('1.0.0');
+      expect(versions.at(-1)).toBe('1.129.0');
+      expect(
+        (await github.requests()).filter(r => r.includes('/tags')),
+      ).toEqual([
+        'GET /api/v3/repos/ibias-e2e/orders-api/tags 200',
+        'GET /api/v3/repos/ibias-e2e/orders-api/tags 200',
+      ]);
+    } finally {
+      await k8s.close();
+    }
+  });
+
+  it('refuses a version that cannot be an image tag and a label value, before touching the cluster', async () => {
+    const { k8s, target, ref } = await setup({});
+    try {
+      await expect(target.deploy(ref, 'latest+1')).rejects.toThrow(
+        /cannot deploy version "latest\+1": it is the image tag and the app\.kubernetes\.io\/version label/,
+      );
+      expect(k8s.requests).toEqual([]);
     } finally {
       await k8s.close();
     }

@@ -4,6 +4,7 @@ import { InputError } from '@backstage/errors';
 import type { Health } from '@internal/plugin-ibias-deployments-common';
 import type { DeployTarget, ProbeResult, TargetRef } from '../types';
 import type { PrometheusMetrics } from '../PrometheusMetrics';
+import type { GithubReleaseTags } from './GithubReleaseTags';
 
 export interface KubernetesCluster {
   name: string;
@@ -23,6 +24,12 @@ export interface KubernetesTargetOptions {
   logger: LoggerService;
   /** Where analysis reads metrics; without it analysis is inconclusive (never promotes). */
   metrics?: PrometheusMetrics;
+  /**
+   * Where a service's versions come from: the release tags of its GitHub repository
+   * (its `backstage.io/source-location`). Without it any version can be asked for and
+   * the image pull decides.
+   */
+  releases?: GithubReleaseTags;
   rolloutTimeoutMs?: number;
   pollMs?: number;
   /** Each API request gives up after this long (default 30 s). */
@@ -34,6 +41,8 @@ type Track = 'blue' | 'green';
 const TRACK_LABEL = 'ibias.io/track';
 const NAME_LABEL = 'app.kubernetes.io/name';
 const VERSION_LABEL = 'app.kubernetes.io/version';
+/** A version is an image tag and a label value: both rules at once. */
+const VERSION_PATTERN = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 interface K8sDeployment {
   metadata: {
@@ -105,15 +114,41 @@ export class KubernetesTarget implements DeployTarget {
     return undefined;
   }
 
-  async versions(ref?: TargetRef): Promise<string[]> {
-    if (ref && this.cannotDeploy(ref)) return [];
-    // Any version the pipeline built can be deployed; the image pull decides.
-    return ['*'];
+  /**
+   * The release tags of the service's GitHub repository, oldest first (a clear error when
+   * it has none or GitHub cannot be asked); without a release source, any version ('*').
+   */
+  async versions(ref: TargetRef): Promise<string[]> {
+    if (this.cannotDeploy(ref)) return [];
+    const releases = this.o.releases;
+    // Without a release source, any version the pipeline built; the image pull decides.
+    if (!releases) return ['*'];
+    const repository = releases.repository(ref.locations?.source);
+    if (!repository) {
+      throw new InputError(
+        `The kubernetes target deploys the release tags of a service's GitHub repository, and ${
+          ref.entityRef
+        } has no source location on a host with a GitHub integration (backstage.io/source-location: ${
+          ref.locations?.source ?? 'none'
+        })`,
+      );
+    }
+    return releases.versions(repository);
   }
 
   private refuse(ref: TargetRef) {
     const why = this.cannotDeploy(ref);
     if (why) throw new InputError(why);
+  }
+
+  private refuseVersion(version: string) {
+    if (!VERSION_PATTERN.test(version)) {
+      throw new InputError(
+        `The kubernetes target cannot deploy version ${JSON.stringify(
+          version,
+        )}: it is the image tag and the ${VERSION_LABEL} label, so at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+      );
+    }
   }
 
   private async api<T>(
@@ -280,6 +315,7 @@ export class KubernetesTarget implements DeployTarget {
 
   async deploy(ref: TargetRef, version: string) {
     this.refuse(ref);
+    this.refuseVersion(version);
     const existing = await this.trackOf(ref, version);
     if (existing) {
       await this.scale(ref, existing, this.o.replicas);

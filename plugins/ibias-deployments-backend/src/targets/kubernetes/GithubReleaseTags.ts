@@ -1,0 +1,230 @@
+import { parseLocationRef } from '@backstage/catalog-model';
+import type { Config } from '@backstage/config';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  DefaultGithubCredentialsProvider,
+  ScmIntegrations,
+  type GithubCredentialsProvider,
+  type ScmIntegrationRegistry,
+} from '@backstage/integration';
+
+/** A repository on a host a GitHub integration covers. */
+export interface GithubRepository {
+  /** `owner/repo`. */
+  fullName: string;
+  /** The repository's web URL, e.g. https://github.com/ibias/orders-api. */
+  url: string;
+  /** The integration's REST API, e.g. https://api.github.com. */
+  apiBaseUrl: string;
+}
+
+// Semantic versions without build metadata: a version is also an image tag and a label
+// value, and neither may hold a '+'. A leading 'v' (v1.2.0) is dropped, as the
+// template's pipeline does when it tags the image.
+const identifier = '(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)';
+const SEMVER_TAG = new RegExp(
+  `^v?((0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-(${identifier}(?:\\.${identifier})*))?)$`,
+);
+/** A label value holds at most 63 characters. */
+const MAX_VERSION_LENGTH = 63;
+
+/** The release version a tag names (`1.2.0`, `v1.2.0` → 1.2.0), or undefined. */
+export function releaseVersion(tag: string): string | undefined {
+  const m = SEMVER_TAG.exec(tag);
+  return m && m[1].length <= MAX_VERSION_LENGTH ? m[1] : undefined;
+}
+
+/** Semantic version precedence (semver.org, section 11). */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [core, pre] = v.split(/-(.*)/s, 2);
+    return { core: core.split('.').map(Number), pre: pre?.split('.') };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < 3; i++) {
+    if (x.core[i] !== y.core[i]) return x.core[i] - y.core[i];
+  }
+  if (!x.pre || !y.pre) return (x.pre ? -1 : 0) - (y.pre ? -1 : 0);
+  for (let i = 0; i < Math.max(x.pre.length, y.pre.length); i++) {
+    const p = x.pre[i];
+    const q = y.pre[i];
+    if (p === undefined) return -1;
+    if (q === undefined) return 1;
+    if (p === q) continue;
+    const pn = /^\d+$/.test(p);
+    const qn = /^\d+$/.test(q);
+    if (pn && qn) return Number(p) - Number(q);
+    if (pn !== qn) return pn ? -1 : 1;
+    return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+/** The release versions among tag names: semver only, once each, oldest first. */
+export function releaseVersions(tags: string[]): string[] {
+  const versions = new Set<string>();
+  for (const tag of tags) {
+    const v = releaseVersion(tag);
+    if (v) versions.add(v);
+  }
+  return [...versions].sort(compareVersions);
+}
+
+export interface GithubReleaseTagsOptions {
+  integrations: ScmIntegrationRegistry;
+  /** Defaults to the integrations' own (tokens or GitHub Apps). */
+  credentials?: GithubCredentialsProvider;
+  /** Each GitHub request gives up after this long (default 30 s). */
+  requestTimeoutMs?: number;
+  /** At most this many pages of 100 tags are read (default 10). */
+  maxPages?: number;
+  fetchImpl?: typeof fetch;
+}
+
+/**
+ * A service's releases are its repository's semver tags, read through the GitHub
+ * integration that covers the host of its `backstage.io/source-location`
+ * (`GET /repos/{owner}/{repo}/tags`, every page). Nothing is cached: a tag pushed a
+ * moment ago is a version now.
+ */
+export class GithubReleaseTags {
+  static fromConfig(
+    config: Config,
+    options: Omit<GithubReleaseTagsOptions, 'integrations'> = {},
+  ) {
+    return new GithubReleaseTags({
+      integrations: ScmIntegrations.fromConfig(config),
+      ...options,
+    });
+  }
+
+  private readonly credentials: GithubCredentialsProvider;
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly o: GithubReleaseTagsOptions) {
+    this.credentials =
+      o.credentials ??
+      DefaultGithubCredentialsProvider.fromIntegrations(o.integrations);
+    this.fetch = o.fetchImpl ?? fetch;
+  }
+
+  /**
+   * The GitHub repository a source location names (`url:https://<host>/<owner>/<repo>/tree/<branch>/`),
+   * or undefined when it is not a URL on a host a GitHub integration covers.
+   */
+  repository(sourceLocation: string | undefined): GithubRepository | undefined {
+    if (!sourceLocation) return undefined;
+    let target: URL;
+    try {
+      const ref = parseLocationRef(sourceLocation);
+      if (ref.type !== 'url') return undefined;
+      target = new URL(ref.target);
+    } catch {
+      return undefined;
+    }
+    const integration = this.o.integrations.github.byUrl(target);
+    const apiBaseUrl = integration?.config.apiBaseUrl;
+    const [owner, name] = target.pathname.split('/').filter(Boolean);
+    const repo = name?.replace(/\.git$/, '');
+    if (
+      !apiBaseUrl ||
+      !owner ||
+      !repo ||
+      !/^[A-Za-z0-9_.-]+$/.test(owner) ||
+      !/^[A-Za-z0-9_.-]+$/.test(repo)
+    ) {
+      return undefined;
+    }
+    return {
+      fullName: `${owner}/${repo}`,
+      url: `${target.protocol}//${target.host}/${owner}/${repo}`,
+      apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''),
+    };
+  }
+
+  /**
+   * The repository's release versions, oldest first. A repository without a semver tag
+   * is a NotFoundError that says so; GitHub unreachable or refusing is a
+   * ServiceUnavailableError, never an empty list.
+   */
+  async versions(repository: GithubRepository): Promise<string[]> {
+    const { fullName, apiBaseUrl } = repository;
+    const failed = (why: string) =>
+      new ServiceUnavailableError(
+        `Could not list the release tags of ${fullName} on GitHub (${apiBaseUrl}): ${why}`,
+      );
+    let headers: Record<string, string>;
+    try {
+      headers =
+        (await this.credentials.getCredentials({ url: repository.url }))
+          .headers ?? {};
+    } catch (e) {
+      throw failed(`no credentials: ${(e as Error).message}`);
+    }
+    const origin = new URL(apiBaseUrl).origin;
+    const tags: string[] = [];
+    let next:
+      | string
+      | undefined = `${apiBaseUrl}/repos/${fullName}/tags?per_page=100`;
+    for (let page = 1; next; page++) {
+      if (page > (this.o.maxPages ?? 10)) break;
+      // The token goes to the integration's API only, whatever a Link header says.
+      if (new URL(next).origin !== origin) {
+        throw failed(
+          `GitHub sent a next page on another origin (${new URL(next).origin})`,
+        );
+      }
+      let res: Response;
+      try {
+        res = await this.fetch(next, {
+          headers: {
+            Accept: 'application/vnd.github+json',
+            'X-GitHub-Api-Version': '2022-11-28',
+            ...headers,
+          },
+          signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 30_000),
+        });
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string } }).cause?.code;
+        throw failed(
+          (e as Error).name === 'TimeoutError'
+            ? 'GitHub did not answer in time'
+            : `GitHub cannot be reached (${cause ?? (e as Error).message})`,
+        );
+      }
+      if (res.status === 404) {
+        throw new NotFoundError(
+          `GitHub has no repository ${fullName} that the integration's credentials can read (${apiBaseUrl})`,
+        );
+      }
+      if (!res.ok) {
+        let message = '';
+        try {
+          const body = await res.json();
+          message =
+            typeof body?.message === 'string' ? `: ${body.message}` : '';
+        } catch {
+          // no JSON body
+        }
+        throw failed(`GitHub answered ${res.status}${message}`);
+      }
+      const body: unknown = await res.json().catch(() => undefined);
+      if (!Array.isArray(body))
+        throw failed('GitHub answered something other than a list of tags');
+      for (const tag of body) {
+        if (typeof tag?.name === 'string') tags.push(tag.name);
+      }
+      next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
+    }
+    const versions = releaseVersions(tags);
+    if (versions.length === 0) {
+      throw new NotFoundError(
+        `${fullName} has no release tags: tag a release with its version (git tag 1.0.0 && git push --tags); only semantic versions such as 1.0.0 or v1.0.0 count${
+          tags.length ? ` (found ${tags.length} other tags)` : ''
+        }`,
+      );
+    }
+    return versions;
+  }
+}
