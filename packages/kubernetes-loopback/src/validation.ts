@@ -653,8 +653,6 @@ export function validateObjectMeta(
   return errs;
 }
 
-const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
-
 /** A LabelSelector's matchLabels and matchExpressions (ValidateLabelSelector). */
 export function validateLabelSelector(
   selector: unknown,
