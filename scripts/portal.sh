@@ -21,8 +21,10 @@ timer_start() { TIMER_START=$SECONDS; }
 timer_report() { ibias_log "$1 took $((SECONDS - TIMER_START)) s"; }
 
 # Install dependencies unless node_modules already matches yarn.lock and package.json files.
+# The functions return on the first failure themselves: they run inside `&&` lists (and
+# `if`), where `set -e` does not stop them.
 setup() {
-  ibias_toolchain
+  ibias_toolchain || return 1
   local stamp="node_modules/.ibias-install-stamp"
   local want manifests
   manifests=(yarn.lock package.json packages/*/package.json)
@@ -35,14 +37,14 @@ setup() {
   timer_start
   ibias_log "installing dependencies (yarn install --immutable)"
   if [ -n "${CI:-}" ]; then
-    yarn install --immutable
+    yarn install --immutable || return 1
   else
-    yarn install
+    yarn install || return 1
   fi
   # Native addons must match the Node that runs them: rebuild them after a switch of Node.
   if [ -f "$stamp.node" ] && [ "$(cat "$stamp.node")" != "$(node --version)" ]; then
     ibias_log "Node changed since the last install: rebuilding native addons"
-    yarn rebuild
+    yarn rebuild || return 1
   fi
   node --version >"$stamp.node"
   echo "$want" >"$stamp"
@@ -60,7 +62,7 @@ build() {
   fi
   timer_start
   ibias_log "building the frontend (packages/app)"
-  yarn workspace app build
+  yarn workspace app build || return 1
   echo "$want" >"$stamp"
   timer_report "frontend build"
 }
@@ -91,8 +93,8 @@ announce_when_ready() {
 }
 
 start() {
-  setup
-  build
+  setup || return 1
+  build || return 1
   ibias_log "starting the portal on $IBIAS_BASE_URL (state in $IBIAS_DATA_DIR)"
   announce_when_ready &
   run_backend "$@"
@@ -112,7 +114,12 @@ case "${1:-}" in
       echo "0 passed, 1 failed"
       exit 1
     fi
-    setup && exec bash "$IBIAS_ROOT/scripts/test-all.sh" "$@"
+    if ! setup; then
+      ibias_log "failed: install (the toolchain or yarn install, above)"
+      echo "0 passed, 1 failed"
+      exit 1
+    fi
+    exec bash "$IBIAS_ROOT/scripts/test-all.sh" "$@"
     ;;
   # A benchmark under bench/ on the project's Node (TypeScript through Backstage's transform).
   bench) shift && setup && exec node --require @backstage/cli/config/nodeTransform.cjs "$@" ;;
