@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // A loopback GitHub (Enterprise Server shaped) for the GitHub publishing path, since
 // GitHub itself cannot be reached here. It speaks the parts of the REST API that
-// publish:github, github:environment:create, catalog:register and the GitHub URL reader
-// use, with GitHub's status codes and error bodies, and real git over smart HTTP through
-// `git http-backend` into bare repositories. GET /_loopback/state shows what it was asked.
+// publish:github, github:environment:create, catalog:register, the GitHub URL reader and
+// the Kubernetes target's release versions (GET /repos/{owner}/{repo}/tags, paged with a
+// Link header as GitHub pages) use, with GitHub's status codes and error bodies, and real
+// git over smart HTTP through `git http-backend` into bare repositories: a tag pushed
+// with `git push --tags` is listed at once. GET /_loopback/state shows what it was asked.
 //
 //   node scripts/github-loopback.mjs [port] [data-dir]
 //   port 0 takes a free one; the first line printed names the address it listens on.
