@@ -17,7 +17,8 @@ export class ScriptedTarget implements DeployTarget {
   /** Calls that never settle (a hung sample or cluster), by method name. */
   hang = new Set<string>();
 
-  cannotDeploy(ref: TargetRef) {
+  /** Asynchronous, as the local target's (it looks at the repository). */
+  async cannotDeploy(ref: TargetRef) {
     return this.refusals[ref.entityRef];
   }
 
