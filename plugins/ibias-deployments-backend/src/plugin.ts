@@ -43,6 +43,7 @@ import {
   createBreakGlassAnnouncer,
 } from './service/announcer';
 import { createRouter } from './service/router';
+import { GithubReleaseTags } from './targets/kubernetes/GithubReleaseTags';
 import { KubernetesTarget } from './targets/kubernetes/KubernetesTarget';
 import { PrometheusMetrics } from './targets/PrometheusMetrics';
 import { TargetsByEnvironment } from './targets/TargetsByEnvironment';
@@ -144,6 +145,11 @@ function readKubernetesTarget(
     replicas: k.getOptionalNumber('replicas') ?? 4,
     logger: logger.child({ target: 'kubernetes' }),
     requestTimeoutMs: timeouts.kubernetesRequest,
+    // A service's versions are the release tags of its GitHub repository (its
+    // backstage.io/source-location), read through the GitHub integration.
+    releases: GithubReleaseTags.fromConfig(config, {
+      requestTimeoutMs: timeouts.kubernetesRequest,
+    }),
     metrics: prometheusUrl
       ? new PrometheusMetrics({
           url: prometheusUrl,

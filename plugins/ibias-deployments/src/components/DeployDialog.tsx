@@ -51,7 +51,8 @@ export function DeployDialog(props: DeployDialogProps) {
         setVersions(r.versions);
         setAnyVersion(r.anyVersion);
         setVersion(
-          r.versions.filter(v => v !== props.currentVersion).pop() ?? '',
+          // Newest first: the newest version that does not already run.
+          r.versions.find(v => v !== props.currentVersion) ?? '',
         );
       })
       .catch(e => setError(e.message));

@@ -1,7 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import {
-  compareVersions,
   GithubReleaseTags,
   releaseVersion,
   releaseVersions,
@@ -50,21 +49,8 @@ describe('releaseVersion', () => {
   });
 });
 
-describe('compareVersions orders by semantic version precedence', () => {
-  it.each([
-    ['1.0.0', '1.0.1'],
-    ['1.9.0', '1.10.0'],
-    ['1.0.0-alpha', '1.0.0'],
-    ['1.0.0-alpha', '1.0.0-alpha.1'],
-    ['1.0.0-alpha.1', '1.0.0-alpha.beta'],
-    ['1.0.0-beta.2', '1.0.0-beta.11'],
-    ['1.0.0-rc.1', '1.0.0'],
-  ])('%s < %s', (lower, higher) => {
-    expect(compareVersions(lower, higher)).toBeLessThan(0);
-    expect(compareVersions(higher, lower)).toBeGreaterThan(0);
-  });
-
-  it('lists release versions once each, oldest first', () => {
+describe('releaseVersions', () => {
+  it('lists release versions once each, newest first, v-prefix dropped', () => {
     expect(
       releaseVersions([
         'v1.10.0',
@@ -73,8 +59,9 @@ describe('compareVersions orders by semantic version precedence', () => {
         'v1.2.0',
         '1.10.0-rc.1',
         '0.9.0',
+        '1.0.0+build.5',
       ]),
-    ).toEqual(['0.9.0', '1.2.0', '1.10.0-rc.1', '1.10.0']);
+    ).toEqual(['1.10.0', '1.10.0-rc.1', '1.2.0', '0.9.0']);
   });
 });
 
@@ -211,7 +198,7 @@ describe('GithubReleaseTags.versions answers what GitHub says, never an empty li
             },
           });
     });
-    expect(await tags.versions(repository)).toEqual(['1.0.0', '1.1.0']);
+    expect(await tags.versions(repository)).toEqual(['1.1.0', '1.0.0']);
     expect(asked.map(a => a.url)).toEqual([
       'https://api.github.com/repos/ibias/orders-api/tags?per_page=100',
       'https://api.github.com/repositories/7/tags?per_page=100&page=2',

@@ -1,6 +1,7 @@
 import { parseLocationRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { releasesNewestFirst } from '@internal/plugin-ibias-deployments-common';
 import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
@@ -34,41 +35,14 @@ export function releaseVersion(tag: string): string | undefined {
   return m && m[1].length <= MAX_VERSION_LENGTH ? m[1] : undefined;
 }
 
-/** Semantic version precedence (semver.org, section 11). */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const [core, pre] = v.split(/-(.*)/s, 2);
-    return { core: core.split('.').map(Number), pre: pre?.split('.') };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < 3; i++) {
-    if (x.core[i] !== y.core[i]) return x.core[i] - y.core[i];
-  }
-  if (!x.pre || !y.pre) return (x.pre ? -1 : 0) - (y.pre ? -1 : 0);
-  for (let i = 0; i < Math.max(x.pre.length, y.pre.length); i++) {
-    const p = x.pre[i];
-    const q = y.pre[i];
-    if (p === undefined) return -1;
-    if (q === undefined) return 1;
-    if (p === q) continue;
-    const pn = /^\d+$/.test(p);
-    const qn = /^\d+$/.test(q);
-    if (pn && qn) return Number(p) - Number(q);
-    if (pn !== qn) return pn ? -1 : 1;
-    return p < q ? -1 : 1;
-  }
-  return 0;
-}
-
-/** The release versions among tag names: semver only, once each, oldest first. */
+/**
+ * The release versions among tag names: semver only, once each, newest first (the order
+ * of every target's versions; precedence from -common's compareReleases).
+ */
 export function releaseVersions(tags: string[]): string[] {
-  const versions = new Set<string>();
-  for (const tag of tags) {
-    const v = releaseVersion(tag);
-    if (v) versions.add(v);
-  }
-  return [...versions].sort(compareVersions);
+  return releasesNewestFirst(
+    tags.map(releaseVersion).filter((v): v is string => v !== undefined),
+  );
 }
 
 export interface GithubReleaseTagsOptions {
@@ -144,7 +118,7 @@ export class GithubReleaseTags {
   }
 
   /**
-   * The repository's release versions, oldest first. A repository without a semver tag
+   * The repository's release versions, newest first. A repository without a semver tag
    * is a NotFoundError that says so; GitHub unreachable or refusing is a
    * ServiceUnavailableError, never an empty list.
    */

@@ -352,7 +352,7 @@ describe("KubernetesTarget versions: the release tags of the service's GitHub re
 
       // A developer tags the next release and pushes it: no restart, no cache.
       await repo.release('v1.1.0', 'nightly');
-      expect(await target.versions(ref)).toEqual(['1.0.0', '1.1.0']);
+      expect(await target.versions(ref)).toEqual(['1.1.0', '1.0.0']);
       expect((await deploy('1.1.0', 'blue-green', '1.0.0')).status).toBe(
         'succeeded',
       );
@@ -376,8 +376,8 @@ describe("KubernetesTarget versions: the release tags of the service's GitHub re
       await repo.release(...tags);
       const versions = await target.versions(refOf('orders-api'));
       expect(versions).toHaveLength(130);
-      expect(versions[0]).toBe('1.0.0');
-      expect(versions.at(-1)).toBe('1.129.0');
+      expect(versions[0]).toBe('1.129.0');
+      expect(versions.at(-1)).toBe('1.0.0');
       expect(
         (await github.requests()).filter(r => r.includes('/tags')),
       ).toEqual([

@@ -115,7 +115,7 @@ export class KubernetesTarget implements DeployTarget {
   }
 
   /**
-   * The release tags of the service's GitHub repository, oldest first (a clear error when
+   * The release tags of the service's GitHub repository, newest first (a clear error when
    * it has none or GitHub cannot be asked); without a release source, any version ('*').
    */
   async versions(ref: TargetRef): Promise<string[]> {
