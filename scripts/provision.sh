@@ -80,9 +80,7 @@ pg_probe() { # host port user database
   # StartupMessage: length, protocol 3.0, user and database as C strings, a closing NUL.
   len=$((25 + ${#3} + ${#4}))
   {
-    printf '\000\000'
-    printf "\\$(printf %03o $((len >> 8 & 255)))"
-    printf "\\$(printf %03o $((len & 255)))"
+    printf '%b' "\\x00\\x00\\x$(printf %02x $((len >> 8 & 255)))\\x$(printf %02x $((len & 255)))"
     printf '\000\003\000\000'
     printf '%s\0' user "$3" database "$4"
     printf '\0'

@@ -10,7 +10,7 @@
 set -uo pipefail
 
 IBIAS_ROOT="${IBIAS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
-cd "$IBIAS_ROOT"
+cd "$IBIAS_ROOT" || exit 1
 # shellcheck source=scripts/toolchain.sh
 source "$IBIAS_ROOT/scripts/toolchain.sh"
 ARTIFACTS="$IBIAS_ROOT/e2e-artifacts"
