@@ -168,7 +168,11 @@ piece_description() {
         password) why="it asks for a password" ;;
         *) why="it refuses the connection" ;;
       esac
-      echo "PostgreSQL at $PG_HOST:$PG_PORT letting $PG_USER in without a password, for the database tests ($why)"
+      if [ -n "$PG_PASSWORD" ]; then
+        echo "PostgreSQL at $PG_HOST:$PG_PORT letting $PG_USER in with the password of IBIAS_TEST_POSTGRES_URL, for the database tests ($why)"
+      else
+        echo "PostgreSQL at $PG_HOST:$PG_PORT letting $PG_USER in without a password, for the database tests ($why)"
+      fi
       ;;
     git) echo "git, for the scaffolder and the local deploy target" ;;
     curl) echo "curl, for the readiness checks of the portal the end-to-end tests start" ;;

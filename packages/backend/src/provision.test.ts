@@ -301,6 +301,38 @@ describe('scripts/provision.sh', () => {
       },
     );
 
+    it('never prints the password of IBIAS_TEST_POSTGRES_URL', async () => {
+      const box = makeBox(ALL_PIECES);
+      const port = await closedPort();
+      const run = await provision('user', {
+        ...box.env,
+        IBIAS_TEST_POSTGRES_URL: `postgresql://postgres:s3cret-pw@127.0.0.1:${port}/ibias`,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        'letting postgres in with the password of IBIAS_TEST_POSTGRES_URL',
+      );
+      expect(run.stderr).not.toContain('s3cret-pw');
+    });
+
+    it('accepts a server that asks for the password the URL carries', async () => {
+      const box = makeBox(ALL_PIECES);
+      const server = await fakePostgres('password');
+      try {
+        const run = await provision('user', {
+          ...box.env,
+          IBIAS_TEST_POSTGRES_URL: server.url.replace(
+            'postgres@',
+            'postgres:pw@',
+          ),
+        });
+        expect(run.stderr).toContain('are present');
+        expect(run.code).toBe(0);
+      } finally {
+        await server.close();
+      }
+    });
+
     it('names every missing piece in one message with one install command', async () => {
       const box = makeBox([]);
       const run = await provision('user', {
