@@ -228,9 +228,24 @@ trap 'rm -f "$APT_LOG"' EXIT
 apt_update() {
   # No retries and short timeouts: without a network this fails in seconds, not minutes
   # (the timeouts are for connecting and for silence, so a slow archive still works).
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq --error-on=any \
+  DEBIAN_FRONTEND=noninteractive setsid -w apt-get update -q --error-on=any \
     -o Acquire::Retries=0 -o Acquire::http::Timeout=5 -o Acquire::https::Timeout=5 \
-    >"$APT_LOG" 2>&1
+    >"$APT_LOG" 2>&1 &
+  local pid=$! tenths=0
+  # A resolver that does not answer holds apt for a minute: no word from the archive
+  # (a Hit: or Get: line) within 7 s means there is no network for apt. apt-get leads a
+  # process group of its own, so its download methods go with it.
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$tenths" -ge 70 ] && ! grep -qE '^(Hit|Get):' "$APT_LOG"; then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+      wait "$pid" 2>/dev/null
+      echo "E: no answer from the package archive within 7 s" >>"$APT_LOG"
+      return 1
+    fi
+    sleep 0.1
+    tenths=$((tenths + 1))
+  done
+  wait "$pid"
 }
 
 apt_install() { # packages...

@@ -61,7 +61,8 @@ for (const dir of [
 }
 
 // apt-get as a stub: records each call; `update` fails like apt without a network when
-// STUB_APT=offline; `install chromium` puts a browser at STUB_CHROMIUM.
+// STUB_APT=offline, or says nothing for half a minute (a resolver that does not answer)
+// when STUB_APT=silent; `install chromium` puts a browser at STUB_CHROMIUM.
 const APT_STUB = `#!/bin/sh
 echo "$*" >>"$STUB_LOG"
 case "$1" in
@@ -69,7 +70,8 @@ case "$1" in
     if [ "$STUB_APT" = offline ]; then
       echo "E: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'"
       exit 100
-    fi ;;
+    fi
+    [ "$STUB_APT" = silent ] && exec sleep 30 ;;
   install)
     for p in "$@"; do
       [ "$p" = chromium ] && printf '#!/bin/sh\\n' >"$STUB_CHROMIUM" && chmod 755 "$STUB_CHROMIUM"
@@ -388,6 +390,22 @@ describe('scripts/provision.sh', () => {
       expect(box.aptCalls()).toHaveLength(1);
       expect(box.aptCalls()[0]).toMatch(/^update /);
     });
+
+    it('stops within 10 s when apt hears nothing from its archive', async () => {
+      const box = makeBox(ALL_PIECES.filter(p => p !== 'chromium'));
+      const run = await provision('root', {
+        ...box.env,
+        IBIAS_TEST_POSTGRES_URL: postgres.url,
+        STUB_APT: 'silent',
+      });
+      expect(run.code).toBe(1);
+      expect(run.ms).toBeLessThan(10_000);
+      expect(run.stderr).toContain(
+        'no answer from the package archive within 7 s',
+      );
+      expect(run.stderr).toContain('apt-get install -y chromium\n');
+      expect(box.aptCalls()).toEqual([expect.stringMatching(/^update /)]);
+    }, 20_000);
 
     it('installs only what is missing with apt, one log line per piece', async () => {
       const box = makeBox(ALL_PIECES.filter(p => p !== 'chromium'));
