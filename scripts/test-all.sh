@@ -100,6 +100,8 @@ node_test_counts() { # log → "passed failed" from node:test's closing lines
   echo "${p:-0} ${f:-0}"
 }
 for svc in services/*/; do
+  # services/releases holds the samples' later releases (patches), not a service.
+  [ -f "$svc/package.json" ] || continue
   name="service-$(basename "$svc")"
   ibias_log "── $name"
   log="$ARTIFACTS/logs/$name.log"
