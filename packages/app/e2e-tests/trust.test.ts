@@ -44,15 +44,24 @@ test('two deploys of one service written in two letter cases: one is accepted, t
 }) => {
   test.setTimeout(180_000);
   const headers = { Authorization: `Bearer ${await guestToken(request)}` };
-  const env = await (
-    await request.get(
-      `${deployments}/environments?entityRef=component:default/ibias-api`,
-      { headers },
-    )
-  ).json();
-  const current = env.items.find(
-    (e: { environment: string }) => e.environment === 'development',
-  )?.version;
+  const development = async () =>
+    (
+      await (
+        await request.get(
+          `${deployments}/environments?entityRef=component:default/ibias-api`,
+          { headers },
+        )
+      ).json()
+    ).items.find(
+      (e: { environment: string }) => e.environment === 'development',
+    ) as { version: string; lockedBy: string | null } | undefined;
+  // An earlier test's deploy may still run there: both requests must meet a free lock.
+  await expect
+    .poll(async () => (await development())?.lockedBy ?? null, {
+      timeout: 150_000,
+    })
+    .toBeNull();
+  const current = (await development())?.version;
   const { versions } = await (
     await request.get(
       `${deployments}/versions?entityRef=component:default/ibias-api&environment=development`,
