@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
-import { artifactsDir, dataDir, guestToken } from './helpers';
+import { artifactsDir, dataDir, deployFromTheTab, guestToken } from './helpers';
 
 // The golden path as an engineer walks it, on the default start: Create → ibias-service →
 // the task runs the verification gate → the new component is in the catalog with its owner
@@ -28,20 +28,6 @@ async function step(page: Page, name: string, started: number) {
     `${artifactsDir}/journey-timings.json`,
     JSON.stringify(steps, null, 2),
   );
-}
-
-async function deployFromTheTab(
-  page: Page,
-  environment: string,
-  version: string,
-  strategy: string,
-) {
-  await page.getByTestId(`deploy-${environment}`).click();
-  await page.getByTestId('version-select').locator('..').click();
-  await page.getByRole('option', { name: version, exact: true }).click();
-  await page.getByRole('radio', { name: strategy }).check();
-  await expect(page.getByTestId('deploy-plan')).toContainText(`→ ${version}`);
-  await page.getByTestId('confirm-deploy').click();
 }
 
 test('the journey: create a service, find it in the catalog, deploy it, push a release with git and deploy that', async ({

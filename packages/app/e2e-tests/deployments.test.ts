@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { artifactsDir, guestToken } from './helpers';
+import { APIRequestContext, expect, test } from '@playwright/test';
+import { artifactsDir, deployFromTheTab, guestToken } from './helpers';
 
 // Deployments on the embedded default: the local target runs the sample services as real
 // processes behind a traffic router; 1.2.0 is the faulty release (FAULT_RATE=0.2).
@@ -23,15 +23,6 @@ async function environments(request: APIRequestContext, token: string) {
   }>;
 }
 
-async function deployFromTheTab(page: Page, version: string, strategy: string) {
-  await page.getByTestId('deploy-staging').click();
-  await page.getByTestId('version-select').locator('..').click();
-  await page.getByRole('option', { name: version, exact: true }).click();
-  await page.getByRole('radio', { name: strategy }).check();
-  await expect(page.getByTestId('deploy-plan')).toContainText(`→ ${version}`);
-  await page.getByTestId('confirm-deploy').click();
-}
-
 test('in the browser: 1.1.0 blue-green succeeds, 1.2.0 canary rolls back on its error rate, traffic returns to 1.1.0', async ({
   page,
   request,
@@ -42,7 +33,7 @@ test('in the browser: 1.1.0 blue-green succeeds, 1.2.0 canary rolls back on its 
   await expect(page.getByTestId('environment-staging')).toBeVisible();
   await page.screenshot({ path: `${artifactsDir}/deployments-empty.png` });
 
-  await deployFromTheTab(page, '1.1.0', 'blue-green');
+  await deployFromTheTab(page, 'staging', '1.1.0', 'blue-green');
   const details = page.getByTestId('deployment-details');
   await expect(details.getByTestId('status-running')).toBeVisible({
     timeout: 30_000,
@@ -60,7 +51,7 @@ test('in the browser: 1.1.0 blue-green succeeds, 1.2.0 canary rolls back on its 
   });
 
   const started = Date.now();
-  await deployFromTheTab(page, '1.2.0', 'canary');
+  await deployFromTheTab(page, 'staging', '1.2.0', 'canary');
   await expect(details.getByTestId('status-rolled_back')).toBeVisible({
     timeout: 120_000,
   });

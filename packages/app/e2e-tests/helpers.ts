@@ -1,4 +1,4 @@
-import { APIRequestContext, expect } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
 import type { AlphaEntity as Entity } from '@backstage/catalog-model/alpha';
 
 /**
@@ -107,4 +107,19 @@ export async function finishedTask(
     .map(e => e.body.message ?? '')
     .join('\n');
   return { status, log };
+}
+
+/** Opens the Deploy dialog of an environment on a Deployments tab and starts a deploy. */
+export async function deployFromTheTab(
+  page: Page,
+  environment: string,
+  version: string,
+  strategy: string,
+) {
+  await page.getByTestId(`deploy-${environment}`).click();
+  await page.getByTestId('version-select').locator('..').click();
+  await page.getByRole('option', { name: version, exact: true }).click();
+  await page.getByRole('radio', { name: strategy }).check();
+  await expect(page.getByTestId('deploy-plan')).toContainText(`→ ${version}`);
+  await page.getByTestId('confirm-deploy').click();
 }
