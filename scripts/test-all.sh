@@ -72,6 +72,7 @@ check tsc yarn tsc
 check lint yarn lint:all
 check prettier yarn prettier --check .
 check backstage-versions node scripts/check-backstage-versions.mjs
+check openapi-generated node scripts/generate-openapi.mjs --check
 
 # ── unit, component and database tests (Jest) ─────────────────────────────────────────
 ibias_log "── jest"

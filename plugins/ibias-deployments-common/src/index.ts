@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export * from './types';
+export type { components, operations, paths } from './generated/openapi';
+export * from './signals';
 export * from './stateMachine';
 export * from './analysis';
 export * from './plan';

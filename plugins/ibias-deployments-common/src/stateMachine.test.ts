@@ -53,3 +53,11 @@ describe('deploy state machine', () => {
     }
   });
 });
+
+describe('expire', () => {
+  it.each(DEPLOYMENT_STATUSES.map(s => [s]))('from %s', status => {
+    expect(nextStatus(status, 'expire')).toBe(
+      status === 'pending_approval' ? 'aborted' : undefined,
+    );
+  });
+});

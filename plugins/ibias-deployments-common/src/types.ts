@@ -1,11 +1,71 @@
+import type { components, operations } from './generated/openapi';
+
+// The domain and wire types are the ones generated from the OpenAPI document
+// (plugins/ibias-deployments-backend/src/schema/openapi.yaml), named for their users.
+type Schemas = components['schemas'];
+
+export type EnvironmentName = Schemas['Environment'];
+export type Strategy = Schemas['Strategy'];
+export type DeploymentStatus = Schemas['Status'];
+/** One step of a deployment plan (deploy, health checks, smoke tests, traffic, …). */
+export type DeploymentStep = Schemas['Step'];
+export type StepStatus = DeploymentStep['status'];
+/** One analysis check, with everything needed to see why it decided what it decided. */
+export type Evidence = Schemas['Evidence'];
+export type Verdict = Evidence['verdict'];
+export type Deployment = Schemas['Deployment'];
+/** A page of history, newest first; `nextCursor` is null on the last page. */
+export type DeploymentPage = Schemas['DeploymentPage'];
+/** What a deploy would do (`dryRun`), and whether it needs a release manager. */
+export type DeploymentPlan = Schemas['Plan'];
+/**
+ * How an environment answers: `starting` while the portal brings back what ran before a
+ * restart; `unknown` when nothing routes traffic (or the target cannot tell).
+ */
+export type Health = Schemas['Health'];
+/** What runs in one environment of one service, with its traffic, URL and health. */
+export type EnvironmentView = Schemas['EnvironmentView'];
+export type EnvironmentsResponse = Schemas['EnvironmentsResponse'];
+export type VersionsResponse = Schemas['VersionsResponse'];
+export type DeployRequest = Schemas['DeployRequest'];
+export type ApproveRequest = Schemas['ApproveRequest'];
+export type RollbackRequest = Schemas['RollbackRequest'];
+/** Why a production rollback may run without waiting for a release manager. */
+export type BreakGlass = Schemas['BreakGlass'];
+/** The query of `GET /deployments`. */
+export type DeploymentListQuery = NonNullable<
+  operations['listDeployments']['parameters']['query']
+>;
+/** Backstage's error body, as every error answer of the API carries it. */
+export type ApiErrorBody = Schemas['ErrorBody'];
+
+/**
+ * A string union's values as a constant list, in the order given; leaving one out does
+ * not compile, so the lists below cannot drift from the OpenAPI document's enums.
+ */
+function everyValueOf<T extends string>() {
+  return <const A extends readonly T[]>(
+    values: A &
+      ([Exclude<T, A[number]>] extends [never]
+        ? unknown
+        : { missing: Exclude<T, A[number]> }),
+  ): A => values;
+}
+
 /** The IBIAS environments, in promotion order. */
-export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
-export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+export const ENVIRONMENTS = everyValueOf<EnvironmentName>()([
+  'development',
+  'staging',
+  'production',
+]);
 
-export const STRATEGIES = ['blue-green', 'canary', 'rolling'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+export const STRATEGIES = everyValueOf<Strategy>()([
+  'blue-green',
+  'canary',
+  'rolling',
+]);
 
-export const DEPLOYMENT_STATUSES = [
+export const DEPLOYMENT_STATUSES = everyValueOf<DeploymentStatus>()([
   'pending_approval',
   'queued',
   'running',
@@ -13,85 +73,7 @@ export const DEPLOYMENT_STATUSES = [
   'failed',
   'rolled_back',
   'aborted',
-] as const;
-export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
-
-export type StepStatus =
-  | 'pending'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'skipped';
-
-/** One step of a deployment plan (deploy, health checks, smoke tests, traffic, …). */
-export interface DeploymentStep {
-  id: string;
-  name: string;
-  status: StepStatus;
-  /** For traffic steps: the share of traffic on the new version, 0–100. */
-  weight?: number;
-  startedAt?: string;
-  finishedAt?: string;
-  message?: string;
-}
-
-export type Verdict = 'pass' | 'fail' | 'inconclusive';
-
-/** One analysis check, with everything needed to see why it decided what it decided. */
-export interface Evidence {
-  /** e.g. `error-rate`, `p95-latency`, `health`, `smoke`. */
-  check: string;
-  /** The query that produced the value (PromQL, or the router's description). */
-  query: string;
-  source: 'local-router' | 'prometheus' | 'probe';
-  /** The step during which the check ran. */
-  stepId: string;
-  windowSeconds: number;
-  samples: number;
-  threshold: number;
-  /** The measured value (a ratio for error rates, milliseconds for latency). */
-  value: number | null;
-  verdict: Verdict;
-  /** How many consecutive intervals breached so far (for the rollback trigger). */
-  consecutiveBreaches?: number;
-  /** What a probe saw (status, version, …). */
-  detail?: string;
-  at: string;
-}
-
-export interface Deployment {
-  id: string;
-  entityRef: string;
-  environment: EnvironmentName;
-  version: string;
-  previousVersion: string | null;
-  strategy: Strategy;
-  status: DeploymentStatus;
-  /** Why the deployment is where it is (failure, rollback reason, abort, …). */
-  reason?: string;
-  steps: DeploymentStep[];
-  evidence: Evidence[];
-  initiatedBy: string;
-  approvedBy?: string;
-  /** Set for a rollback deployment: the deployment it rolled back. */
-  rollbackOf?: string;
-  /**
-   * A production rollback that ran without a release manager's approval: why the owner
-   * who started it (initiatedBy) broke the glass.
-   */
-  breakGlassReason?: string;
-  createdAt: string;
-  updatedAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  approvalExpiresAt?: string;
-}
-
-/**
- * How an environment answers: `starting` while the portal brings back what ran before a
- * restart; `unknown` when nothing routes traffic (or the target cannot tell).
- */
-export type Health = 'healthy' | 'unhealthy' | 'starting' | 'unknown';
+]);
 
 /** What runs in one environment of one service. */
 export interface EnvironmentState {
@@ -102,12 +84,4 @@ export interface EnvironmentState {
   deployedBy: string;
   strategy: Strategy;
   deploymentId: string;
-}
-
-export interface DeployRequest {
-  entityRef: string;
-  environment: EnvironmentName;
-  version: string;
-  strategy: Strategy;
-  dryRun?: boolean;
 }

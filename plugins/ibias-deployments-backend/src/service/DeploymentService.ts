@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import type {
   AuditorService,
+  AuditorServiceCreateEventOptions,
+  AuditorServiceEventSeverityLevel,
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
 import {
   ConflictError,
   InputError,
@@ -29,17 +32,22 @@ import {
   rollbackPermission,
   targetResourceRef,
   type AnalysisPolicy,
+  type ApproveRequest,
   type Deployment,
+  type DeploymentEvent,
   type DeployRequest,
   type EnvironmentName,
+  type RollbackRequest,
 } from '@internal/plugin-ibias-deployments-common';
 import type {
   DeploymentFilter,
   DeploymentStore,
+  DeploymentUpdate,
   StoredDeployment,
 } from '../database/DeploymentStore';
 import { targetRef, type DeployEngine } from '../engine/DeployEngine';
 import type { DeployTarget } from '../targets/types';
+import { assertTrimmedReason, assertValidInput } from '../schema/validateInput';
 import type { EnvironmentConfigReader } from './EnvironmentConfigReader';
 
 export interface DeploymentServiceOptions {
@@ -57,13 +65,27 @@ export interface DeploymentServiceOptions {
   onBreakGlass?(deployment: Deployment): void;
 }
 
-/** Why a production rollback may run without waiting for a release manager. */
-export interface BreakGlass {
-  reason: string;
+/**
+ * Who asks: their credentials, and the HTTP request when there is one (the audit event
+ * carries it). HTTP, MCP actions and any later caller go through the same validation,
+ * permission checks and audit.
+ */
+export interface DeploymentCaller {
+  credentials: BackstageCredentials;
+  request?: AuditorServiceCreateEventOptions['request'];
 }
 
-/** How long a break-glass reason must be: enough to say why, short enough to read. */
-export const BREAK_GLASS_REASON = { min: 10, max: 500 } as const;
+/** The entity ref of a user, the subject of a service, as `initiatedBy` and in audit. */
+export function actorOf(credentials: BackstageCredentials): string {
+  const p = credentials.principal;
+  if (typeof p === 'object' && p !== null) {
+    if ('userEntityRef' in p && typeof p.userEntityRef === 'string') {
+      return p.userEntityRef;
+    }
+    if ('subject' in p && typeof p.subject === 'string') return p.subject;
+  }
+  return 'unknown';
+}
 
 /**
  * An entity ref as the catalog keys it (catalog-backend lowercases refs): kind, namespace
@@ -166,7 +188,93 @@ export class DeploymentService {
     return found;
   }
 
+  /**
+   * Audits a mutation: the event is created before it runs and ends as success or
+   * failure with it, whoever calls (HTTP, MCP actions, …).
+   */
+  private async audited<T>(
+    caller: DeploymentCaller,
+    eventId: string,
+    meta: JsonObject,
+    run: () => Promise<T>,
+    severityLevel: AuditorServiceEventSeverityLevel = 'medium',
+  ): Promise<T> {
+    const event = await this.o.auditor.createEvent({
+      eventId,
+      severityLevel,
+      request: caller.request,
+      meta,
+    });
+    try {
+      const result = await run();
+      await event.success({ meta });
+      return result;
+    } catch (error) {
+      await event.fail({
+        error: error instanceof Error ? error : new Error(String(error)),
+        meta,
+      });
+      throw error;
+    }
+  }
+
+  /**
+   * Moves a deployment along the state machine (compare-and-set on its revision):
+   * ConflictError when the machine does not allow `event` from its status, or when
+   * someone changed it meanwhile.
+   */
+  private async transition(
+    d: StoredDeployment,
+    event: DeploymentEvent,
+    update: Omit<DeploymentUpdate, 'status'> = {},
+  ): Promise<StoredDeployment> {
+    const status = nextStatus(d.status, event);
+    if (!status) {
+      throw new ConflictError(
+        `Deployment ${d.id} is ${d.status}; it cannot ${event.replace(
+          '_',
+          ' ',
+        )}`,
+      );
+    }
+    const next = await this.o.store.update(d.id, d.revision, {
+      ...update,
+      status,
+    });
+    if (!next) {
+      throw new ConflictError(`Deployment ${d.id} changed meanwhile; retry`);
+    }
+    return next;
+  }
+
+  /**
+   * Deploys a version (or, with dryRun, answers the plan and changes nothing). With an
+   * idempotency key a retried request returns what the first one made.
+   */
   async create(
+    input: DeployRequest,
+    caller: DeploymentCaller,
+    idempotencyKey?: string,
+  ) {
+    assertValidInput('DeployRequest', input, 'request/body');
+    const actor = actorOf(caller.credentials);
+    const meta: JsonObject = {
+      entityRef: normalizeEntityRef(input.entityRef),
+      environment: input.environment,
+      version: input.version,
+      strategy: input.strategy,
+      ...(input.dryRun === undefined ? {} : { dryRun: input.dryRun }),
+      actor,
+    };
+    return this.audited(
+      caller,
+      input.dryRun ? 'deploy-plan' : 'deploy',
+      meta,
+      () => this.deploy(input, actor, caller.credentials, idempotencyKey),
+    );
+  }
+
+  private async deploy(
     request: DeployRequest,
     actor: string,
     credentials: BackstageCredentials,
@@ -256,6 +364,7 @@ export class DeploymentService {
   }
 
   async get(id: string) {
+    assertValidInput('DeploymentId', id, 'request/params/id');
     const d = await this.o.store.get(id);
     if (!d) throw new NotFoundError(`No deployment ${id}`);
     return d;
@@ -271,54 +380,59 @@ export class DeploymentService {
     });
   }
 
-  async approve(
-    id: string,
-    version: string,
-    actor: string,
-    credentials: BackstageCredentials,
-  ) {
-    const d = await this.get(id);
-    await this.deployable(d.entityRef, credentials);
-    await this.authorize(
-      credentials,
-      approvePermission,
-      d.entityRef,
-      d.environment,
+  /** A release manager (not the requester) approves the exact version of a deployment. */
+  async approve(id: string, input: ApproveRequest, caller: DeploymentCaller) {
+    assertValidInput('DeploymentId', id, 'request/params/id');
+    assertValidInput('ApproveRequest', input, 'request/body');
+    const actor = actorOf(caller.credentials);
+    return this.audited(
+      caller,
+      'deploy-approve',
+      { id, version: input.version, actor },
+      async () => {
+        const d = await this.get(id);
+        await this.deployable(d.entityRef, caller.credentials);
+        await this.authorize(
+          caller.credentials,
+          approvePermission,
+          d.entityRef,
+          d.environment,
+        );
+        if (d.status !== 'pending_approval') {
+          throw new ConflictError(
+            `Deployment ${id} is ${d.status}, not pending approval`,
+          );
+        }
+        if (d.initiatedBy === actor) {
+          throw new NotAllowedError(
+            'The requester cannot approve their own deployment',
+          );
+        }
+        if (input.version !== d.version) {
+          throw new ConflictError(
+            `The approval names ${input.version} but the deployment is of ${d.version}`,
+          );
+        }
+        if (
+          d.approvalExpiresAt &&
+          d.approvalExpiresAt < new Date().toISOString()
+        ) {
+          await this.expire(d);
+          throw new ConflictError(
+            `The approval window of deployment ${id} has expired`,
+          );
+        }
+        const next = await this.transition(d, 'approve', {
+          approvedBy: actor,
+        });
+        this.o.engine.submit(next.id);
+        return next;
+      },
     );
-    if (d.status !== 'pending_approval') {
-      throw new ConflictError(
-        `Deployment ${id} is ${d.status}, not pending approval`,
-      );
-    }
-    if (d.initiatedBy === actor) {
-      throw new NotAllowedError(
-        'The requester cannot approve their own deployment',
-      );
-    }
-    if (version !== d.version) {
-      throw new ConflictError(
-        `The approval names ${version} but the deployment is of ${d.version}`,
-      );
-    }
-    if (d.approvalExpiresAt && d.approvalExpiresAt < new Date().toISOString()) {
-      await this.expire(d);
-      throw new ConflictError(
-        `The approval window of deployment ${id} has expired`,
-      );
-    }
-    const next = await this.o.store.update(d.id, d.revision, {
-      status: nextStatus(d.status, 'approve'),
-      approvedBy: actor,
-    });
-    if (!next)
-      throw new ConflictError(`Deployment ${id} changed meanwhile; retry`);
-    this.o.engine.submit(next.id);
-    return next;
   }
 
   private async expire(d: StoredDeployment) {
-    return this.o.store.update(d.id, d.revision, {
-      status: 'aborted',
+    return this.transition(d, 'expire', {
       reason: 'The approval expired',
       finishedAt: new Date().toISOString(),
     });
@@ -330,43 +444,49 @@ export class DeploymentService {
     let n = 0;
     for (const d of await this.o.store.listInFlight()) {
       if (
-        d.status === 'pending_approval' &&
-        d.approvalExpiresAt &&
-        d.approvalExpiresAt < nowIso &&
-        (await this.expire(d))
+        d.status !== 'pending_approval' ||
+        !d.approvalExpiresAt ||
+        d.approvalExpiresAt >= nowIso
       ) {
+        continue;
+      }
+      try {
+        await this.expire(d);
         n++;
+      } catch (error) {
+        // Approved or aborted meanwhile: nothing left to expire.
+        if (!(error instanceof ConflictError)) throw error;
       }
     }
     return n;
   }
 
-  async abort(id: string, actor: string, credentials: BackstageCredentials) {
-    const d = await this.get(id);
-    await this.deployable(d.entityRef, credentials);
-    await this.authorize(
-      credentials,
-      deployPermission,
-      d.entityRef,
-      d.environment,
-    );
-    if (!nextStatus(d.status, 'abort')) {
-      throw new ConflictError(
-        `Deployment ${id} is ${d.status} and cannot be aborted`,
+  async abort(id: string, caller: DeploymentCaller) {
+    assertValidInput('DeploymentId', id, 'request/params/id');
+    const actor = actorOf(caller.credentials);
+    return this.audited(caller, 'deploy-abort', { id, actor }, async () => {
+      const d = await this.get(id);
+      await this.deployable(d.entityRef, caller.credentials);
+      await this.authorize(
+        caller.credentials,
+        deployPermission,
+        d.entityRef,
+        d.environment,
       );
-    }
-    if (d.status === 'running' && this.o.engine.requestAbort(id)) {
-      await this.o.engine.settled(id);
-      return this.get(id);
-    }
-    const next = await this.o.store.update(d.id, d.revision, {
-      status: 'aborted',
-      reason: `Aborted by ${actor}`,
-      finishedAt: new Date().toISOString(),
+      if (!nextStatus(d.status, 'abort')) {
+        throw new ConflictError(
+          `Deployment ${id} is ${d.status} and cannot be aborted`,
+        );
+      }
+      if (d.status === 'running' && this.o.engine.requestAbort(id)) {
+        await this.o.engine.settled(id);
+        return this.get(id);
+      }
+      return this.transition(d, 'abort', {
+        reason: `Aborted by ${actor}`,
+        finishedAt: new Date().toISOString(),
+      });
     });
-    if (!next)
-      throw new ConflictError(`Deployment ${id} changed meanwhile; retry`);
-    return next;
   }
 
   /**
@@ -377,73 +497,85 @@ export class DeploymentService {
    */
   async rollback(
     id: string,
-    options: { version?: string; breakGlass?: BreakGlass },
-    actor: string,
-    credentials: BackstageCredentials,
+    input: RollbackRequest,
+    caller: DeploymentCaller,
   ): Promise<StoredDeployment> {
-    if (!options.breakGlass) {
-      return this.startRollback(id, options, actor, credentials);
-    }
-    // Every break-glass attempt, allowed or not, is a critical audit event.
-    const meta = {
+    assertValidInput('DeploymentId', id, 'request/params/id');
+    assertValidInput('RollbackRequest', input, 'request/body');
+    if (input.breakGlass) assertTrimmedReason(input.breakGlass.reason);
+    const actor = actorOf(caller.credentials);
+    const reason = input.breakGlass?.reason.trim();
+    const meta: JsonObject = {
       id,
-      version: options.version ?? null,
-      reason: options.breakGlass.reason,
+      ...(input.version === undefined ? {} : { version: input.version }),
+      ...(reason === undefined ? {} : { breakGlass: { reason } }),
       actor,
     };
-    const event = await this.o.auditor.createEvent({
-      eventId: 'deploy-rollback-break-glass',
-      severityLevel: 'critical',
-      meta,
-    });
-    try {
-      const d = await this.startRollback(id, options, actor, credentials);
-      await event.success({
-        meta: {
-          ...meta,
-          deploymentId: d.id,
-          entityRef: d.entityRef,
-          environment: d.environment,
-          from: d.previousVersion,
-          to: d.version,
-        },
+    return this.audited(caller, 'deploy-rollback', meta, async () => {
+      if (reason === undefined) {
+        return this.startRollback(id, input.version, undefined, actor, caller);
+      }
+      // Every break-glass attempt, allowed or not, is also a critical audit event.
+      const glass = {
+        id,
+        version: input.version ?? null,
+        reason,
+        actor,
+      };
+      const event = await this.o.auditor.createEvent({
+        eventId: 'deploy-rollback-break-glass',
+        severityLevel: 'critical',
+        request: caller.request,
+        meta: glass,
       });
-      return d;
-    } catch (error) {
-      await event.fail({ error: error as Error, meta });
-      throw error;
-    }
+      try {
+        const d = await this.startRollback(
+          id,
+          input.version,
+          reason,
+          actor,
+          caller,
+        );
+        await event.success({
+          meta: {
+            ...glass,
+            deploymentId: d.id,
+            entityRef: d.entityRef,
+            environment: d.environment,
+            from: d.previousVersion,
+            to: d.version,
+          },
+        });
+        return d;
+      } catch (error) {
+        await event.fail({
+          error: error instanceof Error ? error : new Error(String(error)),
+          meta: glass,
+        });
+        throw error;
+      }
+    });
   }
 
   private async startRollback(
     id: string,
-    options: { version?: string; breakGlass?: BreakGlass },
+    version: string | undefined,
+    breakGlassReason: string | undefined,
     actor: string,
-    credentials: BackstageCredentials,
+    caller: DeploymentCaller,
   ): Promise<StoredDeployment> {
-    const { version, breakGlass } = options;
     const d = await this.get(id);
-    await this.deployable(d.entityRef, credentials);
+    await this.deployable(d.entityRef, caller.credentials);
     await this.authorize(
-      credentials,
+      caller.credentials,
       rollbackPermission,
       d.entityRef,
       d.environment,
     );
     const production = d.environment === 'production';
-    const reason = breakGlass?.reason.trim();
-    if (breakGlass && !production) {
+    if (breakGlassReason !== undefined && !production) {
       throw new InputError(
         `breakGlass is only for production rollbacks; in ${d.environment} a rollback runs at once`,
-      );
-    }
-    if (
-      reason !== undefined &&
-      (reason.length < BREAK_GLASS_REASON.min ||
-        reason.length > BREAK_GLASS_REASON.max)
-    ) {
-      throw new InputError(
-        `breakGlass.reason must say why in ${BREAK_GLASS_REASON.min} to ${BREAK_GLASS_REASON.max} characters`,
       );
     }
     const history = await this.o.store.successfulVersions(
@@ -470,7 +602,7 @@ export class DeploymentService {
     }
     if (to === current)
       throw new InputError(`${to} already runs in ${d.environment}`);
-    const needsApproval = production && reason === undefined;
+    const needsApproval = production && breakGlassReason === undefined;
     const { deployment } = await this.o.store.create({
       entityRef: d.entityRef,
       environment: d.environment,
@@ -481,13 +613,13 @@ export class DeploymentService {
       steps: planSteps('blue-green'),
       initiatedBy: actor,
       rollbackOf: d.id,
-      breakGlassReason: reason,
+      breakGlassReason,
       approvalTtlMs: needsApproval
         ? this.o.approvalTtlMinutes * 60_000
         : undefined,
     });
     if (deployment.status === 'queued') this.o.engine.submit(deployment.id);
-    if (reason !== undefined) this.o.onBreakGlass?.(deployment);
+    if (breakGlassReason !== undefined) this.o.onBreakGlass?.(deployment);
     return deployment;
   }
 

@@ -1,105 +1,333 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { z } from 'zod';
+import express from 'express';
+import request from 'supertest';
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+  TestDatabases,
+  type TestDatabaseId,
+} from '@backstage/backend-test-utils';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ibiasTestDatabaseIds } from '@internal/ibias-test-utils';
+import {
+  DEFAULT_ANALYSIS_POLICY,
+  nextStatus,
+} from '@internal/plugin-ibias-deployments-common';
+import { DeployEngine } from '../engine/DeployEngine';
+import { ScriptedTarget } from '../testing/ScriptedTarget';
+import { testStore } from '../testing/testStore';
 import { registerDeploymentActions } from './actions';
-import type { DeploymentService } from './DeploymentService';
+import { DeploymentService } from './DeploymentService';
+import { EnvironmentConfigReader } from './EnvironmentConfigReader';
+import { createRouter } from './router';
 
-// The MCP actions are a boundary like the HTTP API: refs are normalised before the
-// service sees them, and the rollback action carries break-glass the same way.
-function setup() {
-  const actions: Record<string, any> = {};
-  const registry = {
-    register: (a: any) => {
-      actions[a.name] = a;
-    },
-  } as unknown as ActionsRegistryService;
-  const service = {
-    create: jest.fn().mockResolvedValue({
-      dryRun: false,
-      deployment: {
-        id: 'd1',
-        version: '1.1.0',
-        environment: 'staging',
-        status: 'queued',
-      },
+// Every transition the service makes goes through the state machine: record them.
+jest.mock('@internal/plugin-ibias-deployments-common', () => {
+  const actual = jest.requireActual(
+    '@internal/plugin-ibias-deployments-common',
+  );
+  return { ...actual, nextStatus: jest.fn(actual.nextStatus) };
+});
+
+const databases = TestDatabases.create({ ids: ibiasTestDatabaseIds() });
+
+const USER = 'user:default/olivia.owner';
+const SERVICE = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'ibias-api',
+    namespace: 'default',
+    annotations: { 'ibias.io/environments': './environments.yaml' },
+  },
+  spec: { owner: 'group:default/web-team' },
+};
+
+/** The HTTP API and the MCP actions over one DeploymentService, one auditor. */
+async function setup(databaseId: TestDatabaseId, approvalTtlMinutes = 60) {
+  const store = await testStore(databases, databaseId);
+  const target = new ScriptedTarget();
+  const engine = new DeployEngine({
+    store,
+    target,
+    logger: mockServices.logger.mock(),
+    analysisPolicy: () => ({ ...DEFAULT_ANALYSIS_POLICY, intervalSeconds: 0 }),
+    sleep: async () => {},
+  });
+  const auditor = mockServices.auditor.mock();
+  const service = new DeploymentService({
+    store,
+    engine,
+    target,
+    catalog: catalogServiceMock({ entities: [SERVICE] }),
+    permissions: mockServices.permissions.mock({
+      authorize: async reqs =>
+        reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
     }),
-    rollback: jest.fn().mockResolvedValue({
-      id: 'd2',
-      version: '1.0.0',
-      status: 'pending_approval',
+    auditor,
+    canaryWeights: [10, 50, 100],
+    approvalTtlMinutes,
+    analysisPolicy: () => DEFAULT_ANALYSIS_POLICY,
+    configReader: new EnvironmentConfigReader({
+      urlReader: mockServices.urlReader.mock(),
+      fileRoots: [],
     }),
-    environments: jest.fn().mockResolvedValue([]),
-  };
-  registerDeploymentActions(registry, service as unknown as DeploymentService);
-  const run = async (name: string, input: unknown) => {
-    const schema = actions[name].schema.input(z);
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) throw new Error(parsed.error.issues[0].message);
-    return actions[name].action({
-      input: parsed.data,
-      credentials: mockCredentials.user('user:default/olivia.owner'),
+  });
+  const actions = actionsRegistryServiceMock();
+  registerDeploymentActions(actions, service);
+  const http = express()
+    .use(
+      createRouter({
+        service,
+        httpAuth: mockServices.httpAuth({
+          defaultCredentials: mockCredentials.user(USER),
+        }),
+      }),
+    )
+    .use(mockErrorHandler());
+  const invoke = (name: string, input: Record<string, string | boolean>) =>
+    actions.invoke({
+      id: `test:${name}`,
+      input,
+      credentials: mockCredentials.user(USER),
     });
-  };
-  return { run, service };
+  /** The audit events, as [options without the request, whether it had one]. */
+  const events = () =>
+    auditor.createEvent.mock.calls.map(([{ request: r, ...rest }]) => ({
+      ...rest,
+      fromHttp: r !== undefined,
+    }));
+  return { service, store, engine, http, invoke, auditor, events };
 }
 
-describe('deployment MCP actions', () => {
-  it.each([
-    ['a short reason', { breakGlassReason: 'too short' }],
-    ['a reason over 500 characters', { breakGlassReason: 'x'.repeat(501) }],
-  ])('rollback-deployment refuses %s', async (_l, extra) => {
-    const { run, service } = setup();
-    await expect(
-      run('rollback-deployment', {
-        deploymentId: '00000000-0000-4000-8000-000000000001',
-        ...extra,
-      }),
-    ).rejects.toThrow();
-    expect(service.rollback).not.toHaveBeenCalled();
-  });
+const deploy = {
+  entityRef: 'Component:Default/IBIAS-API',
+  environment: 'staging',
+  version: '1.1.0',
+  strategy: 'canary',
+};
 
-  it('deploy-service normalises the entity ref before the service sees it', async () => {
-    const { run, service } = setup();
-    await run('deploy-service', {
-      entityRef: 'Component:Default/IBIAS-API',
-      environment: 'staging',
-      version: '1.1.0',
-      strategy: 'canary',
-    });
-    expect(service.create.mock.calls[0][0].entityRef).toBe(
-      'component:default/ibias-api',
-    );
-  });
+describe.each(ibiasTestDatabaseIds())('on %s', databaseId => {
+  describe('deployment MCP actions', () => {
+    it('an MCP deploy is audited exactly like an HTTP deploy', async () => {
+      const viaHttp = await setup(databaseId);
+      const res = await request(viaHttp.http).post('/deployments').send(deploy);
+      expect(res.status).toBe(202);
+      await viaHttp.engine.settled(res.body.id);
 
-  it('deployment-status normalises too', async () => {
-    const { run, service } = setup();
-    await run('deployment-status', {
-      entityRef: 'COMPONENT:default/Ibias-Api',
-    });
-    expect(service.environments).toHaveBeenCalledWith(
-      'component:default/ibias-api',
-    );
-  });
+      const viaMcp = await setup(databaseId);
+      const out = await viaMcp.invoke('deploy-service', deploy);
+      expect(out.output).toMatchObject({ status: 'queued' });
 
-  it('rollback-deployment passes break-glass, and says when approval is pending', async () => {
-    const { run, service } = setup();
-    const out = await run('rollback-deployment', {
-      deploymentId: '00000000-0000-4000-8000-000000000001',
-      breakGlassReason: '  Checkout fails for everyone  ',
+      const expected = {
+        eventId: 'deploy',
+        severityLevel: 'medium',
+        meta: {
+          entityRef: 'component:default/ibias-api',
+          environment: 'staging',
+          version: '1.1.0',
+          strategy: 'canary',
+          actor: USER,
+        },
+      };
+      expect(viaHttp.events()).toEqual([{ ...expected, fromHttp: true }]);
+      expect(viaMcp.events()).toEqual([{ ...expected, fromHttp: false }]);
     });
-    expect(service.rollback).toHaveBeenCalledWith(
-      '00000000-0000-4000-8000-000000000001',
-      {
-        version: undefined,
-        breakGlass: { reason: 'Checkout fails for everyone' },
+
+    it('a dry run is audited as deploy-plan either way', async () => {
+      const { http, invoke, events } = await setup(databaseId);
+      expect(
+        (
+          await request(http)
+            .post('/deployments')
+            .send({ ...deploy, dryRun: true })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await invoke('deploy-service', { ...deploy, dryRun: true })).output,
+      ).toMatchObject({ status: 'planned' });
+      expect(events().map(e => [e.eventId, e.meta])).toEqual([
+        ['deploy-plan', expect.objectContaining({ dryRun: true })],
+        ['deploy-plan', expect.objectContaining({ dryRun: true })],
+      ]);
+    });
+
+    it.each([
+      ['a version that is not semantic', { ...deploy, version: 'latest' }],
+      [
+        'an entity ref that is not one',
+        { ...deploy, entityRef: 'ibias-api with spaces' },
+      ],
+    ])(
+      'the service refuses %s with the message the HTTP API gives',
+      async (_l, input) => {
+        const { http, invoke, service, events } = await setup(databaseId);
+        const res = await request(http).post('/deployments').send(input);
+        expect(res.status).toBe(400);
+        await expect(invoke('deploy-service', input)).rejects.toThrow(
+          res.body.error.message,
+        );
+        // And the service itself, for any later caller.
+        await expect(
+          service.create(
+            { ...deploy, ...input, environment: 'staging', strategy: 'canary' },
+            { credentials: mockCredentials.user(USER) },
+          ),
+        ).rejects.toThrow(res.body.error.message);
+        expect(res.body.error.message).toMatch(/^request\/body\/\w+ must /);
+        expect(events()).toEqual([]);
       },
-      'user:default/olivia.owner',
-      expect.anything(),
     );
-    expect(out.output).toEqual({
-      deploymentId: 'd2',
-      version: '1.0.0',
-      status: 'pending_approval',
+
+    it.each([
+      ['a short reason', 'too short', /must NOT have fewer than 10 characters/],
+      ['a reason over 500 characters', 'x'.repeat(501), /more than 500/],
+      [
+        'a reason of spaces',
+        ' '.repeat(12),
+        /leading and trailing white space/,
+      ],
+    ])(
+      'rollback-deployment refuses %s as the HTTP API does',
+      async (_l, reason, message) => {
+        const { http, invoke, store, events } = await setup(databaseId);
+        const { deployment } = await store.create({
+          entityRef: 'component:default/ibias-api',
+          environment: 'production',
+          version: '1.1.0',
+          previousVersion: null,
+          strategy: 'blue-green',
+          status: 'pending_approval',
+          steps: [],
+          initiatedBy: 'user:default/guest',
+        });
+        const res = await request(http)
+          .post(`/deployments/${deployment.id}/rollback`)
+          .send({ breakGlass: { reason } });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(message);
+        await expect(
+          invoke('rollback-deployment', {
+            deploymentId: deployment.id,
+            breakGlassReason: reason,
+          }),
+        ).rejects.toThrow(res.body.error.message);
+        expect(events()).toEqual([]);
+      },
+    );
+
+    it('a deployment id that is not a uuid is refused like the HTTP path parameter', async () => {
+      const { http, invoke } = await setup(databaseId);
+      const res = await request(http)
+        .post('/deployments/nope/rollback')
+        .send({});
+      expect(res.status).toBe(400);
+      await expect(
+        invoke('rollback-deployment', { deploymentId: 'nope' }),
+      ).rejects.toThrow(res.body.error.message);
+    });
+
+    it('deployment-status normalises the entity ref', async () => {
+      const { invoke, engine } = await setup(databaseId);
+      const { output } = await invoke('deploy-service', deploy);
+      await engine.settled((output as { deploymentId: string }).deploymentId);
+      const status = await invoke('deployment-status', {
+        entityRef: 'COMPONENT:default/Ibias-Api',
+      });
+      expect(status.output).toMatchObject({
+        environments: [
+          {
+            entityRef: 'component:default/ibias-api',
+            environment: 'staging',
+            version: '1.1.0',
+          },
+        ],
+      });
+    });
+
+    it('rollback-deployment carries break-glass, trimmed, and is audited as critical', async () => {
+      const { invoke, store, events } = await setup(databaseId);
+      for (const version of ['1.0.0', '1.1.0']) {
+        const { deployment } = await store.create({
+          entityRef: 'component:default/ibias-api',
+          environment: 'production',
+          version,
+          previousVersion: null,
+          strategy: 'blue-green',
+          status: 'queued',
+          steps: [],
+          initiatedBy: 'user:default/guest',
+        });
+        await store.update(deployment.id, 0, { status: 'running' });
+        await store.update(deployment.id, 1, {
+          status: 'succeeded',
+          environmentState: {
+            version,
+            since: new Date().toISOString(),
+            deployedBy: 'user:default/guest',
+            strategy: 'blue-green',
+            deploymentId: deployment.id,
+          },
+        });
+      }
+      const [latest] = (await store.list({ limit: 1 })).items;
+      const out = await invoke('rollback-deployment', {
+        deploymentId: latest.id,
+        breakGlassReason: '  Checkout fails for everyone  ',
+      });
+      expect(out.output).toMatchObject({ version: '1.0.0', status: 'queued' });
+      expect(events()).toEqual([
+        expect.objectContaining({
+          eventId: 'deploy-rollback',
+          meta: {
+            id: latest.id,
+            breakGlass: { reason: 'Checkout fails for everyone' },
+            actor: USER,
+          },
+        }),
+        expect.objectContaining({
+          eventId: 'deploy-rollback-break-glass',
+          severityLevel: 'critical',
+        }),
+      ]);
+    });
+  });
+
+  describe('DeploymentService transitions', () => {
+    it('expiring an approval goes through the state machine (expire), late approval and sweep alike', async () => {
+      const { http, service, store } = await setup(databaseId, 0);
+      const created = await request(http)
+        .post('/deployments')
+        .send({ ...deploy, environment: 'production' });
+      expect(created.status).toBe(202);
+      await new Promise(r => setTimeout(r, 5));
+      jest.mocked(nextStatus).mockClear();
+      expect(await service.expireApprovals()).toBe(1);
+      expect(jest.mocked(nextStatus).mock.calls).toEqual([
+        ['pending_approval', 'expire'],
+      ]);
+      expect(await store.get(created.body.id)).toMatchObject({
+        status: 'aborted',
+        reason: 'The approval expired',
+      });
+    });
+
+    it('aborting goes through the state machine (abort)', async () => {
+      const { http, service } = await setup(databaseId);
+      const created = await request(http)
+        .post('/deployments')
+        .send({ ...deploy, environment: 'production' });
+      jest.mocked(nextStatus).mockClear();
+      const aborted = await service.abort(created.body.id, {
+        credentials: mockCredentials.user(USER),
+      });
+      expect(aborted.status).toBe('aborted');
+      expect(jest.mocked(nextStatus).mock.calls).toContainEqual([
+        'pending_approval',
+        'abort',
+      ]);
     });
   });
 });

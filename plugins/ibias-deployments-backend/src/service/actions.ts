@@ -1,31 +1,19 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import {
   DEPLOYMENT_STATUSES,
   ENVIRONMENTS,
   STRATEGIES,
 } from '@internal/plugin-ibias-deployments-common';
-import {
-  BREAK_GLASS_REASON,
-  normalizeEntityRef,
-  publicDeployment,
-  type DeploymentService,
-} from './DeploymentService';
+import { spec } from '../schema/openapi.generated';
+import { publicDeployment, type DeploymentService } from './DeploymentService';
 
-function actor(credentials: BackstageCredentials) {
-  const p = credentials.principal as {
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return p.userEntityRef ?? p.subject ?? 'unknown';
-}
-
-const VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+const { schemas } = spec.components;
 
 /**
- * MCP actions (through the actions registry) for deploy, rollback and status. They go
- * through the same DeploymentService as the HTTP API, so the same permission checks,
- * validation and audit apply.
+ * MCP actions (through the actions registry) for deploy, rollback and status. Their
+ * input schemas give only the shape (and the descriptions of the OpenAPI document): the
+ * DeploymentService validates the values against the document's schemas, checks
+ * permissions and audits, exactly as for the HTTP API.
  */
 export function registerDeploymentActions(
   registry: ActionsRegistryService,
@@ -39,11 +27,16 @@ export function registerDeploymentActions(
     schema: {
       input: z =>
         z.object({
-          entityRef: z.string().describe('e.g. component:default/ibias-api'),
+          entityRef: z
+            .string()
+            .describe(schemas.DeployRequest.properties.entityRef.description),
           environment: z.enum(ENVIRONMENTS),
-          version: z.string().regex(VERSION),
+          version: z.string().describe(schemas.Version.description),
           strategy: z.enum(STRATEGIES),
-          dryRun: z.boolean().optional(),
+          dryRun: z
+            .boolean()
+            .optional()
+            .describe(schemas.DeployRequest.properties.dryRun.description),
         }),
       output: z =>
         z.object({
@@ -53,11 +46,7 @@ export function registerDeploymentActions(
         }),
     },
     action: async ({ input, credentials }) => {
-      const result = await service.create(
-        { ...input, entityRef: normalizeEntityRef(input.entityRef) },
-        actor(credentials),
-        credentials,
-      );
+      const result = await service.create(input, { credentials });
       if (result.dryRun) {
         const p = result.plan;
         return {
@@ -90,16 +79,16 @@ export function registerDeploymentActions(
     schema: {
       input: z =>
         z.object({
-          deploymentId: z.string().uuid(),
-          version: z.string().regex(VERSION).optional(),
+          deploymentId: z.string(),
+          version: z
+            .string()
+            .optional()
+            .describe(schemas.RollbackRequest.properties.version.description),
           breakGlassReason: z
             .string()
-            .trim()
-            .min(BREAK_GLASS_REASON.min)
-            .max(BREAK_GLASS_REASON.max)
             .optional()
             .describe(
-              'Production only: why the rollback cannot wait for approval (audited, release managers notified)',
+              `Production only: ${schemas.BreakGlass.properties.reason.description} Audited, and the release managers are notified.`,
             ),
         }),
       output: z =>
@@ -113,14 +102,12 @@ export function registerDeploymentActions(
       const d = await service.rollback(
         input.deploymentId,
         {
-          version: input.version,
-          breakGlass:
-            input.breakGlassReason === undefined
-              ? undefined
-              : { reason: input.breakGlassReason },
+          ...(input.version === undefined ? {} : { version: input.version }),
+          ...(input.breakGlassReason === undefined
+            ? {}
+            : { breakGlass: { reason: input.breakGlassReason } }),
         },
-        actor(credentials),
-        credentials,
+        { credentials },
       );
       return {
         output: { deploymentId: d.id, version: d.version, status: d.status },
@@ -138,7 +125,7 @@ export function registerDeploymentActions(
       input: z =>
         z.object({
           entityRef: z.string().optional(),
-          deploymentId: z.string().uuid().optional(),
+          deploymentId: z.string().optional(),
         }),
       output: z =>
         z.object({
@@ -147,20 +134,15 @@ export function registerDeploymentActions(
         }),
     },
     action: async ({ input }) => {
-      const environments = await service.environments(
-        input.entityRef === undefined
+      const environments = await service.environments(input.entityRef);
+      const deployment =
+        input.deploymentId === undefined
           ? undefined
-          : normalizeEntityRef(input.entityRef),
-      );
-      const deployment = input.deploymentId
-        ? publicDeployment(await service.get(input.deploymentId))
-        : undefined;
+          : publicDeployment(await service.get(input.deploymentId));
       return {
         output: {
-          environments: environments as unknown as Record<string, unknown>[],
-          ...(deployment
-            ? { deployment: deployment as unknown as Record<string, unknown> }
-            : {}),
+          environments,
+          ...(deployment ? { deployment } : {}),
         },
       };
     },

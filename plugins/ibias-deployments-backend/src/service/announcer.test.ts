@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
+  DEPLOYMENTS_SIGNAL_CHANNEL,
   planSteps,
   type Deployment,
 } from '@internal/plugin-ibias-deployments-common';
@@ -66,7 +67,7 @@ describe('createAnnouncer', () => {
     expect(signals.publish).toHaveBeenCalledTimes(2);
     expect(signals.publish).toHaveBeenLastCalledWith({
       recipients: { type: 'broadcast' },
-      channel: 'ibias-deployments',
+      channel: DEPLOYMENTS_SIGNAL_CHANNEL,
       message: {
         id: 'd1',
         entityRef: 'component:default/ibias-api',
@@ -136,4 +137,8 @@ describe('breakGlassNotificationFor', () => {
       payload: expect.objectContaining({ severity: 'critical' }),
     });
   });
+});
+
+it('the signals channel is the one the frontend listens on', () => {
+  expect(DEPLOYMENTS_SIGNAL_CHANNEL).toBe('ibias-deployments');
 });

@@ -2,13 +2,12 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
-import type {
-  Deployment,
-  DeploymentEvent,
+import {
+  DEPLOYMENTS_SIGNAL_CHANNEL,
+  type Deployment,
+  type DeploymentEvent,
+  type DeploymentsSignal,
 } from '@internal/plugin-ibias-deployments-common';
-
-/** The channel the Deployments tab and page listen on. */
-export const DEPLOYMENTS_SIGNAL_CHANNEL = 'ibias-deployments';
 
 /** The notification the owning group gets, or undefined when nobody needs to hear. */
 export function notificationFor(d: Deployment, event?: DeploymentEvent) {
@@ -86,16 +85,17 @@ export function createAnnouncer(options: {
   logger: LoggerService;
 }) {
   return (d: Deployment, event?: DeploymentEvent) => {
+    const message: DeploymentsSignal = {
+      id: d.id,
+      entityRef: d.entityRef,
+      environment: d.environment,
+      status: d.status,
+    };
     void options.signals
-      .publish({
+      .publish<DeploymentsSignal>({
         recipients: { type: 'broadcast' },
         channel: DEPLOYMENTS_SIGNAL_CHANNEL,
-        message: {
-          id: d.id,
-          entityRef: d.entityRef,
-          environment: d.environment,
-          status: d.status,
-        },
+        message,
       })
       .catch(e => options.logger.warn(`Signal not sent: ${e}`));
     const payload = notificationFor(d, event);

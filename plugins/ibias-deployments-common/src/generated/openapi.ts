@@ -1,0 +1,602 @@
+// Types of the IBIAS deployments HTTP API, generated from plugins/ibias-deployments-backend/src/schema/openapi.yaml — do not edit; run `node scripts/generate-openapi.mjs`.
+export interface paths {
+  '/deployments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** History, newest first */
+    get: operations['listDeployments'];
+    put?: never;
+    /** Deploy a version (or plan it with dryRun) */
+    post: operations['createDeployment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/deployments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One deployment with its steps and evidence */
+    get: operations['getDeployment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/deployments/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a production deployment (not your own), naming its exact version */
+    post: operations['approveDeployment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/deployments/{id}/abort': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Abort a deployment that waits, is queued or runs */
+    post: operations['abortDeployment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/deployments/{id}/rollback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Roll back (production waits for approval unless an owner breaks the glass)
+     * @description Deploys the previous (or a chosen earlier, once succeeded) version again, blue-green. Outside production it runs at once. In production it is created pending_approval, and a release manager approves its exact version like a deploy; with breakGlass (production only) it runs at once, the reason is kept on the deployment, the attempt is audited with severity critical and the release managers group is notified of who, what and why.
+     */
+    post: operations['rollbackDeployment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/environments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What runs where; with entityRef also the service's environments file */
+    get: operations['listEnvironments'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The versions the environment's target can deploy */
+    get: operations['listVersions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    /** @description Backstage's error body (@backstage/errors ErrorResponseBody) */
+    ErrorBody: {
+      error: {
+        /** @description e.g. InputError, NotFoundError */
+        name: string;
+        /** @description What went wrong, naming the field */
+        message: string;
+        stack?: string;
+      };
+      request: {
+        method: string;
+        url: string;
+      };
+      response: {
+        statusCode: number;
+      };
+    };
+    /** Format: uuid */
+    DeploymentId: string;
+    /** @description An entity ref like component:default/ibias-api, in any letter case */
+    EntityRef: string;
+    /**
+     * @description The IBIAS environments, in promotion order
+     * @enum {string}
+     */
+    Environment: 'development' | 'staging' | 'production';
+    /**
+     * @description The environment whose deploy target answers; development by default
+     * @default development
+     */
+    TargetEnvironment: components['schemas']['Environment'];
+    /** @enum {string} */
+    Strategy: 'blue-green' | 'canary' | 'rolling';
+    /** @enum {string} */
+    Status:
+      | 'pending_approval'
+      | 'queued'
+      | 'running'
+      | 'succeeded'
+      | 'failed'
+      | 'rolled_back'
+      | 'aborted';
+    /** @description A semantic version, e.g. 1.2.0 or 1.2.0-rc.1 */
+    Version: string;
+    DeployRequest: {
+      /** @description A Component with the ibias.io/environments annotation, in any letter case; stored and answered as the catalog's normalised (lowercase) ref. Anything else is a 400 that says why; an unknown entity is a 404. */
+      entityRef: components['schemas']['EntityRef'];
+      environment: components['schemas']['Environment'];
+      version: components['schemas']['Version'];
+      strategy: components['schemas']['Strategy'];
+      /** @description Answer the plan and change nothing */
+      dryRun?: boolean;
+    };
+    ApproveRequest: {
+      /** @description The exact version being approved; another one is a 409 */
+      version: components['schemas']['Version'];
+    };
+    BreakGlass: {
+      /** @description Why the rollback cannot wait: 10–500 characters once leading and trailing white space is trimmed (JSON Schema cannot trim, so the service checks the trimmed length against these bounds; x-ibias-trimmed marks it), stored trimmed. */
+      reason: string;
+    };
+    RollbackRequest: {
+      /** @description An earlier version that once succeeded here; the previous one by default */
+      version?: components['schemas']['Version'];
+      breakGlass?: components['schemas']['BreakGlass'];
+    };
+    Step: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+      /** @description For traffic steps, the share of traffic on the new version */
+      weight?: number;
+      startedAt?: string;
+      finishedAt?: string;
+      message?: string;
+    };
+    /** @description One analysis check, with everything needed to see why it decided */
+    Evidence: {
+      /** @description e.g. error-rate, p95-latency, health, smoke */
+      check: string;
+      /** @description The query that produced the value */
+      query: string;
+      /** @enum {string} */
+      source: 'local-router' | 'prometheus' | 'probe';
+      stepId: string;
+      windowSeconds: number;
+      samples: number;
+      threshold: number;
+      value: number | null;
+      /** @enum {string} */
+      verdict: 'pass' | 'fail' | 'inconclusive';
+      consecutiveBreaches?: number;
+      detail?: string;
+      at: string;
+    };
+    Deployment: {
+      /** Format: uuid */
+      id: string;
+      entityRef: string;
+      environment: components['schemas']['Environment'];
+      version: string;
+      previousVersion: string | null;
+      strategy: components['schemas']['Strategy'];
+      status: components['schemas']['Status'];
+      /** @description Why the deployment is where it is (failure, rollback, abort) */
+      reason?: string;
+      steps: components['schemas']['Step'][];
+      evidence: components['schemas']['Evidence'][];
+      initiatedBy: string;
+      approvedBy?: string;
+      /** @description For a rollback, the deployment it rolled back */
+      rollbackOf?: string;
+      /** @description A production rollback that skipped approval — why its initiator broke the glass */
+      breakGlassReason?: string;
+      createdAt: string;
+      updatedAt: string;
+      startedAt?: string;
+      finishedAt?: string;
+      approvalExpiresAt?: string;
+    };
+    /**
+     * @description How many deployments a page holds
+     * @default 25
+     */
+    PageLimit: number;
+    DeploymentPage: {
+      items: components['schemas']['Deployment'][];
+      nextCursor: string | null;
+    };
+    AnalysisPolicy: {
+      errorRate: number;
+      p95LatencyMs: number;
+      intervalSeconds: number;
+      intervals: number;
+      consecutiveBreaches: number;
+      minSamples: number;
+    };
+    Plan: {
+      entityRef: string;
+      environment: components['schemas']['Environment'];
+      version: string;
+      previousVersion: string | null;
+      strategy: components['schemas']['Strategy'];
+      steps: components['schemas']['Step'][];
+      needsApproval: boolean;
+      /** @description The deployment that holds the environment's lock, if any */
+      lockedBy?: string;
+      analysis: components['schemas']['AnalysisPolicy'];
+    };
+    /**
+     * @description starting while the portal brings back what ran before a restart; unknown when nothing routes traffic (or the target cannot tell)
+     * @enum {string}
+     */
+    Health: 'healthy' | 'unhealthy' | 'starting' | 'unknown';
+    EnvironmentView: {
+      entityRef: string;
+      environment: components['schemas']['Environment'];
+      version: string;
+      since: string;
+      deployedBy: string;
+      strategy: components['schemas']['Strategy'];
+      deploymentId: string;
+      /** @description Share of traffic per version, 0–100 */
+      traffic: {
+        [key: string]: number;
+      };
+      url: string | null;
+      endpoints: {
+        version: string;
+        url: string;
+      }[];
+      lockedBy: string | null;
+      health: components['schemas']['Health'];
+    };
+    EnvironmentConfigs: {
+      /** @description Where the environments file was read from (or would be) */
+      source?: string;
+      errors: string[];
+      environments: {
+        [key: string]: {
+          /** @description The environment's configuration, secrets masked */
+          config: {
+            [key: string]: unknown;
+          };
+          baseline: {
+            rule: string;
+            description: string;
+            passed: boolean;
+            detail: string;
+          }[];
+        };
+      };
+    };
+    EnvironmentsResponse: {
+      items: components['schemas']['EnvironmentView'][];
+      configs?: components['schemas']['EnvironmentConfigs'];
+    };
+    VersionsResponse: {
+      target: string;
+      /** @description Newest first. On the local target, the release tags of the service's git repository (a service created in the portal, or a sample), read on every call. */
+      versions: string[];
+      /** @description The target deploys any version the pipeline built */
+      anyVersion: boolean;
+    };
+  };
+  responses: {
+    /** @description An error, as Backstage's error handler answers it */
+    Error: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorBody'];
+      };
+    };
+  };
+  parameters: {
+    Id: components['schemas']['DeploymentId'];
+    /** @description A retried request with the same key (per user) returns the same deployment */
+    IdempotencyKey: string;
+  };
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  listDeployments: {
+    parameters: {
+      query?: {
+        entityRef?: components['schemas']['EntityRef'];
+        environment?: components['schemas']['Environment'];
+        /** @description Comma-separated statuses, e.g. succeeded,failed */
+        status?: components['schemas']['Status'][];
+        /** @description The entity ref of who started the deployment */
+        actor?: string;
+        /** @description Created at or after (ISO 8601) */
+        from?: string;
+        /** @description Created before (ISO 8601) */
+        to?: string;
+        limit?: components['schemas']['PageLimit'];
+        /** @description The nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeploymentPage'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+    };
+  };
+  createDeployment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A retried request with the same key (per user) returns the same deployment */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeployRequest'];
+      };
+    };
+    responses: {
+      /** @description The plan (dryRun), or the deployment a reused Idempotency-Key made */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['Plan']
+            | components['schemas']['Deployment'];
+        };
+      };
+      /** @description Accepted; the deployment runs (or waits for approval) */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      409: components['responses']['Error'];
+    };
+  };
+  getDeployment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The deployment */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      404: components['responses']['Error'];
+    };
+  };
+  approveDeployment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApproveRequest'];
+      };
+    };
+    responses: {
+      /** @description Approved; the deployment is queued */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      409: components['responses']['Error'];
+    };
+  };
+  abortDeployment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Aborted (a running deployment restored the previous version first) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      409: components['responses']['Error'];
+    };
+  };
+  rollbackDeployment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['RollbackRequest'];
+      };
+    };
+    responses: {
+      /** @description The rollback deployment (queued, or pending_approval in production) */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      409: components['responses']['Error'];
+    };
+  };
+  listEnvironments: {
+    parameters: {
+      query?: {
+        entityRef?: components['schemas']['EntityRef'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description What runs where; with entityRef also the environments file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvironmentsResponse'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      404: components['responses']['Error'];
+    };
+  };
+  listVersions: {
+    parameters: {
+      query: {
+        entityRef: components['schemas']['EntityRef'];
+        environment?: components['schemas']['TargetEnvironment'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The versions the environment's target can deploy */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VersionsResponse'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      404: components['responses']['Error'];
+    };
+  };
+}
