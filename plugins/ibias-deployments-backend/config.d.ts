@@ -55,8 +55,12 @@ export interface Config {
             consecutiveBreaches?: number;
             minSamples?: number;
           };
-          /** Which target deploys this environment: local (default) or kubernetes. */
-          target?: 'local' | 'kubernetes';
+          /**
+           * Which deploy target deploys this environment, by name: `local` (default),
+           * `kubernetes`, or one a backend module adds through
+           * ibiasDeploymentTargetsExtensionPoint (@internal/plugin-ibias-deployments-node).
+           */
+          target?: string;
           /** Generated traffic during analysis (as Flagger's load tester). */
           load?: {
             rps: number;

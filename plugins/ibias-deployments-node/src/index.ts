@@ -1,7 +1,11 @@
 /**
- * What other backend packages need of IBIAS deployments: the permission resource of a
+ * What other backend packages need of IBIAS deployments: the deploy target interface and
+ * the extension point a module adds a target through, and the permission resource of a
  * deployment target (a service in an environment), its rules and conditions.
  *
  * @packageDocumentation
  */
+
 export * from './permissions';
+export * from './targets';
+export * from './extensions';

@@ -1,85 +1,9 @@
-import type {
-  EnvironmentName,
-  Health,
-  IntervalMetrics,
-} from '@internal/plugin-ibias-deployments-common';
-
-/** Which service, environment and version a target acts on. */
-export interface TargetRef {
-  /** The catalog entity name, e.g. `ibias-api`. Never a key on its own: see entityRef. */
-  service: string;
-  /**
-   * The catalog's normalised (lowercase) entity ref: what targets key routers, processes
-   * and objects by, so two entities with one name never share them.
-   */
-  entityRef: string;
-  environment: EnvironmentName;
-  /**
-   * Where the entity was read from (`backstage.io/managed-by-location`) and where its
-   * source lives (`backstage.io/source-location`), as the catalog says: set when the
-   * caller has the entity (deploy requests, version lists), absent when the engine
-   * rebuilds a ref from a stored deployment. Targets use it to find a service's
-   * releases; only the catalog sets these annotations, never the entity's author.
-   */
-  locations?: { managedBy?: string; source?: string };
-}
-
-export interface ProbeResult {
-  passed: boolean;
-  /** What was asked (e.g. `GET /health`). */
-  query: string;
-  detail: string;
-}
-
-/**
- * Where deployments happen. The engine drives it step by step; every method is safe to
- * call again after a crash (idempotent by version).
- */
-export interface DeployTarget {
-  readonly name: string;
-  /**
-   * Why this target can never deploy the entity (e.g. the local target deploys only
-   * component:default/<name> with a repository or a sample), or undefined when it can.
-   */
-  cannotDeploy?(
-    ref: TargetRef,
-  ): string | undefined | Promise<string | undefined>;
-  /** Whether this target can deploy the service at all (and which versions). */
-  versions(ref: TargetRef): Promise<string[]>;
-  /** Brings the version up next to the live one, taking no traffic. */
-  deploy(ref: TargetRef, version: string): Promise<void>;
-  /** Health checks against the new version directly. */
-  healthChecks(ref: TargetRef, version: string): Promise<ProbeResult[]>;
-  /** Smoke tests against the new version directly. */
-  smokeTests(ref: TargetRef, version: string): Promise<ProbeResult[]>;
-  /**
-   * Sends `weight` percent of traffic to `version`, the rest to `stable` (null when
-   * nothing ran before).
-   */
-  setTraffic(
-    ref: TargetRef,
-    version: string,
-    weight: number,
-    stable: string | null,
-  ): Promise<void>;
-  /** What the new version served since `sinceMs` (epoch ms). */
-  metrics(
-    ref: TargetRef,
-    version: string,
-    sinceMs: number,
-  ): Promise<
-    IntervalMetrics & { query: string; source: 'local-router' | 'prometheus' }
-  >;
-  /** Starts or stops generated traffic for analysis (when the environment asks for it). */
-  setLoad(ref: TargetRef, on: boolean): Promise<void>;
-  /** Removes every version of the service in the environment except `keep`. */
-  retain(ref: TargetRef, keep: string | null): Promise<void>;
-  /** Where the environment's traffic enters (for people and load tests), if known. */
-  url?(ref: TargetRef): string | undefined;
-  /** Whether what takes the traffic answers healthily now. */
-  health?(ref: TargetRef): Promise<Health>;
-  /** The running versions and where each answers directly, if the target knows. */
-  endpoints?(ref: TargetRef): Array<{ version: string; url: string }>;
-  /** What takes traffic now: version → weight. */
-  traffic(ref: TargetRef): Promise<Record<string, number>>;
-}
+// The deploy target interface lives in @internal/plugin-ibias-deployments-node, so a
+// backend module can implement a target without depending on this plugin.
+export type {
+  DeployTarget,
+  DeployTargetFactory,
+  ProbeResult,
+  RunningRelease,
+  TargetRef,
+} from '@internal/plugin-ibias-deployments-node';

@@ -4,7 +4,9 @@ import type { DeployTarget, ProbeResult, TargetRef } from '../targets/types';
 // The engine's decisions against a scripted target (the local target with real processes
 // is exercised end to end in the browser tests): which step fails, what the metrics say.
 export class ScriptedTarget implements DeployTarget {
-  readonly name = 'scripted';
+  /** A name of its own, e.g. to stand for a team's target added by a module. */
+  constructor(readonly name: string = 'scripted') {}
+
   calls: string[] = [];
   live: Record<string, number> = {};
   running = new Set<string>();

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 // A tiny sample: /env shows what it was given, /code which release's code it runs (the
 // `code.json` of its tag), FAIL=1 makes API calls answer 500, and it passes the local
-// target's health checks and smoke tests.
+// target's health checks and smoke tests (the IBIAS service probe's baseline).
 const server = `
 const http = require('node:http');
 const code = require('./code.json');
@@ -15,9 +15,12 @@ http
     res.setHeader('x-frame-options', 'DENY');
     res.setHeader('content-security-policy', "default-src 'none'");
     res.setHeader('strict-transport-security', 'max-age=63072000');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
     if (req.url === '/env') return res.end(JSON.stringify(process.env));
     if (req.url === '/code') return res.end(JSON.stringify(code));
-    if (req.url === '/metrics') return res.end('http_request_duration_seconds_count 1');
+    if (req.url === '/metrics')
+      return res.end('# TYPE http_request_duration_seconds histogram\\nhttp_request_duration_seconds_count 1\\nprocess_cpu_user_seconds_total 1\\n');
     if (req.url === '/health' || req.url === '/ready')
       return res.end(JSON.stringify({ status: 'ok', version: process.env.SERVICE_VERSION }));
     res.statusCode = process.env.FAIL === '1' ? 500 : 200;

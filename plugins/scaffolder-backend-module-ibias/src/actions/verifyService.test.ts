@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { auditVerdict, probeService, REQUIRED_HEADERS } from './verifyService';
+import { REQUIRED_SECURITY_HEADERS } from '@internal/ibias-service-runner';
+import { auditVerdict } from './verifyServiceCommands';
+import { probeService } from './verifyServiceProbe';
 
 // A loopback service whose behaviour each test bends, to show each probe can fail.
 async function serve(options: {
@@ -86,7 +88,9 @@ describe('probeService', () => {
     [
       'missing headers',
       { headers: {}, limitAfter: 5 },
-      new RegExp(`Security headers missing: ${REQUIRED_HEADERS.join(', ')}`),
+      new RegExp(
+        `Security headers missing: ${REQUIRED_SECURITY_HEADERS.join(', ')}`,
+      ),
     ],
     [
       'no request histogram',

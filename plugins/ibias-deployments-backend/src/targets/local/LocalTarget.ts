@@ -1,22 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
-  isSameProcess,
-  processIdentity,
-  untrustedEnv,
-  type ProcessIdentity,
+  serviceHealthChecks,
+  serviceSmokeTests,
 } from '@internal/ibias-service-runner';
 import type {
   EnvironmentName,
   Health,
 } from '@internal/plugin-ibias-deployments-common';
-import type { DeployTarget, ProbeResult, TargetRef } from '../types';
+import type {
+  DeployTarget,
+  ProbeResult,
+  RunningRelease,
+  TargetRef,
+} from '../types';
 import { PrometheusMetrics } from '../PrometheusMetrics';
-import { freePort } from '@internal/ibias-service-runner';
+import { LoadGenerator, type LoadProfile } from './LoadGenerator';
+import { instanceKey, ProcessSupervisor } from './ProcessSupervisor';
 import { ReleaseBuilds } from './ReleaseBuilds';
 import { prepareSampleRepository } from './sampleRepositories';
 import {
@@ -25,17 +26,11 @@ import {
 } from './ServiceRepositories';
 import { TrafficRouter } from './TrafficRouter';
 
+export type { LoadProfile } from './LoadGenerator';
+
 export interface LocalRelease {
   /** Extra environment variables this release is started with (config's, not the code's). */
   env?: Record<string, string>;
-}
-
-export interface LoadProfile {
-  /** Requests per second sent through the router while analysing. */
-  rps: number;
-  method: string;
-  path: string;
-  body?: string;
 }
 
 export interface LocalTargetOptions {
@@ -82,51 +77,42 @@ export interface LocalTargetOptions {
   buildTimeoutMs?: number;
 }
 
-interface Instance {
-  version: string;
-  /** The commit the release tag named when this instance was built. */
-  commit: string;
-  port: number;
-  child: ChildProcess;
-  /** Who the process is beyond its pid (undefined if it exited before we could tell). */
-  identity?: ProcessIdentity;
-}
-
-/** One running sample in the registry file, for reaping after a crash. */
-interface RegistryEntry {
-  entityRef: string;
-  environment: string;
-  version: string;
-  identity: ProcessIdentity;
-}
-
 /**
  * The embedded default target: each release of a service (a release tag of its git
- * repository: a service created in the portal, or a sample) is built from its tag and
- * runs as a real process on loopback, behind a TrafficRouter per service and environment
- * that the deploy switches (blue-green, rolling) or splits by weight (canary).
+ * repository: a service created in the portal, or a sample) is built from its tag
+ * (ReleaseBuilds) and runs as a real process on loopback (ProcessSupervisor), behind a
+ * TrafficRouter per service and environment that the deploy switches (blue-green,
+ * rolling) or splits by weight (canary); a LoadGenerator sends traffic while analysing.
  */
 export class LocalTarget implements DeployTarget {
   readonly name = 'local';
   private readonly routers = new Map<string, TrafficRouter>();
-  private readonly instances = new Map<string, Instance[]>();
   private readonly builds: ReleaseBuilds;
+  private readonly processes: ProcessSupervisor;
+  private readonly loads: LoadGenerator;
   private readonly samples = new Map<string, SampleRepository>();
   private readonly repositories: ServiceRepositories;
-  private readonly loads = new Map<string, NodeJS.Timeout>();
   private readonly starting = new Map<string, Promise<void>>();
   /** Services and environments being brought back after a restart. */
   private readonly restoring = new Map<string, Promise<void>>();
-  private readonly registry: string;
   private readonly prometheus?: PrometheusMetrics;
 
   constructor(private readonly options: LocalTargetOptions) {
-    this.registry = path.join(options.workDir, 'processes.json');
     this.builds = new ReleaseBuilds({
       dir: path.join(options.workDir, 'builds'),
       logger: options.logger,
       npmCommand: options.npmCommand,
       timeoutMs: options.buildTimeoutMs,
+    });
+    this.processes = new ProcessSupervisor({
+      workDir: options.workDir,
+      logger: options.logger,
+      prometheusTargetsFile: options.prometheus?.targetsFile,
+      readyTimeoutMs: options.readyTimeoutMs,
+      probeTimeoutMs: options.probeTimeoutMs,
+    });
+    this.loads = new LoadGenerator({
+      requestTimeoutMs: options.probeTimeoutMs,
     });
     this.repositories = new ServiceRepositories({
       reposDir: options.reposDir,
@@ -143,93 +129,25 @@ export class LocalTarget implements DeployTarget {
   }
 
   /**
-   * Kills processes a previous backend left behind (after a crash), so no environment
-   * keeps a version the database does not know about: only those provably ours (same
-   * boot, same start time as recorded). Bare pids (the old format), malformed entries and
-   * processes that are someone else's now (a reused pid) are never touched.
+   * At the plugin's start: stops what a crashed backend left running, makes the samples'
+   * repositories, then brings back what the database says runs (in the background: a
+   * deploy of the same service and environment waits for it).
    */
-  async reapOrphans() {
-    let entries: unknown;
-    try {
-      entries = JSON.parse(await fs.readFile(this.registry, 'utf8'));
-    } catch {
-      return;
-    }
-    for (const entry of Array.isArray(entries) ? entries : []) {
-      const identity = (entry as Partial<RegistryEntry> | null)?.identity;
-      if (!(await isSameProcess(identity))) {
-        this.options.logger.info(
-          `Not reaping ${JSON.stringify(
-            entry,
-          )}: not provably a process this portal started`,
-        );
-        continue;
-      }
-      try {
-        process.kill(identity!.pid, 'SIGKILL');
-        this.options.logger.info(
-          `Stopped orphaned sample process ${identity!.pid}`,
-        );
-      } catch {
-        // already gone
-      }
-    }
-    await this.saveRegistry();
-  }
-
-  private async saveRegistry() {
-    const entries: RegistryEntry[] = [...this.instances.entries()].flatMap(
-      ([key, list]) => {
-        const { entityRef, environment } = this.unkey(key);
-        return list.flatMap(i =>
-          i.identity
-            ? [
-                {
-                  entityRef,
-                  environment,
-                  version: i.version,
-                  identity: i.identity,
-                },
-              ]
-            : [],
-        );
-      },
-    );
-    await fs.mkdir(this.options.workDir, { recursive: true });
-    await fs.writeFile(this.registry, JSON.stringify(entries));
-    if (this.options.prometheus) {
-      const targets = [...this.instances.entries()].flatMap(([key, list]) => {
-        const { entityRef, environment } = this.unkey(key);
-        return list.map(i => ({
-          targets: [`127.0.0.1:${i.port}`],
-          labels: {
-            ibias_entity: entityRef,
-            ibias_service: parseEntityRef(entityRef).name,
-            ibias_environment: environment,
-            version: i.version,
-          },
-        }));
-      });
-      const file = this.options.prometheus.targetsFile;
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      // Written whole and renamed, so Prometheus never reads half a file.
-      await fs.writeFile(`${file}.tmp`, JSON.stringify(targets, null, 2));
-      await fs.rename(`${file}.tmp`, file);
+  async start(running: RunningRelease[]) {
+    await this.reapOrphans();
+    await this.prepareSamples();
+    for (const { ref, version } of running) {
+      this.restore(ref, version).catch(e =>
+        this.options.logger.warn(
+          `Could not restore ${ref.entityRef} ${ref.environment}: ${e}`,
+        ),
+      );
     }
   }
 
-  /**
-   * Routers, instances, loads and the registry are keyed by the normalised entity ref
-   * and the environment, never by the name: `resource:default/x` or
-   * `component:other/x` never reach `component:default/x`'s router or processes.
-   */
-  private key(ref: TargetRef) {
-    return `${ref.entityRef.toLocaleLowerCase('en-US')}#${ref.environment}`;
-  }
-
-  private unkey(key: string) {
-    const i = key.lastIndexOf('#');
-    return { entityRef: key.slice(0, i), environment: key.slice(i + 1) };
+  /** See ProcessSupervisor.reapOrphans. */
+  reapOrphans() {
+    return this.processes.reapOrphans();
   }
 
   /**
@@ -276,12 +194,12 @@ export class LocalTarget implements DeployTarget {
   }
 
   private async router(ref: TargetRef) {
-    let router = this.routers.get(this.key(ref));
+    let router = this.routers.get(instanceKey(ref));
     if (!router) {
       router = new TrafficRouter({
         upstreamTimeoutMs: this.options.upstreamTimeoutMs,
       });
-      this.routers.set(this.key(ref), router);
+      this.routers.set(instanceKey(ref), router);
       await router.listen();
     }
     return router;
@@ -289,12 +207,8 @@ export class LocalTarget implements DeployTarget {
 
   /** The router's address for a service and environment (undefined when none runs). */
   url(ref: TargetRef): string | undefined {
-    const router = this.routers.get(this.key(ref));
+    const router = this.routers.get(instanceKey(ref));
     return router ? `http://127.0.0.1:${router.port}` : undefined;
-  }
-
-  private instance(ref: TargetRef, version: string) {
-    return this.instances.get(this.key(ref))?.find(i => i.version === version);
   }
 
   /** Concurrent calls for the same version share one start (restore and recovery race). */
@@ -309,20 +223,22 @@ export class LocalTarget implements DeployTarget {
    * the restore finishing after it: its analysis would then see no requests at all.
    */
   private async restored(ref: TargetRef) {
-    await this.restoring.get(this.key(ref))?.catch(() => undefined);
+    await this.restoring.get(instanceKey(ref))?.catch(() => undefined);
   }
 
   private startShared(ref: TargetRef, version: string) {
-    const k = `${this.key(ref)}@${version}`;
+    const k = `${instanceKey(ref)}@${version}`;
     let start = this.starting.get(k);
     if (!start) {
-      start = this.start(ref, version).finally(() => this.starting.delete(k));
+      start = this.startRelease(ref, version).finally(() =>
+        this.starting.delete(k),
+      );
       this.starting.set(k, start);
     }
     return start;
   }
 
-  private async start(ref: TargetRef, version: string) {
+  private async startRelease(ref: TargetRef, version: string) {
     const source = await this.repositories.find(ref);
     if ('refused' in source) throw new InputError(source.refused);
     const commit = await source.repository.commitOf(version);
@@ -335,7 +251,7 @@ export class LocalTarget implements DeployTarget {
         }`,
       );
     }
-    const existing = this.instance(ref, version);
+    const existing = this.processes.instance(ref, version);
     if (existing && existing.child.exitCode === null) return;
     const build = await this.builds.build(
       source.name,
@@ -343,12 +259,12 @@ export class LocalTarget implements DeployTarget {
       version,
       commit,
     );
-    const port = await freePort();
-    // A release is code the portal did not write: none of the portal's secrets.
-    const child = spawn(process.execPath, [build.entry], {
-      cwd: build.dir,
-      env: untrustedEnv({
-        PORT: String(port),
+    await this.processes.start(ref, {
+      version,
+      commit,
+      dir: build.dir,
+      entry: build.entry,
+      env: {
         NODE_ENV: ref.environment,
         SERVICE_VERSION: version,
         GIT_COMMIT: commit,
@@ -357,126 +273,32 @@ export class LocalTarget implements DeployTarget {
         RATE_LIMIT_MAX: '100000000',
         LOG_LEVEL: 'error',
         ...this.releaseEnv(source.name, version),
-      }),
-      stdio: ['ignore', 'ignore', 'pipe'],
+      },
     });
-    const identity =
-      child.pid === undefined ? undefined : await processIdentity(child.pid);
-    child.stderr?.on('data', d =>
-      this.options.logger.warn(
-        `${ref.service}@${version}: ${String(d).trim()}`,
-      ),
-    );
-    const list = this.instances.get(this.key(ref)) ?? [];
-    this.instances.set(this.key(ref), [
-      ...list.filter(i => i.version !== version),
-      { version, commit, port, child, identity },
-    ]);
-    await this.saveRegistry();
-    const readyMs = this.options.readyTimeoutMs ?? 30_000;
-    const deadline = Date.now() + readyMs;
-    for (;;) {
-      if (child.exitCode !== null) {
-        throw new Error(
-          `${ref.service}@${version} exited with code ${child.exitCode}`,
-        );
-      }
-      const ready = await fetch(`http://127.0.0.1:${port}/ready`, {
-        signal: this.probeSignal(),
-      }).then(
-        async r => {
-          await r.arrayBuffer().catch(() => undefined);
-          return r.ok;
-        },
-        () => false,
-      );
-      if (ready) return;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `${ref.service}@${version} was not ready within ${Math.round(
-            readyMs / 1000,
-          )} s`,
-        );
-      }
-      await new Promise(r => setTimeout(r, 200));
-    }
-  }
-
-  /** Every probe gives up after probeTimeoutMs: a hung sample fails its check. */
-  private probeSignal() {
-    return AbortSignal.timeout(this.options.probeTimeoutMs ?? 5_000);
-  }
-
-  /** A probe's answer and body, or undefined when it failed or timed out. */
-  private async probe(url: string) {
-    try {
-      const signal = this.probeSignal();
-      const res = await fetch(url, { signal });
-      return { res, text: await res.text() };
-    } catch {
-      return undefined;
-    }
   }
 
   private baseUrl(ref: TargetRef, version: string) {
-    const instance = this.instance(ref, version);
+    const instance = this.processes.instance(ref, version);
     if (!instance) throw new Error(`${ref.service}@${version} is not running`);
     return `http://127.0.0.1:${instance.port}`;
   }
 
+  /** The IBIAS service probe's health checks: /health as this version, /ready. */
   async healthChecks(ref: TargetRef, version: string): Promise<ProbeResult[]> {
-    const base = this.baseUrl(ref, version);
-    const health = await this.probe(`${base}/health`);
-    let body: { version?: string } = {};
-    try {
-      body = JSON.parse(health?.text ?? '{}');
-    } catch {
-      // not JSON: the version check fails below
-    }
-    const ready = await this.probe(`${base}/ready`);
-    return [
-      {
-        query: 'GET /health',
-        passed: health?.res.status === 200 && body?.version === version,
-        detail: health
-          ? `${health.res.status}, version ${body?.version ?? 'missing'}`
-          : 'no answer',
-      },
-      {
-        query: 'GET /ready',
-        passed: ready?.res.status === 200,
-        detail: ready ? String(ready.res.status) : 'no answer',
-      },
-    ];
+    return serviceHealthChecks(this.baseUrl(ref, version), {
+      version,
+      timeoutMs: this.options.probeTimeoutMs,
+    });
   }
 
+  /**
+   * The IBIAS service probe's smoke tests (the verification gate's checks): metrics and
+   * the security headers. Probes and metrics only: analysis checks behaviour.
+   */
   async smokeTests(ref: TargetRef, version: string): Promise<ProbeResult[]> {
-    const base = this.baseUrl(ref, version);
-    const metrics = await this.probe(`${base}/metrics`);
-    // Probes and metrics only: smoke tests check the wiring, analysis checks behaviour.
-    const health = await this.probe(`${base}/health`);
-    const header = (name: string) => health?.res.headers.get(name);
-    return [
-      {
-        query: 'GET /metrics',
-        passed:
-          metrics?.res.status === 200 &&
-          metrics.text.includes('http_request_duration_seconds'),
-        detail: metrics ? `${metrics.res.status}` : 'no answer',
-      },
-      {
-        query: 'GET /health → security headers',
-        passed:
-          header('x-frame-options') === 'DENY' &&
-          Boolean(header('content-security-policy')) &&
-          Boolean(header('strict-transport-security')),
-        detail: health
-          ? `X-Frame-Options ${header('x-frame-options')}, CSP ${
-              header('content-security-policy') ? 'set' : 'missing'
-            }`
-          : 'no answer',
-      },
-    ];
+    return serviceSmokeTests(this.baseUrl(ref, version), {
+      timeoutMs: this.options.probeTimeoutMs,
+    });
   }
 
   async setTraffic(
@@ -497,10 +319,12 @@ export class LocalTarget implements DeployTarget {
   ) {
     const router = await this.router(ref);
     const upstreams = [
-      { version, port: this.instance(ref, version)!.port, weight },
+      { version, port: this.processes.instance(ref, version)!.port, weight },
     ];
     const old =
-      stable && stable !== version ? this.instance(ref, stable) : undefined;
+      stable && stable !== version
+        ? this.processes.instance(ref, stable)
+        : undefined;
     if (old && weight < 100) {
       upstreams.push({
         version: stable!,
@@ -526,63 +350,49 @@ export class LocalTarget implements DeployTarget {
   }
 
   async setLoad(ref: TargetRef, on: boolean) {
-    const k = this.key(ref);
-    clearInterval(this.loads.get(k));
-    this.loads.delete(k);
+    this.loads.stop(ref);
     const profile = this.options.load[ref.environment];
     if (!on || !profile || profile.rps <= 0) return;
     const router = await this.router(ref);
-    const url = `http://127.0.0.1:${router.port}${profile.path}`;
-    const timer = setInterval(() => {
-      fetch(url, {
-        method: profile.method,
-        headers: profile.body ? { 'Content-Type': 'application/json' } : {},
-        body: profile.body,
-        signal: this.probeSignal(),
-      })
-        .then(r => r.arrayBuffer())
-        .catch(() => undefined);
-    }, Math.max(5, Math.round(1000 / profile.rps)));
-    timer.unref();
-    this.loads.set(k, timer);
+    this.loads.start(ref, `http://127.0.0.1:${router.port}`, profile);
   }
 
   async retain(ref: TargetRef, keep: string | null) {
-    const list = this.instances.get(this.key(ref)) ?? [];
-    for (const i of list) {
-      if (i.version !== keep) i.child.kill('SIGTERM');
-    }
-    this.instances.set(
-      this.key(ref),
-      list.filter(i => i.version === keep),
-    );
-    await this.saveRegistry();
+    await this.processes.retain(ref, keep);
   }
 
   /** GET /health through the router (what callers get); `starting` while restoring. */
   async health(ref: TargetRef): Promise<Health> {
-    if (this.restoring.has(this.key(ref))) return 'starting';
+    if (this.restoring.has(instanceKey(ref))) return 'starting';
     const url = this.url(ref);
     if (!url) return 'unknown';
-    const probe = await this.probe(`${url}/health`);
-    return probe?.res.ok ? 'healthy' : 'unhealthy';
+    const ok = await fetch(`${url}/health`, {
+      signal: AbortSignal.timeout(this.options.probeTimeoutMs ?? 5_000),
+    }).then(
+      async res => {
+        await res.arrayBuffer().catch(() => undefined);
+        return res.ok;
+      },
+      () => false,
+    );
+    return ok ? 'healthy' : 'unhealthy';
   }
 
   /** The running versions and where each answers directly (bypassing the router). */
   endpoints(ref: TargetRef): Array<{ version: string; url: string }> {
-    return (this.instances.get(this.key(ref)) ?? []).map(i => ({
+    return this.processes.list(ref).map(i => ({
       version: i.version,
       url: `http://127.0.0.1:${i.port}`,
     }));
   }
 
   async traffic(ref: TargetRef) {
-    return this.routers.get(this.key(ref))?.weights() ?? {};
+    return this.routers.get(instanceKey(ref))?.weights() ?? {};
   }
 
   /** Brings up what the database says runs (after a restart), at full traffic. */
   async restore(ref: TargetRef, version: string) {
-    const key = this.key(ref);
+    const key = instanceKey(ref);
     const restore = (async () => {
       await this.startShared(ref, version);
       await this.route(ref, version, 100, null);
@@ -596,13 +406,9 @@ export class LocalTarget implements DeployTarget {
   }
 
   async stop() {
-    for (const t of this.loads.values()) clearInterval(t);
-    for (const list of this.instances.values()) {
-      for (const i of list) i.child.kill('SIGTERM');
-    }
-    this.instances.clear();
+    this.loads.stopAll();
+    await this.processes.stopAll();
     await Promise.all([...this.routers.values()].map(r => r.close()));
     this.routers.clear();
-    await this.saveRegistry().catch(() => undefined);
   }
 }

@@ -1,9 +1,12 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { untrustedEnv } from '@internal/ibias-service-runner';
+import {
+  ProcessTimeoutError,
+  runToEnd,
+  seconds,
+} from '@internal/ibias-service-runner';
 import type { GitRepository } from './GitRepository';
 
 /** What `npm start` runs when package.json does not say `node <entry>` (ibias-service). */
@@ -11,6 +14,13 @@ export const DEFAULT_ENTRY = 'dist/src/server.js';
 
 /** A release that could not be built: the step and its exit code, never its output. */
 export class ReleaseBuildError extends Error {}
+
+/** A build command that exited unsuccessfully. */
+class BuildCommandError extends Error {
+  constructor(readonly exitCode: number | string) {
+    super(`exit ${exitCode}`);
+  }
+}
 
 /** A built release: its folder and the entry point to start with node. */
 export interface BuiltRelease {
@@ -119,17 +129,13 @@ export class ReleaseBuilds {
       try {
         await work();
       } catch (e) {
-        const { exitCode, timeoutMs } = e as {
-          exitCode?: unknown;
-          timeoutMs?: number;
-        };
         let why: string;
         if (e instanceof ReleaseBuildError) why = e.message;
-        else if (timeoutMs !== undefined) {
-          why = `${name} did not finish within ${Math.round(
-            timeoutMs / 1000,
-          )} s`;
-        } else why = `${name} failed (exit ${String(exitCode ?? 'unknown')})`;
+        else if (e instanceof ProcessTimeoutError) {
+          why = `${name} did not finish within ${seconds(e.timeoutMs)} s`;
+        } else if (e instanceof BuildCommandError) {
+          why = `${name} failed (exit ${e.exitCode})`;
+        } else why = `${name} failed (exit not started)`;
         throw new ReleaseBuildError(`Building ${label} failed: ${why}`);
       }
     };
@@ -195,53 +201,19 @@ export class ReleaseBuilds {
   }
 
   /** Runs one build command; rejects with its exit code (output goes to the log only). */
-  private run(command: string, args: string[], cwd: string) {
-    const timeoutMs = this.options.timeoutMs ?? 10 * 60_000;
-    return new Promise<void>((resolve, reject) => {
-      const child = spawn(command, args, {
-        cwd,
-        env: untrustedEnv({ NEXT_TELEMETRY_DISABLED: '1' }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // A group of its own: a timeout stops the command and everything it started.
-        detached: true,
-      });
-      let output = '';
-      const keep = (d: Buffer) => {
-        output = (output + d.toString()).slice(-4000);
-      };
-      child.stdout.on('data', keep);
-      child.stderr.on('data', keep);
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
-      }, timeoutMs);
-      child.on('error', e => {
-        clearTimeout(timer);
-        reject(Object.assign(e, { exitCode: 'not started' }));
-      });
-      child.on('close', code => {
-        clearTimeout(timer);
-        if (code === 0 && !timedOut) {
-          resolve();
-          return;
-        }
-        // For the operator, in the portal's log; never in what users are told.
-        this.options.logger.warn(
-          `${command} ${args.join(' ')} in ${cwd}:\n${output.slice(-2000)}`,
-        );
-        reject(
-          Object.assign(
-            new Error(`${command} ${args[0]} failed`),
-            timedOut ? { timeoutMs } : { exitCode: code },
-          ),
-        );
-      });
+  private async run(command: string, args: string[], cwd: string) {
+    const result = await runToEnd(command, args, {
+      cwd,
+      env: { NEXT_TELEMETRY_DISABLED: '1' },
+      timeoutMs: this.options.timeoutMs ?? 10 * 60_000,
+      maxOutputChars: 2_000,
     });
+    if (result.exitCode === 0) return;
+    // For the operator, in the portal's log; never in what users are told.
+    this.options.logger.warn(
+      `${command} ${args.join(' ')} in ${cwd}:\n${result.output}`,
+    );
+    throw new BuildCommandError(result.exitCode ?? result.signal ?? 'unknown');
   }
 }
 

@@ -1,0 +1,277 @@
+import path from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  DEFAULT_TIMEOUTS,
+  readAnalysisPolicies,
+  readCanaryWeights,
+  readKubernetesTargetConfig,
+  readLocalTargetConfig,
+  readPrometheusConfig,
+  readTargetNames,
+  readTimeouts,
+} from './config';
+
+const deployments = (d: object) =>
+  new ConfigReader({ ibias: { deployments: d } });
+
+describe('readCanaryWeights (ibias.deployments.canaryWeights)', () => {
+  it('defaults to 10, 50, 100', () => {
+    expect(readCanaryWeights(new ConfigReader({}))).toEqual([10, 50, 100]);
+  });
+
+  it('reads rising weights ending at 100', () => {
+    expect(
+      readCanaryWeights(deployments({ canaryWeights: [25, 100] })),
+    ).toEqual([25, 100]);
+  });
+
+  it.each([[[50, 10, 100]], [[10, 50]]])('refuses %j', weights => {
+    expect(() =>
+      readCanaryWeights(deployments({ canaryWeights: weights })),
+    ).toThrow(/^ibias\.deployments\.canaryWeights: /);
+  });
+});
+
+describe('readAnalysisPolicies (ibias.deployments.environments.<env>.analysis)', () => {
+  it('overrides the defaults field by field, per environment', () => {
+    const policies = readAnalysisPolicies(
+      deployments({
+        environments: { production: { analysis: { errorRate: 0.01 } } },
+      }),
+    );
+    const defaults = readAnalysisPolicies(new ConfigReader({}));
+    expect(policies.production).toEqual({
+      ...defaults.production,
+      errorRate: 0.01,
+    });
+    expect(policies.staging).toEqual(defaults.staging);
+  });
+});
+
+describe('readTargetNames (ibias.deployments.environments.<env>.target)', () => {
+  it('is local unless an environment names another target', () => {
+    expect(
+      readTargetNames(
+        deployments({ environments: { production: { target: 'vercel' } } }),
+      ),
+    ).toEqual({
+      development: 'local',
+      staging: 'local',
+      production: 'vercel',
+    });
+  });
+});
+
+describe('readPrometheusConfig (ibias.deployments.metrics)', () => {
+  it('is undefined unless the source is prometheus', () => {
+    expect(readPrometheusConfig(new ConfigReader({}))).toBeUndefined();
+    expect(
+      readPrometheusConfig(
+        deployments({
+          metrics: {
+            source: 'prometheus',
+            prometheus: {
+              url: 'http://127.0.0.1:9090',
+              targetsFile: '/p/t.json',
+            },
+          },
+        }),
+      ),
+    ).toEqual({ url: 'http://127.0.0.1:9090', targetsFile: '/p/t.json' });
+  });
+});
+
+describe('readKubernetesTargetConfig (ibias.deployments.kubernetes)', () => {
+  const clusters = {
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: [
+          {
+            name: 'prod',
+            url: 'https://k8s.example',
+            serviceAccountToken: 't',
+          },
+        ],
+      },
+    ],
+  };
+
+  it('is undefined when not configured', () => {
+    expect(readKubernetesTargetConfig(new ConfigReader({}))).toBeUndefined();
+  });
+
+  it('takes the cluster from the Kubernetes plugin, with defaults', () => {
+    expect(
+      readKubernetesTargetConfig(
+        new ConfigReader({
+          kubernetes: clusters,
+          ibias: {
+            deployments: {
+              kubernetes: { cluster: 'prod', imageRepository: 'ghcr.io/ibias' },
+            },
+          },
+        }),
+      ),
+    ).toEqual({
+      cluster: { name: 'prod', url: 'https://k8s.example', token: 't' },
+      namespace: 'ibias',
+      imageRepository: 'ghcr.io/ibias',
+      replicas: 4,
+    });
+  });
+
+  it('refuses a cluster the Kubernetes plugin does not know', () => {
+    expect(() =>
+      readKubernetesTargetConfig(
+        new ConfigReader({
+          kubernetes: clusters,
+          ibias: {
+            deployments: {
+              kubernetes: {
+                cluster: 'other',
+                imageRepository: 'ghcr.io/ibias',
+              },
+            },
+          },
+        }),
+      ),
+    ).toThrow(
+      "ibias.deployments.kubernetes.cluster other is not among the Kubernetes plugin's clusters",
+    );
+  });
+});
+
+describe('readLocalTargetConfig (ibias.deployments.local)', () => {
+  it('refuses a release that is not a release version, naming it', () => {
+    expect(() =>
+      readLocalTargetConfig(
+        new ConfigReader({
+          ibias: {
+            deployments: {
+              local: {
+                samples: { 'ibias-api': {} },
+                releases: { 'ibias-api': [{ version: 'latest' }] },
+              },
+            },
+          },
+        }),
+      ),
+    ).toThrow(
+      'ibias.deployments.local.releases.ibias-api[0].version must be a release version like 1.2.0, not "latest"',
+    );
+  });
+
+  it('takes the samples from samples, extra settings from releases, the repositories from the scaffolder', () => {
+    const logger = mockServices.logger.mock();
+    const local = readLocalTargetConfig(
+      new ConfigReader({
+        ibias: {
+          scaffolder: { localReposDir: '/data/repos' },
+          deployments: {
+            local: {
+              servicesDir: '/srv/services',
+              workDir: '/data/deployments',
+              samples: { 'ibias-api': {}, 'ai-recommendations': {} },
+              releases: {
+                'my-service': [
+                  { version: '1.1.0', env: { LOG_LEVEL: 'warn' } },
+                ],
+              },
+            },
+          },
+        },
+      }),
+      logger,
+    );
+    expect(local).toMatchObject({
+      reposDir: '/data/repos',
+      workDir: '/data/deployments',
+      samples: {
+        names: ['ibias-api', 'ai-recommendations'],
+        servicesDir: '/srv/services',
+        releasesDir: path.join('/srv/services', 'releases'),
+      },
+      releases: { 'my-service': { '1.1.0': { env: { LOG_LEVEL: 'warn' } } } },
+    });
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('without samples, the names under releases are the samples, with a warning (the old meaning)', () => {
+    const logger = mockServices.logger.mock();
+    const local = readLocalTargetConfig(
+      new ConfigReader({
+        ibias: {
+          deployments: {
+            local: {
+              releases: {
+                'ibias-api': [
+                  { version: '1.0.0' },
+                  { version: '1.2.0', env: { FAULT_RATE: '0.2' } },
+                ],
+              },
+            },
+          },
+        },
+      }),
+      logger,
+    );
+    expect(local.samples.names).toEqual(['ibias-api']);
+    expect(local.releases['ibias-api']['1.2.0'].env).toEqual({
+      FAULT_RATE: '0.2',
+    });
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^ibias\.deployments\.local\.samples is not set: taking the samples from ibias\.deployments\.local\.releases \(ibias-api\)/,
+      ),
+    );
+  });
+
+  it('has no samples and no repositories when nothing is configured', () => {
+    const local = readLocalTargetConfig(new ConfigReader({}));
+    expect(local.samples.names).toEqual([]);
+    expect(local.reposDir).toBeUndefined();
+  });
+});
+
+describe('readTimeouts (ibias.deployments.timeouts)', () => {
+  it('refuses a zero timeout', () => {
+    expect(() =>
+      readTimeouts(
+        new ConfigReader({
+          ibias: { deployments: { timeouts: { probe: { seconds: 0 } } } },
+        }),
+      ),
+    ).toThrow('ibias.deployments.timeouts.probe must be positive');
+  });
+
+  it('has defaults', () => {
+    expect(readTimeouts(new ConfigReader({}))).toEqual({
+      step: 600_000,
+      probe: 5_000,
+      upstream: 30_000,
+      ready: 30_000,
+      kubernetesRequest: 30_000,
+    });
+    expect(DEFAULT_TIMEOUTS.step).toBe(600_000);
+  });
+
+  it('reads durations as objects and strings', () => {
+    expect(
+      readTimeouts(
+        new ConfigReader({
+          ibias: {
+            deployments: {
+              timeouts: {
+                step: { minutes: 2 },
+                upstream: '10s',
+                probe: 'PT1S',
+              },
+            },
+          },
+        }),
+      ),
+    ).toMatchObject({ step: 120_000, upstream: 10_000, probe: 1_000 });
+  });
+});

@@ -1,0 +1,229 @@
+import path from 'node:path';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig, type Config } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import {
+  DEFAULT_ANALYSIS_POLICY,
+  DEFAULT_CANARY_WEIGHTS,
+  ENVIRONMENTS,
+  isReleaseTag,
+  validateCanaryWeights,
+  type AnalysisPolicy,
+  type EnvironmentName,
+} from '@internal/plugin-ibias-deployments-common';
+import { DEFAULT_STEP_TIMEOUT_MS } from './engine/DeployEngine';
+import type { KubernetesCluster } from './targets/kubernetes/KubernetesTarget';
+import type { LoadProfile } from './targets/local/LoadGenerator';
+import type { LocalRelease } from './targets/local/LocalTarget';
+
+/** The target an environment uses when `ibias.deployments.environments.<env>.target` is unset. */
+export const DEFAULT_TARGET = 'local';
+
+/** ibias.deployments.canaryWeights: rising percentages ending at 100 (default 10, 50, 100). */
+export function readCanaryWeights(config: Config): number[] {
+  const weights = (
+    config.getOptional<number[]>('ibias.deployments.canaryWeights') ??
+    DEFAULT_CANARY_WEIGHTS
+  ).map(Number);
+  const problem = validateCanaryWeights(weights);
+  if (problem) throw new Error(`ibias.deployments.canaryWeights: ${problem}`);
+  return weights;
+}
+
+/** Per-environment analysis policy: the defaults, then ibias.deployments.environments.<env>.analysis. */
+export function readAnalysisPolicies(
+  config: Config,
+): Record<EnvironmentName, AnalysisPolicy> {
+  const out = {} as Record<EnvironmentName, AnalysisPolicy>;
+  for (const env of ENVIRONMENTS) {
+    const c = config.getOptionalConfig(
+      `ibias.deployments.environments.${env}.analysis`,
+    );
+    const num = (key: keyof AnalysisPolicy) =>
+      c?.getOptionalNumber(key) ?? DEFAULT_ANALYSIS_POLICY[key];
+    out[env] = {
+      errorRate: num('errorRate'),
+      p95LatencyMs: num('p95LatencyMs'),
+      intervalSeconds: num('intervalSeconds'),
+      intervals: num('intervals'),
+      consecutiveBreaches: num('consecutiveBreaches'),
+      minSamples: num('minSamples'),
+    };
+  }
+  return out;
+}
+
+/** Which target deploys each environment, by name (ibias.deployments.environments.<env>.target). */
+export function readTargetNames(
+  config: Config,
+): Record<EnvironmentName, string> {
+  const out = {} as Record<EnvironmentName, string>;
+  for (const env of ENVIRONMENTS) {
+    out[env] =
+      config.getOptionalString(
+        `ibias.deployments.environments.${env}.target`,
+      ) ?? DEFAULT_TARGET;
+  }
+  return out;
+}
+
+/** The defaults of ibias.deployments.timeouts, in milliseconds. */
+export const DEFAULT_TIMEOUTS = {
+  step: DEFAULT_STEP_TIMEOUT_MS,
+  probe: 5_000,
+  upstream: 30_000,
+  ready: 30_000,
+  kubernetesRequest: 30_000,
+} as const;
+
+export type Timeouts = Record<keyof typeof DEFAULT_TIMEOUTS, number>;
+
+/**
+ * ibias.deployments.timeouts: how long a target call in an engine step, a probe or
+ * health request, an upstream behind the local router, a sample's start and a
+ * Kubernetes API request may take (durations: `{ seconds: 5 }`, '5s', 'PT5S').
+ */
+export function readTimeouts(config: Config): Timeouts {
+  const c = config.getOptionalConfig('ibias.deployments.timeouts');
+  const read = (key: keyof typeof DEFAULT_TIMEOUTS) => {
+    if (!c?.has(key)) return DEFAULT_TIMEOUTS[key];
+    const ms = durationToMilliseconds(readDurationFromConfig(c, { key }));
+    if (!(ms > 0)) {
+      throw new Error(`ibias.deployments.timeouts.${key} must be positive`);
+    }
+    return ms;
+  };
+  return {
+    step: read('step'),
+    probe: read('probe'),
+    upstream: read('upstream'),
+    ready: read('ready'),
+    kubernetesRequest: read('kubernetesRequest'),
+  };
+}
+
+/**
+ * ibias.deployments.metrics: Prometheus' URL and the file_sd file the local target writes
+ * when `source` is prometheus, else undefined (the local router's own metrics).
+ */
+export function readPrometheusConfig(config: Config) {
+  const metrics = config.getOptionalConfig('ibias.deployments.metrics');
+  return metrics?.getOptionalString('source') === 'prometheus'
+    ? {
+        url: metrics.getString('prometheus.url'),
+        targetsFile: path.resolve(metrics.getString('prometheus.targetsFile')),
+      }
+    : undefined;
+}
+
+/**
+ * ibias.deployments.local: the samples (`samples`, made into repositories from
+ * `servicesDir` and the patches in `releasesDir`), the extra settings per release
+ * (`releases.<name>`: `[{ version, env }]`) and where services created in the portal
+ * live (ibias.scaffolder.localReposDir). Before `samples` existed, `releases` named the
+ * samples: a config without `samples` still means that, with a warning.
+ */
+export function readLocalTargetConfig(config: Config, logger?: LoggerService) {
+  const local = config.getOptionalConfig('ibias.deployments.local');
+  const servicesDir = path.resolve(
+    local?.getOptionalString('servicesDir') ?? '../../services',
+  );
+  const releases: Record<string, Record<string, LocalRelease>> = {};
+  const releasesConfig = local?.getOptionalConfig('releases');
+  for (const service of releasesConfig?.keys() ?? []) {
+    releases[service] = {};
+    releasesConfig!.getConfigArray(service).forEach((release, i) => {
+      const version = release.getString('version');
+      if (!isReleaseTag(version)) {
+        throw new Error(
+          `ibias.deployments.local.releases.${service}[${i}].version must be a release version like 1.2.0, not ${JSON.stringify(
+            version.slice(0, 100),
+          )}`,
+        );
+      }
+      const env = release.getOptionalConfig('env');
+      releases[service][version] = {
+        env: env
+          ? Object.fromEntries(env.keys().map(k => [k, env.getString(k)]))
+          : undefined,
+      };
+    });
+  }
+  let sampleNames = local?.getOptionalConfig('samples')?.keys();
+  if (!sampleNames && releasesConfig) {
+    sampleNames = Object.keys(releases);
+    logger?.warn(
+      `ibias.deployments.local.samples is not set: taking the samples from ibias.deployments.local.releases (${sampleNames.join(
+        ', ',
+      )}). Releases are now the tags of each sample's repository; set samples: { <name>: {} } and keep releases for extra settings per version`,
+    );
+  }
+  const reposDir = config.getOptionalString('ibias.scaffolder.localReposDir');
+  const load: Partial<Record<EnvironmentName, LoadProfile>> = {};
+  for (const env of ENVIRONMENTS) {
+    const c = config.getOptionalConfig(
+      `ibias.deployments.environments.${env}.load`,
+    );
+    if (c) {
+      load[env] = {
+        rps: c.getNumber('rps'),
+        method: c.getOptionalString('method') ?? 'POST',
+        path: c.getOptionalString('path') ?? '/api/v1/echo',
+        body: c.getOptionalString('body') ?? '{"message":"load"}',
+      };
+    }
+  }
+  return {
+    prometheus: readPrometheusConfig(config),
+    reposDir: reposDir ? path.resolve(reposDir) : undefined,
+    samples: {
+      names: sampleNames ?? [],
+      servicesDir,
+      releasesDir: path.resolve(
+        local?.getOptionalString('releasesDir') ??
+          path.join(servicesDir, 'releases'),
+      ),
+    },
+    workDir: path.resolve(
+      local?.getOptionalString('workDir') ?? '../../data/deployments',
+    ),
+    releases,
+    load,
+  };
+}
+
+/**
+ * ibias.deployments.kubernetes, with the cluster of that name configured for Backstage's
+ * Kubernetes plugin (kubernetes.clusterLocatorMethods); undefined when not configured.
+ */
+export function readKubernetesTargetConfig(config: Config):
+  | {
+      cluster: KubernetesCluster;
+      namespace: string;
+      imageRepository: string;
+      replicas: number;
+    }
+  | undefined {
+  const k = config.getOptionalConfig('ibias.deployments.kubernetes');
+  if (!k) return undefined;
+  const clusterName = k.getString('cluster');
+  const clusters = (
+    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []
+  ).flatMap(m => m.getOptionalConfigArray('clusters') ?? []);
+  const cluster = clusters.find(c => c.getString('name') === clusterName);
+  if (!cluster) {
+    throw new Error(
+      `ibias.deployments.kubernetes.cluster ${clusterName} is not among the Kubernetes plugin's clusters`,
+    );
+  }
+  return {
+    cluster: {
+      name: clusterName,
+      url: cluster.getString('url'),
+      token: cluster.getString('serviceAccountToken'),
+    },
+    namespace: k.getOptionalString('namespace') ?? 'ibias',
+    imageRepository: k.getString('imageRepository'),
+    replicas: k.getOptionalNumber('replicas') ?? 4,
+  };
+}
