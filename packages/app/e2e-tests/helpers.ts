@@ -117,9 +117,17 @@ export async function deployFromTheTab(
   strategy: string,
 ) {
   await page.getByTestId(`deploy-${environment}`).click();
-  await page.getByTestId('version-select').locator('..').click();
+  const dialog = page.getByRole('dialog', { name: `Deploy to ${environment}` });
+  await dialog.getByRole('button', { name: /^Version/ }).click();
   await page.getByRole('option', { name: version, exact: true }).click();
-  await page.getByRole('radio', { name: strategy }).check();
+  // @backstage/ui radios hide the native input: choose by the label.
+  await dialog
+    .getByRole('radiogroup', { name: 'Strategy' })
+    .getByText(strategy, { exact: true })
+    .click();
+  await expect(
+    dialog.getByRole('radio', { name: strategy, exact: true }),
+  ).toBeChecked();
   await expect(page.getByTestId('deploy-plan')).toContainText(`→ ${version}`);
   await page.getByTestId('confirm-deploy').click();
 }

@@ -5,73 +5,43 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
-  AnalysisPolicy,
-  EnvironmentConfigs,
+  ApproveRequest,
   Deployment,
-  DeploymentStatus,
-  DeploymentStep,
+  DeploymentListQuery,
+  DeploymentPage,
+  DeploymentPlan,
   DeployRequest,
+  EnvironmentConfigs,
   EnvironmentName,
-  EnvironmentState,
-  Health,
-  Strategy,
+  EnvironmentsResponse,
+  EnvironmentView,
+  RollbackRequest,
+  VersionsResponse,
 } from '@internal/plugin-ibias-deployments-common';
 
-export type { EnvironmentConfigs };
+// Every request and answer type is generated from the backend's OpenAPI document
+// (plugins/ibias-deployments-backend/src/schema/openapi.yaml) into -common; nothing is
+// restated here.
+export type { DeploymentPlan, EnvironmentConfigs, EnvironmentView };
 
-export interface EnvironmentView extends EnvironmentState {
-  traffic: Record<string, number>;
-  url: string | null;
-  /** The running versions and where each answers directly. */
-  endpoints: Array<{ version: string; url: string }>;
-  lockedBy: string | null;
-  /** Whether what takes the traffic answers healthily now. */
-  health: Health;
-}
+/** The query of `GET /deployments`, as the document declares it. */
+export type DeploymentQuery = DeploymentListQuery;
 
-export interface DeploymentPlan {
-  entityRef: string;
-  environment: EnvironmentName;
-  version: string;
-  previousVersion: string | null;
-  strategy: Strategy;
-  steps: DeploymentStep[];
-  needsApproval: boolean;
-  analysis: AnalysisPolicy;
-  lockedBy?: string;
-}
-
-export interface DeploymentQuery {
-  entityRef?: string;
-  environment?: EnvironmentName;
-  status?: DeploymentStatus[];
-  actor?: string;
-  /** Created at or after (ISO time). */
-  from?: string;
-  limit?: number;
-  cursor?: string;
-}
-
-export interface RollbackOptions {
-  version?: string;
-  /** Production only: run now, without approval (audited; release managers notified). */
-  breakGlass?: { reason: string };
-}
+/** The body of `POST /deployments/{id}/rollback`. */
+export type RollbackOptions = RollbackRequest;
 
 export interface IbiasDeploymentsApi {
   environments(entityRef?: string): Promise<EnvironmentView[]>;
   versions(
     entityRef: string,
     environment: EnvironmentName,
-  ): Promise<{ target: string; versions: string[]; anyVersion: boolean }>;
+  ): Promise<VersionsResponse>;
   configs(entityRef: string): Promise<EnvironmentConfigs>;
   plan(request: DeployRequest): Promise<DeploymentPlan>;
   deploy(request: DeployRequest): Promise<Deployment>;
   get(id: string): Promise<Deployment>;
-  list(
-    query: DeploymentQuery,
-  ): Promise<{ items: Deployment[]; nextCursor: string | null }>;
-  approve(id: string, version: string): Promise<Deployment>;
+  list(query: DeploymentQuery): Promise<DeploymentPage>;
+  approve(id: string, version: ApproveRequest['version']): Promise<Deployment>;
   abort(id: string): Promise<Deployment>;
   /**
    * Rolls back (to `version`, or the previous one). In production the rollback waits
@@ -106,24 +76,19 @@ export class IbiasDeploymentsClient implements IbiasDeploymentsApi {
 
   async environments(entityRef?: string) {
     const q = entityRef ? `?entityRef=${encodeURIComponent(entityRef)}` : '';
-    return (await this.call<{ items: EnvironmentView[] }>(`/environments${q}`))
-      .items;
+    return (await this.call<EnvironmentsResponse>(`/environments${q}`)).items;
   }
 
   async configs(entityRef: string) {
     return (
-      await this.call<{ configs: EnvironmentConfigs }>(
+      await this.call<EnvironmentsResponse>(
         `/environments?entityRef=${encodeURIComponent(entityRef)}`,
       )
-    ).configs;
+    ).configs as EnvironmentConfigs;
   }
 
   versions(entityRef: string, environment: EnvironmentName) {
-    return this.call<{
-      target: string;
-      versions: string[];
-      anyVersion: boolean;
-    }>(
+    return this.call<VersionsResponse>(
       `/versions?entityRef=${encodeURIComponent(
         entityRef,
       )}&environment=${environment}`,
@@ -158,9 +123,7 @@ export class IbiasDeploymentsClient implements IbiasDeploymentsApi {
     if (query.from) params.set('from', query.from);
     params.set('limit', String(query.limit ?? 20));
     if (query.cursor) params.set('cursor', query.cursor);
-    return this.call<{ items: Deployment[]; nextCursor: string | null }>(
-      `/deployments?${params}`,
-    );
+    return this.call<DeploymentPage>(`/deployments?${params}`);
   }
 
   approve(id: string, version: string) {

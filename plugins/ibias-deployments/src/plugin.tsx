@@ -6,7 +6,7 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import CloudUploadIcon from '@material-ui/icons/CloudUpload';
+import { RiRocketLine } from '@remixicon/react';
 import { IbiasDeploymentsClient, ibiasDeploymentsApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -25,7 +25,7 @@ export const deploymentsPage = PageBlueprint.make({
   params: {
     path: '/deployments',
     title: 'Deployments',
-    icon: <CloudUploadIcon />,
+    icon: <RiRocketLine />,
     routeRef: rootRouteRef,
     loader: () =>
       import('./components/DeploymentsPage').then(m => <m.DeploymentsPage />),

@@ -18,7 +18,11 @@ import type {
   DeploymentUpdate,
   StoredDeployment,
 } from '../database/DeploymentStore';
-import type { DeployTarget, ProbeResult, TargetRef } from '../targets/types';
+import type {
+  DeployTarget,
+  ProbeResult,
+  TargetRef,
+} from '@internal/plugin-ibias-deployments-node';
 
 /** Why a running deployment stopped short of success. */
 class Stop extends Error {

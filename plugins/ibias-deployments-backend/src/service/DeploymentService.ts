@@ -46,7 +46,7 @@ import type {
   StoredDeployment,
 } from '../database/DeploymentStore';
 import { targetRef, type DeployEngine } from '../engine/DeployEngine';
-import type { DeployTarget } from '../targets/types';
+import type { DeployTarget } from '@internal/plugin-ibias-deployments-node';
 import { assertTrimmedReason, assertValidInput } from '../schema/validateInput';
 import type { EnvironmentConfigReader } from './EnvironmentConfigReader';
 

@@ -3,7 +3,10 @@ import {
   ENVIRONMENTS,
   type EnvironmentName,
 } from '@internal/plugin-ibias-deployments-common';
-import type { DeployTarget, DeployTargetFactory } from './types';
+import type {
+  DeployTarget,
+  DeployTargetFactory,
+} from '@internal/plugin-ibias-deployments-node';
 
 function isFactory(
   target: DeployTarget | DeployTargetFactory,

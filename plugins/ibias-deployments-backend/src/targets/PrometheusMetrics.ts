@@ -1,5 +1,5 @@
 import type { IntervalMetrics } from '@internal/plugin-ibias-deployments-common';
-import type { TargetRef } from './types';
+import type { TargetRef } from '@internal/plugin-ibias-deployments-node';
 
 /**
  * Analysis metrics from Prometheus (PromQL over its HTTP API): requests, 5xx and p95 of

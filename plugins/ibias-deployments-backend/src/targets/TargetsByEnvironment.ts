@@ -1,5 +1,8 @@
 import type { EnvironmentName } from '@internal/plugin-ibias-deployments-common';
-import type { DeployTarget, TargetRef } from './types';
+import type {
+  DeployTarget,
+  TargetRef,
+} from '@internal/plugin-ibias-deployments-node';
 
 /**
  * Sends each call to the target configured for the environment

@@ -1,5 +1,9 @@
 import type { IntervalMetrics } from '@internal/plugin-ibias-deployments-common';
-import type { DeployTarget, ProbeResult, TargetRef } from '../targets/types';
+import type {
+  DeployTarget,
+  ProbeResult,
+  TargetRef,
+} from '@internal/plugin-ibias-deployments-node';
 
 // The engine's decisions against a scripted target (the local target with real processes
 // is exercised end to end in the browser tests): which step fails, what the metrics say.

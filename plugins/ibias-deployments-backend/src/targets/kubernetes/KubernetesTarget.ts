@@ -2,7 +2,11 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { Health } from '@internal/plugin-ibias-deployments-common';
-import type { DeployTarget, ProbeResult, TargetRef } from '../types';
+import type {
+  DeployTarget,
+  ProbeResult,
+  TargetRef,
+} from '@internal/plugin-ibias-deployments-node';
 import type { PrometheusMetrics } from '../PrometheusMetrics';
 import type { GithubReleaseTags } from './GithubReleaseTags';
 

@@ -6,7 +6,7 @@ import {
   type Timeouts,
 } from '../../config';
 import { PrometheusMetrics } from '../PrometheusMetrics';
-import type { DeployTargetFactory } from '../types';
+import type { DeployTargetFactory } from '@internal/plugin-ibias-deployments-node';
 import { GithubReleaseTags } from './GithubReleaseTags';
 import { KubernetesTarget } from './KubernetesTarget';
 

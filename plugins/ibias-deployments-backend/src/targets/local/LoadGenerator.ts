@@ -1,4 +1,4 @@
-import type { TargetRef } from '../types';
+import type { TargetRef } from '@internal/plugin-ibias-deployments-node';
 import { instanceKey } from './ProcessSupervisor';
 
 export interface LoadProfile {

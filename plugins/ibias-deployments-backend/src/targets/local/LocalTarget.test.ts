@@ -7,7 +7,7 @@ import {
   git,
   tagTinyRelease,
 } from '../../testing/tinyService';
-import type { TargetRef } from '../types';
+import type { TargetRef } from '@internal/plugin-ibias-deployments-node';
 import { LocalTarget } from './LocalTarget';
 
 jest.setTimeout(180_000);

@@ -14,7 +14,7 @@ import type {
   ProbeResult,
   RunningRelease,
   TargetRef,
-} from '../types';
+} from '@internal/plugin-ibias-deployments-node';
 import { PrometheusMetrics } from '../PrometheusMetrics';
 import { LoadGenerator, type LoadProfile } from './LoadGenerator';
 import { instanceKey, ProcessSupervisor } from './ProcessSupervisor';

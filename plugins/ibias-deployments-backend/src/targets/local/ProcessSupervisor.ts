@@ -12,7 +12,7 @@ import {
   waitUntilReady,
   type ProcessIdentity,
 } from '@internal/ibias-service-runner';
-import type { TargetRef } from '../types';
+import type { TargetRef } from '@internal/plugin-ibias-deployments-node';
 
 /** A running release of a service in an environment. */
 export interface Instance {

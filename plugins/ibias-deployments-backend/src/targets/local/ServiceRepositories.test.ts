@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTinyRepository } from '../../testing/tinyService';
-import type { TargetRef } from '../types';
+import type { TargetRef } from '@internal/plugin-ibias-deployments-node';
 import {
   ServiceRepositories,
   type SampleRepository,

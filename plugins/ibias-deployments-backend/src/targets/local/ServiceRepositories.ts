@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseEntityRef } from '@backstage/catalog-model';
-import type { TargetRef } from '../types';
+import type { TargetRef } from '@internal/plugin-ibias-deployments-node';
 import { GitRepository } from './GitRepository';
 
 /** The only file of a local repository the catalog reads (as its provider does). */

@@ -1,7 +1,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { readLocalTargetConfig, type Timeouts } from '../../config';
-import type { DeployTargetFactory, TargetRef } from '../types';
+import type {
+  DeployTargetFactory,
+  TargetRef,
+} from '@internal/plugin-ibias-deployments-node';
 import { LocalTarget } from './LocalTarget';
 
 /** The built-in `local` target (the default of every environment), from config. */

@@ -1,18 +1,14 @@
 import { useEffect, useState } from 'react';
-import Dialog from '@material-ui/core/Dialog';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
-import FormControl from '@material-ui/core/FormControl';
-import InputLabel from '@material-ui/core/InputLabel';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
-import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
-import { Progress } from '@backstage/core-components';
 import {
-  Alert as BuiAlert,
-  Box as BuiBox,
+  Alert,
+  Box,
   Checkbox,
+  Dialog,
+  DialogBody,
+  DialogHeader,
+  Select,
+  Skeleton,
+  Text,
   TextAreaField,
 } from '@backstage/ui';
 import { useApi } from '@backstage/frontend-plugin-api';
@@ -20,9 +16,9 @@ import {
   rollbackTargets,
   type Deployment,
 } from '@internal/plugin-ibias-deployments-common';
-import { ibiasDeploymentsApiRef } from '../api';
-import { DialogFooter } from './DialogFooter';
-import { ago, shortRef } from './format';
+import { ibiasDeploymentsApiRef } from '../../api';
+import { DialogActions } from '../DialogActions';
+import { ago, shortRef } from '../format';
 
 export interface RollbackDialogProps {
   /** The deployment to roll back from (it names the service and environment). */
@@ -90,50 +86,59 @@ export function RollbackDialog(props: RollbackDialogProps) {
 
   const service = shortRef(entityRef);
   return (
-    <Dialog open onClose={props.onClose} maxWidth="sm" fullWidth>
-      <DialogTitle>
+    <Dialog
+      isOpen
+      onOpenChange={open => !open && props.onClose()}
+      width={600}
+      data-testid="rollback-dialog"
+    >
+      <DialogHeader>
         Roll back {service} in {environment}
-      </DialogTitle>
-      <DialogContent>
-        {!candidates && !error && <Progress />}
+      </DialogHeader>
+      <DialogBody>
+        {!candidates && !error && (
+          <Box aria-label="Loading earlier versions">
+            <Skeleton width="100%" height={32} />
+          </Box>
+        )}
         {candidates && candidates.length === 0 && (
-          <Alert severity="info" data-testid="rollback-none">
-            No earlier version of {service} ran successfully in {environment}
-            {props.currentVersion ? ` before ${props.currentVersion}` : ''}.
-          </Alert>
+          <Alert
+            status="info"
+            icon
+            data-testid="rollback-none"
+            title={`No earlier version of ${service} ran successfully in ${environment}${
+              props.currentVersion ? ` before ${props.currentVersion}` : ''
+            }.`}
+          />
         )}
         {candidates && candidates.length > 0 && (
           <>
-            <FormControl fullWidth margin="dense">
-              <InputLabel id="rollback-version">Roll back to</InputLabel>
-              <Select
-                labelId="rollback-version"
-                data-testid="rollback-version"
-                value={version}
-                onChange={e => setVersion(e.target.value as string)}
-              >
-                {candidates.map((c, i) => (
-                  <MenuItem key={c.version} value={c.version}>
-                    {c.version}
-                    {i === 0 ? ' (the previous version)' : ''} · deployed{' '}
-                    {ago(c.createdAt)} by {shortRef(c.initiatedBy)}
-                  </MenuItem>
-                ))}
-              </Select>
-            </FormControl>
-            <Typography
-              variant="body2"
-              color="textSecondary"
-              style={{ marginTop: 12 }}
+            <Select
+              label="Roll back to"
+              data-testid="rollback-version"
+              value={version || null}
+              onChange={v => setVersion(v ? String(v) : '')}
+              options={candidates.map((c, i) => ({
+                id: c.version,
+                label: `${c.version}${
+                  i === 0 ? ' (the previous version)' : ''
+                } · deployed ${ago(c.createdAt)} by ${shortRef(c.initiatedBy)}`,
+              }))}
+            />
+            <Text
+              as="p"
+              variant="body-medium"
+              color="secondary"
+              style={{ marginTop: 'var(--bui-space-3)' }}
             >
               Blue-green: {version} starts next to{' '}
               {props.currentVersion ?? 'the current version'}, passes its health
               checks and smoke tests, then takes all traffic; if it fails,{' '}
               {props.currentVersion ?? 'the current version'} keeps serving.
-            </Typography>
+            </Text>
             {production && (
-              <BuiBox mt="4" data-testid="rollback-production">
-                <BuiAlert
+              <Box mt="4" data-testid="rollback-production">
+                <Alert
                   status="warning"
                   icon
                   title="A production rollback needs a release manager’s approval"
@@ -143,7 +148,7 @@ export function RollbackDialog(props: RollbackDialogProps) {
                       : `The rollback waits until a release manager other than you approves ${version}, as for a deploy; nothing changes in production until then.`
                   }
                 />
-                <BuiBox mt="3">
+                <Box mt="3">
                   <Checkbox
                     isSelected={breakGlass}
                     onChange={setBreakGlass}
@@ -152,11 +157,11 @@ export function RollbackDialog(props: RollbackDialogProps) {
                     Break glass: production is broken now and cannot wait for
                     approval
                   </Checkbox>
-                </BuiBox>
+                </Box>
                 {breakGlass && (
                   // A neutral surface, so the field stands out from the dialog's paper
                   // in light and dark mode alike (it is drawn one level above it).
-                  <BuiBox mt="3" bg="neutral">
+                  <Box mt="3" bg="neutral">
                     <TextAreaField
                       label="Why can this not wait?"
                       description={`${BREAK_GLASS_REASON.min}–${BREAK_GLASS_REASON.max} characters; the release managers read it.`}
@@ -166,20 +171,21 @@ export function RollbackDialog(props: RollbackDialogProps) {
                       maxLength={BREAK_GLASS_REASON.max}
                       data-testid="break-glass-reason"
                     />
-                  </BuiBox>
+                  </Box>
                 )}
-              </BuiBox>
+              </Box>
             )}
           </>
         )}
-      </DialogContent>
-      <DialogFooter
+      </DialogBody>
+      <DialogActions
         error={
           error ??
           (production && breakGlass && reason ? reasonProblem : undefined)
         }
         onCancel={props.onClose}
         onConfirm={confirm}
+        busy={busy}
         confirmDisabled={
           busy || !version || (production && breakGlass && !!reasonProblem)
         }
@@ -192,7 +198,7 @@ export function RollbackDialog(props: RollbackDialogProps) {
         {production && breakGlass && (
           <>Break glass: roll back to {version || '…'} now</>
         )}
-      </DialogFooter>
+      </DialogActions>
     </Dialog>
   );
 }

@@ -1,32 +1,62 @@
 import { useState } from 'react';
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
 import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  Flex,
+  Skeleton,
+  Text,
+} from '@backstage/ui';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   approvePermission,
   deployPermission,
-  isTerminal,
+  ENVIRONMENTS_ANNOTATION,
   rollbackPermission,
   targetResourceRef,
   type Deployment,
   type EnvironmentName,
 } from '@internal/plugin-ibias-deployments-common';
-import { DeployDialog } from './DeployDialog';
-import { RollbackDialog } from './RollbackDialog';
-import { EnvironmentConfigCard } from './EnvironmentConfigCard';
-import { DeploymentDetails } from './DeploymentDetails';
-import { EnvironmentMatrix } from './EnvironmentMatrix';
-import { HistoryTable } from './HistoryTable';
-import { shortRef } from './format';
-import { useDeployments, useSignedInUser } from './useDeployments';
+import { DeployDialog } from '../DeployDialog';
+import { RollbackDialog } from '../RollbackDialog';
+import { EnvironmentConfigCard } from '../EnvironmentConfigCard';
+import { DeploymentDetails } from '../DeploymentDetails';
+import { EnvironmentMatrix } from '../EnvironmentMatrix';
+import { HistoryTable } from '../HistoryTable';
+import { shortRef } from '../format';
+import { useDeployments, useSignedInUser } from '../useDeployments';
+
+/** What shows while the first answers load: the shape of the tab, not a spinner. */
+export function DeploymentsLoading() {
+  return (
+    <Flex direction="column" gap="4" aria-label="Loading deployments">
+      <Flex gap="4">
+        {[0, 1, 2].map(i => (
+          <Skeleton key={i} width="33%" height={160} />
+        ))}
+      </Flex>
+      <Skeleton width="100%" height={200} />
+    </Flex>
+  );
+}
+
+/** An error from the deployments backend, with what it said. */
+export function DeploymentsError({ error }: { error: Error }) {
+  return (
+    <Alert
+      status="danger"
+      icon
+      role="alert"
+      title="The deployments backend did not answer"
+      description={error.message}
+      data-testid="deployments-error"
+    />
+  );
+}
 
 type PermissionCheck = { loading: boolean; allowed: boolean };
 
@@ -95,17 +125,11 @@ export function DeploymentsContent() {
     resourceRef: selectedTarget,
   });
 
-  if (state.loading && !state.error) return <Progress />;
-  if (state.error && !state.environments) {
-    return <ResponseErrorPanel error={state.error} />;
+  if (state.loading && !state.error) return <DeploymentsLoading />;
+  if (state.error && state.loading) {
+    return <DeploymentsError error={state.error} />;
   }
 
-  const inFlight: Partial<Record<EnvironmentName, Deployment>> = {};
-  for (const d of state.history ?? []) {
-    if (!isTerminal(d.status) && !inFlight[d.environment]) {
-      inFlight[d.environment] = d;
-    }
-  }
   const act = async (fn: () => Promise<Deployment>) => {
     setActing(true);
     setActionError(undefined);
@@ -121,11 +145,11 @@ export function DeploymentsContent() {
   const selected = state.selected;
 
   return (
-    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      {state.error && <ResponseErrorPanel error={state.error} />}
+    <Flex direction="column" gap="4">
+      {state.error && <DeploymentsError error={state.error} />}
       <EnvironmentMatrix
         environments={state.environments ?? []}
-        inFlight={inFlight}
+        inFlight={state.inFlight}
         onDeploy={setDeployTo}
         onSelect={d => state.select(d)}
         deployDenied={Object.fromEntries(
@@ -135,9 +159,22 @@ export function DeploymentsContent() {
         )}
       />
       {actionError && (
-        <Alert severity="error" onClose={() => setActionError(undefined)}>
-          {actionError}
-        </Alert>
+        <Alert
+          status="danger"
+          icon
+          role="alert"
+          title={actionError}
+          data-testid="action-error"
+          customActions={
+            <Button
+              size="small"
+              variant="tertiary"
+              onPress={() => setActionError(undefined)}
+            >
+              Dismiss
+            </Button>
+          }
+        />
       )}
       {selected && (
         <DeploymentDetails
@@ -158,28 +195,39 @@ export function DeploymentsContent() {
           }}
         />
       )}
-      <InfoCard title="History">
-        {state.history &&
-        state.history.length === 0 &&
-        Object.values(state.filter).every(v => !v) ? (
-          <Typography color="textSecondary" data-testid="history-empty">
-            {entity.metadata.name} has not been deployed from the portal yet.
-            Choose Deploy on an environment above.
-          </Typography>
-        ) : (
-          <HistoryTable
-            items={state.history ?? []}
-            filter={state.filter}
-            onFilter={state.setFilter}
-            onSelect={d => state.select(d)}
-            selectedId={selected?.id}
-            me={me}
-            hasMore={state.hasMore}
-            onMore={state.more}
-          />
-        )}
-      </InfoCard>
-      <EnvironmentConfigCard entityRef={entityRef} />
+      <Card aria-label="History">
+        <CardHeader>
+          <Text as="h3" variant="title-small" weight="bold">
+            History
+          </Text>
+        </CardHeader>
+        <CardBody>
+          {state.history &&
+          state.history.length === 0 &&
+          Object.values(state.filter).every(v => !v) ? (
+            <Text as="p" color="secondary" data-testid="history-empty">
+              {entity.metadata.name} has not been deployed from the portal yet.
+              Choose Deploy on an environment above.
+            </Text>
+          ) : (
+            <HistoryTable
+              items={state.history ?? []}
+              filter={state.filter}
+              onFilter={state.setFilter}
+              onSelect={d => state.select(d)}
+              selectedId={selected?.id}
+              me={me}
+              hasMore={state.hasMore}
+              loadingMore={state.loadingMore}
+              onMore={state.more}
+            />
+          )}
+        </CardBody>
+      </Card>
+      <EnvironmentConfigCard
+        entityRef={entityRef}
+        annotation={entity.metadata.annotations?.[ENVIRONMENTS_ANNOTATION]}
+      />
       {rollingBack && (
         <RollbackDialog
           deployment={rollingBack}
@@ -211,6 +259,6 @@ export function DeploymentsContent() {
           }}
         />
       )}
-    </Box>
+    </Flex>
   );
 }

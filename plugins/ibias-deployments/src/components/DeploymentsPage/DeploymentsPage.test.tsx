@@ -1,8 +1,10 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { chooseOption } from '../../__testUtils__/chooseOption';
 import type { Entity } from '@backstage/catalog-model';
-import { ibiasDeploymentsApiRef, type IbiasDeploymentsApi } from '../api';
+import { ibiasDeploymentsApiRef, type IbiasDeploymentsApi } from '../../api';
 import { DeploymentsPage } from './DeploymentsPage';
 
 const component = (
@@ -30,9 +32,12 @@ function deploymentsApi(
   };
 }
 
+const mountedRoutes = { '/catalog/:namespace/:kind/:name': entityRouteRef };
+
 describe('DeploymentsPage', () => {
   it('lists every deployable service with its owner, deployed or not, and what runs where', async () => {
     await renderInTestApp(<DeploymentsPage />, {
+      mountedRoutes,
       apis: [
         catalogApiMock({
           entities: [
@@ -73,12 +78,24 @@ describe('DeploymentsPage', () => {
     expect(within(rows[0]).getAllByText('not deployed')).toHaveLength(3);
     expect(rows[1]).toHaveTextContent('web-team');
     expect(rows[1]).toHaveTextContent('1.1.0');
-    expect(rows[1]).toHaveTextContent('healthy · blue-green');
+    expect(within(rows[1]).getByText('healthy')).toHaveAttribute(
+      'data-tone',
+      'success',
+    );
+    expect(rows[1]).toHaveTextContent('blue-green · 0 s ago · guest');
     expect(within(rows[1]).getAllByText('not deployed')).toHaveLength(2);
+    // The catalog's own route to the service, then this plugin's tab.
+    expect(
+      within(rows[1]).getByRole('link', { name: 'ibias-api' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/ibias-api/deployments',
+    );
   });
 
   it('says so when nothing is deployable and nothing was deployed', async () => {
     await renderInTestApp(<DeploymentsPage />, {
+      mountedRoutes,
       apis: [
         catalogApiMock({
           entities: [
@@ -116,6 +133,7 @@ describe('DeploymentsPage', () => {
       nextCursor: null,
     });
     await renderInTestApp(<DeploymentsPage />, {
+      mountedRoutes,
       apis: [
         catalogApiMock({
           entities: [component('ibias-api', 'group:default/web-team', true)],
@@ -123,12 +141,7 @@ describe('DeploymentsPage', () => {
         [ibiasDeploymentsApiRef, api],
       ],
     });
-    const choose = async (filter: string, option: string) => {
-      fireEvent.mouseDown(
-        within(await screen.findByTestId(filter)).getByRole('button'),
-      );
-      fireEvent.click(await screen.findByRole('option', { name: option }));
-    };
+    const choose = chooseOption;
     await choose('history-service', 'ibias-api');
     await waitFor(() =>
       expect(list).toHaveBeenLastCalledWith(

@@ -4,7 +4,7 @@ import {
   type Deployment,
 } from '@internal/plugin-ibias-deployments-common';
 import { DeploymentDetails } from './DeploymentDetails';
-import { EnvironmentMatrix } from './EnvironmentMatrix';
+import { EnvironmentMatrix } from '../EnvironmentMatrix';
 
 const base: Deployment = {
   id: 'd1',

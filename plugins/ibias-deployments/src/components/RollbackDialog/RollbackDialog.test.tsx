@@ -1,8 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import type { Deployment } from '@internal/plugin-ibias-deployments-common';
-import { ibiasDeploymentsApiRef } from '../api';
+import { ibiasDeploymentsApiRef } from '../../api';
 import { RollbackDialog } from './RollbackDialog';
+import { optionNames } from '../../__testUtils__/chooseOption';
 
 const deployment = (
   version: string,
@@ -59,15 +60,11 @@ describe('RollbackDialog', () => {
     expect(await screen.findByTestId('confirm-rollback')).toHaveTextContent(
       'Roll back to 1.0.0',
     );
-    fireEvent.mouseDown(
-      within(screen.getByTestId('rollback-version')).getByRole('button'),
-    );
-    const options = await screen.findAllByRole('option');
-    expect(options.map(o => o.textContent)).toEqual([
+    expect(await optionNames('rollback-version')).toEqual([
       expect.stringContaining('1.0.0 (the previous version)'),
       expect.stringContaining('0.9.0'),
     ]);
-    fireEvent.click(options[1]);
+    fireEvent.click(screen.getByRole('option', { name: /^0\.9\.0/ }));
     fireEvent.click(screen.getByTestId('confirm-rollback'));
     await waitFor(() => expect(onRolledBack).toHaveBeenCalled());
     expect(rollback).toHaveBeenCalledWith(current.id, { version: '0.9.0' });

@@ -1,0 +1,1 @@
+export { DeployDialog, type DeployDialogProps } from './DeployDialog';

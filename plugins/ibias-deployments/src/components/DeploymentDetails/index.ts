@@ -1,0 +1,4 @@
+export {
+  DeploymentDetails,
+  type DeploymentDetailsProps,
+} from './DeploymentDetails';

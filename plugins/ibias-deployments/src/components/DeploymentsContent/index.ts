@@ -1,0 +1,5 @@
+export {
+  DeploymentsContent,
+  DeploymentsError,
+  DeploymentsLoading,
+} from './DeploymentsContent';

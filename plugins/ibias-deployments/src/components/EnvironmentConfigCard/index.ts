@@ -1,0 +1,5 @@
+export {
+  EnvironmentConfigCard,
+  type EnvironmentConfigCardProps,
+} from './EnvironmentConfigCard';
+export { repositoryLocation } from './repositoryLocation';

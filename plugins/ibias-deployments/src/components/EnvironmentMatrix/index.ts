@@ -1,0 +1,4 @@
+export {
+  EnvironmentMatrix,
+  type EnvironmentMatrixProps,
+} from './EnvironmentMatrix';

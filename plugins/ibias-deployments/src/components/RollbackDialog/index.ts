@@ -1,0 +1,5 @@
+export {
+  BREAK_GLASS_REASON,
+  RollbackDialog,
+  type RollbackDialogProps,
+} from './RollbackDialog';
