@@ -387,7 +387,8 @@ describe("KubernetesTarget versions: the release tags of the service's GitHub re
     } finally {
       await k8s.close();
     }
-  });
+    // 130 git tags in the loopback repository take seconds on a loaded CI machine.
+  }, 30_000);
 
   it('refuses a version that cannot be an image tag and a label value, before touching the cluster', async () => {
     const { k8s, target, ref } = await setup({});
