@@ -118,7 +118,7 @@ export async function deployFromTheTab(
 ) {
   await page.getByTestId(`deploy-${environment}`).click();
   const dialog = page.getByRole('dialog', { name: `Deploy to ${environment}` });
-  await dialog.getByRole('button', { name: /^Version/ }).click();
+  await dialog.getByRole('button', { name: /Version$/ }).click();
   await page.getByRole('option', { name: version, exact: true }).click();
   // @backstage/ui radios hide the native input: choose by the label.
   await dialog
