@@ -55,9 +55,9 @@ if (existsSync(baselineFile)) {
       `${kind} gzip now / before issue 10: ${(
         totals[kind].gzip / base[kind].gzip
       ).toFixed(4)} ` +
-        `(${kib(totals[kind].gzip)} vs ${kib(base[kind].gzip)}), raw ${(
-          totals[kind].raw / base[kind].raw
-        ).toFixed(4)}`,
+        `(${kib(totals[kind].gzip)} vs ${kib(base[kind].gzip)}, ${
+          totals[kind].gzip - base[kind].gzip
+        } bytes), raw ${(totals[kind].raw / base[kind].raw).toFixed(4)}`,
     );
   }
 }

@@ -5,3 +5,4 @@
  */
 export { ibiasDeploymentsPlugin as default } from './plugin';
 export * from './api';
+export { IbiasDeploymentsClient } from './client';

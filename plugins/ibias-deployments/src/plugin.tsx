@@ -6,8 +6,9 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { RiRocketLine } from '@remixicon/react';
-import { IbiasDeploymentsClient, ibiasDeploymentsApiRef } from './api';
+import { RiRocket2Line } from '@remixicon/react';
+import { ibiasDeploymentsApiRef, type IbiasDeploymentsApi } from './api';
+import { lazyApi } from './lazyApi';
 import { rootRouteRef } from './routes';
 
 export const deploymentsApi = ApiBlueprint.make({
@@ -15,8 +16,27 @@ export const deploymentsApi = ApiBlueprint.make({
     defineParams({
       api: ibiasDeploymentsApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      // The client's code loads with the first request, not with the app (issue 10:
+      // the app's initial JavaScript must not grow).
       factory: ({ discoveryApi, fetchApi }) =>
-        new IbiasDeploymentsClient(discoveryApi, fetchApi),
+        lazyApi<IbiasDeploymentsApi>(
+          () =>
+            import('./client').then(
+              m => new m.IbiasDeploymentsClient(discoveryApi, fetchApi),
+            ),
+          {
+            environments: true,
+            versions: true,
+            configs: true,
+            plan: true,
+            deploy: true,
+            get: true,
+            list: true,
+            approve: true,
+            abort: true,
+            rollback: true,
+          },
+        ),
     }),
 });
 
@@ -25,7 +45,7 @@ export const deploymentsPage = PageBlueprint.make({
   params: {
     path: '/deployments',
     title: 'Deployments',
-    icon: <RiRocketLine />,
+    icon: <RiRocket2Line />,
     routeRef: rootRouteRef,
     loader: () =>
       import('./components/DeploymentsPage').then(m => <m.DeploymentsPage />),
