@@ -319,7 +319,7 @@ test.describe('bad requests get a clear 4xx and change nothing', () => {
       'a version that is not semver',
       { version: 'latest' },
       400,
-      /version must match pattern/,
+      /^request\/body\/version must be a semantic version such as 1\.2\.0/,
     ],
     [
       'a version the target does not have',
@@ -337,7 +337,7 @@ test.describe('bad requests get a clear 4xx and change nothing', () => {
       'an unknown field',
       { force: true },
       400,
-      /must NOT have additional properties/,
+      /^request\/body\/force is not a field this request accepts$/,
     ],
     [
       'an entity that is not in the catalog',

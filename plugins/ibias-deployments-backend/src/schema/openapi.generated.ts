@@ -528,6 +528,8 @@ export const spec = {
         description:
           'An entity ref like component:default/ibias-api, in any letter case',
         pattern: '^[A-Za-z0-9-]+:[A-Za-z0-9-]+/[A-Za-z0-9][A-Za-z0-9._-]*$',
+        'x-ibias-pattern-message':
+          'must be an entity ref such as component:default/ibias-api',
       },
       Environment: {
         type: 'string',
@@ -564,6 +566,8 @@ export const spec = {
         type: 'string',
         description: 'A semantic version, e.g. 1.2.0 or 1.2.0-rc.1',
         pattern: '^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?$',
+        'x-ibias-pattern-message':
+          'must be a semantic version such as 1.2.0 or 1.2.0-rc.1',
       },
       DeployRequest: {
         type: 'object',

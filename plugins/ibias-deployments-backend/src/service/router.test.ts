@@ -913,3 +913,84 @@ describe('production rollback goes through approval, or an audited break-glass',
     );
   });
 });
+
+describe('a 400 names the field and says what it must be (issue 10)', () => {
+  it.each([
+    [
+      'a version that is not semantic',
+      { ...deploy, version: 'latest' },
+      'request/body/version must be a semantic version such as 1.2.0 or 1.2.0-rc.1',
+    ],
+    [
+      'an entity ref that is not one',
+      { ...deploy, entityRef: 'ibias api' },
+      'request/body/entityRef must be an entity ref such as component:default/ibias-api',
+    ],
+    [
+      'an unknown field',
+      { ...deploy, force: true },
+      'request/body/force is not a field this request accepts',
+    ],
+    [
+      'an unknown environment',
+      { ...deploy, environment: 'qa' },
+      'request/body/environment must be equal to one of the allowed values: development, staging, production',
+    ],
+  ])('POST /deployments with %s', async (_l, body, message) => {
+    const { server, target } = await app();
+    const res = await call(
+      server,
+      'post',
+      '/deployments',
+      '/deployments',
+      body,
+    );
+    expect({ status: res.status, message: res.body.error.message }).toEqual({
+      status: 400,
+      message,
+    });
+    expect(target.calls).toEqual([]);
+  });
+
+  it('names an unknown field inside a nested object, and leaves the deployment alone', async () => {
+    const { server, store } = await app();
+    const { deployment } = await store.create({
+      entityRef: 'component:default/ibias-api',
+      environment: 'production',
+      version: '1.1.0',
+      previousVersion: null,
+      strategy: 'blue-green',
+      status: 'pending_approval',
+      steps: [],
+      initiatedBy: 'user:default/guest',
+    });
+    const res = await call(
+      server,
+      'post',
+      `/deployments/${deployment.id}/rollback`,
+      '/deployments/{id}/rollback',
+      { breakGlass: { reason: 'the payment API is down', skipChecks: true } },
+    );
+    expect({ status: res.status, message: res.body.error.message }).toEqual({
+      status: 400,
+      message:
+        'request/body/breakGlass/skipChecks is not a field this request accepts',
+    });
+    expect((await store.get(deployment.id))?.status).toBe('pending_approval');
+  });
+
+  it('words a query parameter’s pattern the same way', async () => {
+    const { server } = await app();
+    const res = await call(
+      server,
+      'get',
+      '/versions?entityRef=not%20a%20ref',
+      '/versions',
+    );
+    expect({ status: res.status, message: res.body.error.message }).toEqual({
+      status: 400,
+      message:
+        'request/query/entityRef must be an entity ref such as component:default/ibias-api',
+    });
+  });
+});

@@ -2,6 +2,7 @@ import express from 'express';
 import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { spec, type EndpointMap } from '../schema/openapi.generated';
+import { explainRequestError } from '../schema/validateInput';
 import { DeploymentService, publicDeployment } from './DeploymentService';
 
 /**
@@ -113,6 +114,16 @@ export function createRouter(options: {
       configs: await service.configs(entityRef, credentials),
     });
   });
+
+  // The validator's 400s, reworded like the service's own (see validateInput.ts).
+  router.use(
+    (
+      error: unknown,
+      req: express.Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => next(explainRequestError(error, req)),
+  );
 
   return router;
 }
