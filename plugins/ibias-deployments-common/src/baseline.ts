@@ -1,14 +1,10 @@
+import type { components } from './generated/openapi';
 import type { EnvironmentName } from './types';
 import type { EnvironmentConfig } from './environmentSchema';
 import { plainSecrets } from './secrets';
 
-export interface BaselineResult {
-  rule: string;
-  description: string;
-  passed: boolean;
-  /** Why it failed (or what it saw). */
-  detail: string;
-}
+/** One baseline rule's result, as the API document declares it. */
+export type BaselineResult = components['schemas']['BaselineResult'];
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
 
@@ -103,15 +99,4 @@ export function checkBaseline(
 }
 
 /** A service's environments file as the API returns it: masked, with baseline results. */
-export interface EnvironmentConfigs {
-  /** Where the file was read from (or would be). */
-  source?: string;
-  /** Problems reading or validating it, each with a clear message. */
-  errors: string[];
-  environments: Partial<
-    Record<
-      EnvironmentName,
-      { config: EnvironmentConfig; baseline: BaselineResult[] }
-    >
-  >;
-}
+export type EnvironmentConfigs = components['schemas']['EnvironmentConfigs'];

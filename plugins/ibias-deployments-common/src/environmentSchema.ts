@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { components } from './generated/openapi';
 import { ENVIRONMENTS, type EnvironmentName } from './types';
 
 // The seed's EnvironmentConfig, as it appears in a service's environments file
@@ -76,6 +77,17 @@ export const environmentConfigSchema = z
   .passthrough();
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+
+// The file's schema (here) and the API document's EnvironmentConfig (what
+// GET /environments returns) describe one thing: each must be assignable to the other, so
+// a field added, dropped or retyped on one side only fails to compile.
+type DocumentedEnvironmentConfig = components['schemas']['EnvironmentConfig'];
+type Assignable<From extends To, To> = [From, To];
+/** Compiles only while the file's schema and the API document agree. */
+export type EnvironmentConfigMatchesDocument = [
+  Assignable<EnvironmentConfig, DocumentedEnvironmentConfig>,
+  Assignable<DocumentedEnvironmentConfig, EnvironmentConfig>,
+];
 
 /** A problem at a place in the file: the keys down to it, and what is wrong. */
 export interface EnvironmentsIssue {

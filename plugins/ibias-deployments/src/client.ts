@@ -6,7 +6,6 @@ import type {
   DeploymentPage,
   DeploymentPlan,
   DeployRequest,
-  EnvironmentConfigs,
   EnvironmentName,
   EnvironmentsResponse,
   VersionsResponse,
@@ -46,11 +45,17 @@ export class IbiasDeploymentsClient implements IbiasDeploymentsApi {
   }
 
   async configs(entityRef: string) {
-    return (
-      await this.call<EnvironmentsResponse>(
-        `/environments?entityRef=${encodeURIComponent(entityRef)}`,
-      )
-    ).configs as EnvironmentConfigs;
+    const { configs } = await this.call<EnvironmentsResponse>(
+      `/environments?entityRef=${encodeURIComponent(entityRef)}`,
+    );
+    // The document declares `configs` for a request that names an entity; say so if a
+    // backend breaks that, rather than hand the card undefined.
+    if (!configs) {
+      throw new Error(
+        `The deployments backend sent no configs for ${entityRef}`,
+      );
+    }
+    return configs;
   }
 
   versions(entityRef: string, environment: EnvironmentName) {

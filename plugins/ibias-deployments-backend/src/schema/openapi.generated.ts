@@ -1011,12 +1011,15 @@ export const spec = {
       },
       EnvironmentConfigs: {
         type: 'object',
+        description:
+          "A service's environments file as the API returns it, masked, with baseline results",
+        additionalProperties: false,
         required: ['errors', 'environments'],
         properties: {
           source: {
             type: 'string',
             description:
-              'Where the environments file was read from (or would be)',
+              "Where the environments file lives in the service's repository (a repository path or URL), never a path on the portal's host",
           },
           errors: {
             type: 'array',
@@ -1026,38 +1029,245 @@ export const spec = {
           },
           environments: {
             type: 'object',
-            additionalProperties: {
-              type: 'object',
-              required: ['config', 'baseline'],
-              properties: {
-                config: {
-                  type: 'object',
-                  additionalProperties: true,
-                  description:
-                    "The environment's configuration, secrets masked",
-                },
-                baseline: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    required: ['rule', 'description', 'passed', 'detail'],
-                    properties: {
-                      rule: {
-                        type: 'string',
-                      },
-                      description: {
-                        type: 'string',
-                      },
-                      passed: {
-                        type: 'boolean',
-                      },
-                      detail: {
-                        type: 'string',
-                      },
-                    },
+            additionalProperties: false,
+            properties: {
+              development: {
+                $ref: '#/components/schemas/EnvironmentConfigView',
+              },
+              staging: {
+                $ref: '#/components/schemas/EnvironmentConfigView',
+              },
+              production: {
+                $ref: '#/components/schemas/EnvironmentConfigView',
+              },
+            },
+          },
+        },
+      },
+      EnvironmentConfigView: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['config', 'baseline'],
+        properties: {
+          config: {
+            $ref: '#/components/schemas/EnvironmentConfig',
+          },
+          baseline: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/BaselineResult',
+            },
+          },
+        },
+      },
+      BaselineResult: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'description', 'passed', 'detail'],
+        properties: {
+          rule: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
+          passed: {
+            type: 'boolean',
+          },
+          detail: {
+            type: 'string',
+            description: 'Why it failed (or what it saw)',
+          },
+        },
+      },
+      EnvironmentConfig: {
+        type: 'object',
+        description:
+          "One environment of a service's environments file (annotation ibias.io/environments), secrets masked. Keys the portal does not know are kept, so objects allow more properties. -common's zod schema of the file must produce a value of this type (a compile-time check in environmentSchema.ts).",
+        additionalProperties: true,
+        required: [
+          'domain',
+          'database',
+          'ai',
+          'monitoring',
+          'security',
+          'features',
+        ],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          domain: {
+            type: 'string',
+          },
+          database: {
+            type: 'object',
+            additionalProperties: true,
+            required: ['poolSize', 'ssl', 'logging'],
+            properties: {
+              url: {
+                type: 'string',
+                description:
+                  'Masked unless it is a secret reference (secret:NAME)',
+              },
+              poolSize: {
+                type: 'integer',
+                minimum: 1,
+              },
+              ssl: {
+                type: 'boolean',
+              },
+              logging: {
+                type: 'boolean',
+              },
+            },
+          },
+          ai: {
+            type: 'object',
+            additionalProperties: true,
+            required: ['openai', 'caching'],
+            properties: {
+              openai: {
+                type: 'object',
+                additionalProperties: true,
+                required: ['model', 'maxTokens', 'temperature'],
+                properties: {
+                  model: {
+                    type: 'string',
+                  },
+                  maxTokens: {
+                    type: 'integer',
+                    minimum: 1,
+                  },
+                  temperature: {
+                    type: 'number',
+                    minimum: 0,
+                    maximum: 2,
                   },
                 },
               },
+              replicate: {
+                type: 'object',
+                additionalProperties: true,
+                required: ['enabled'],
+                properties: {
+                  enabled: {
+                    type: 'boolean',
+                  },
+                },
+              },
+              caching: {
+                type: 'object',
+                additionalProperties: true,
+                required: ['enabled'],
+                properties: {
+                  enabled: {
+                    type: 'boolean',
+                  },
+                  ttl: {
+                    type: 'integer',
+                    minimum: 0,
+                  },
+                },
+              },
+            },
+          },
+          monitoring: {
+            type: 'object',
+            additionalProperties: true,
+            required: ['sentry', 'logging'],
+            properties: {
+              sentry: {
+                type: 'object',
+                additionalProperties: true,
+                required: ['enabled'],
+                properties: {
+                  enabled: {
+                    type: 'boolean',
+                  },
+                  environment: {
+                    type: 'string',
+                  },
+                },
+              },
+              analytics: {
+                type: 'object',
+                additionalProperties: true,
+                required: ['enabled'],
+                properties: {
+                  enabled: {
+                    type: 'boolean',
+                  },
+                },
+              },
+              logging: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['level'],
+                properties: {
+                  level: {
+                    type: 'string',
+                    enum: ['debug', 'info', 'warn', 'error'],
+                  },
+                },
+              },
+            },
+          },
+          security: {
+            type: 'object',
+            additionalProperties: true,
+            required: ['cors', 'rateLimit', 'encryption'],
+            properties: {
+              cors: {
+                type: 'object',
+                additionalProperties: true,
+                required: ['origin', 'credentials'],
+                properties: {
+                  origin: {
+                    type: 'array',
+                    items: {
+                      type: 'string',
+                    },
+                  },
+                  credentials: {
+                    type: 'boolean',
+                  },
+                },
+              },
+              rateLimit: {
+                type: 'object',
+                additionalProperties: true,
+                required: ['enabled'],
+                properties: {
+                  enabled: {
+                    type: 'boolean',
+                  },
+                  windowMs: {
+                    type: 'integer',
+                    minimum: 1,
+                  },
+                  max: {
+                    type: 'integer',
+                    minimum: 1,
+                  },
+                },
+              },
+              encryption: {
+                type: 'object',
+                additionalProperties: true,
+                required: ['algorithm'],
+                properties: {
+                  algorithm: {
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+          features: {
+            type: 'object',
+            additionalProperties: {
+              type: 'boolean',
             },
           },
         },

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { parse as parseYaml } from 'yaml';
 import { mockServices } from '@backstage/backend-test-utils';
 import { NotFoundError } from '@backstage/errors';
 import type { Entity } from '@backstage/catalog-model';
@@ -300,5 +303,45 @@ describe('EnvironmentConfigReader', () => {
   ])('%s gives a clear message, never a crash', async (_l, e, message) => {
     const r = await reader.read(e);
     expect(r.errors.join('\n')).toMatch(message);
+  });
+});
+
+describe('what the reader returns is what the API document declares', () => {
+  // The response schema is exact (additionalProperties: false down to the baseline
+  // results), so a field the reader adds or renames without the document fails here.
+  const spec = parseYaml(
+    fs.readFileSync(path.resolve(__dirname, '../schema/openapi.yaml'), 'utf8'),
+  );
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(spec, 'spec');
+  const validate = ajv.getSchema(
+    'spec#/components/schemas/EnvironmentConfigs',
+  )!;
+  const services = path.join(repo, 'services');
+  const sampleReader = new EnvironmentConfigReader({
+    urlReader,
+    fileRoots: [services],
+  });
+
+  it.each(['ibias-api', 'ibias-web', 'ai-recommendations'])(
+    'services/%s/environments.yaml',
+    async name => {
+      const r = await sampleReader.read(
+        entity(
+          './environments.yaml',
+          `file:${path.join(services, name, 'catalog-info.yaml')}`,
+        ),
+      );
+      expect(r.errors).toEqual([]);
+      expect(Object.keys(r.environments)).toHaveLength(3);
+      expect(validate(r) ? [] : validate.errors).toEqual([]);
+    },
+  );
+
+  it('a masked file with a failed baseline too', async () => {
+    const r = await reader.read(entity('../svc/plain-secret.yaml'));
+    expect(r.environments.production?.config.database.url).toBe('••••••');
+    expect(validate(r) ? [] : validate.errors).toEqual([]);
   });
 });

@@ -302,24 +302,109 @@ export interface components {
       lockedBy: string | null;
       health: components['schemas']['Health'];
     };
+    /** @description A service's environments file as the API returns it, masked, with baseline results */
     EnvironmentConfigs: {
-      /** @description Where the environments file was read from (or would be) */
+      /** @description Where the environments file lives in the service's repository (a repository path or URL), never a path on the portal's host */
       source?: string;
       errors: string[];
       environments: {
-        [key: string]: {
-          /** @description The environment's configuration, secrets masked */
-          config: {
-            [key: string]: unknown;
-          };
-          baseline: {
-            rule: string;
-            description: string;
-            passed: boolean;
-            detail: string;
-          }[];
-        };
+        development?: components['schemas']['EnvironmentConfigView'];
+        staging?: components['schemas']['EnvironmentConfigView'];
+        production?: components['schemas']['EnvironmentConfigView'];
       };
+    };
+    EnvironmentConfigView: {
+      config: components['schemas']['EnvironmentConfig'];
+      baseline: components['schemas']['BaselineResult'][];
+    };
+    BaselineResult: {
+      rule: string;
+      description: string;
+      passed: boolean;
+      /** @description Why it failed (or what it saw) */
+      detail: string;
+    };
+    /** @description One environment of a service's environments file (annotation ibias.io/environments), secrets masked. Keys the portal does not know are kept, so objects allow more properties. -common's zod schema of the file must produce a value of this type (a compile-time check in environmentSchema.ts). */
+    EnvironmentConfig: {
+      name?: string;
+      domain: string;
+      database: {
+        /** @description Masked unless it is a secret reference (secret:NAME) */
+        url?: string;
+        poolSize: number;
+        ssl: boolean;
+        logging: boolean;
+      } & {
+        [key: string]: unknown;
+      };
+      ai: {
+        openai: {
+          model: string;
+          maxTokens: number;
+          temperature: number;
+        } & {
+          [key: string]: unknown;
+        };
+        replicate?: {
+          enabled: boolean;
+        } & {
+          [key: string]: unknown;
+        };
+        caching: {
+          enabled: boolean;
+          ttl?: number;
+        } & {
+          [key: string]: unknown;
+        };
+      } & {
+        [key: string]: unknown;
+      };
+      monitoring: {
+        sentry: {
+          enabled: boolean;
+          environment?: string;
+        } & {
+          [key: string]: unknown;
+        };
+        analytics?: {
+          enabled: boolean;
+        } & {
+          [key: string]: unknown;
+        };
+        logging: {
+          /** @enum {string} */
+          level: 'debug' | 'info' | 'warn' | 'error';
+        };
+      } & {
+        [key: string]: unknown;
+      };
+      security: {
+        cors: {
+          origin: string[];
+          credentials: boolean;
+        } & {
+          [key: string]: unknown;
+        };
+        rateLimit: {
+          enabled: boolean;
+          windowMs?: number;
+          max?: number;
+        } & {
+          [key: string]: unknown;
+        };
+        encryption: {
+          algorithm: string;
+        } & {
+          [key: string]: unknown;
+        };
+      } & {
+        [key: string]: unknown;
+      };
+      features: {
+        [key: string]: boolean;
+      };
+    } & {
+      [key: string]: unknown;
     };
     EnvironmentsResponse: {
       items: components['schemas']['EnvironmentView'][];
