@@ -19,7 +19,9 @@ export interface Config {
       };
       /**
        * Members of this group approve production deployments and production rollbacks,
-       * and are notified of every break-glass rollback (one that skipped approval).
+       * and are notified of every break-glass rollback (one that skipped approval). A group
+       * ref; kind and namespace default to group and default. Default
+       * group:default/release-managers.
        */
       releaseManagers?: string;
       /**
@@ -42,7 +44,7 @@ export interface Config {
         /** Each Kubernetes API request of the kubernetes target. Default 30 s. */
         kubernetesRequest?: HumanDuration | string;
       };
-      /** Minutes a production deployment waits for approval. Default 60. */
+      /** Minutes a production deployment waits for approval, 1 to 10080. Default 60. */
       approvalTtlMinutes?: number;
       environments?: {
         [environment: string]: {

@@ -8,6 +8,7 @@ import {
   readKubernetesTargetConfig,
   readLocalTargetConfig,
   readPrometheusConfig,
+  readServiceConfig,
   readTargetNames,
   readTimeouts,
 } from './config';
@@ -273,5 +274,50 @@ describe('readTimeouts (ibias.deployments.timeouts)', () => {
         }),
       ),
     ).toMatchObject({ step: 120_000, upstream: 10_000, probe: 1_000 });
+  });
+});
+
+describe('readServiceConfig (the service’s own settings)', () => {
+  it('has defaults for everything', () => {
+    expect(readServiceConfig(new ConfigReader({}))).toEqual({
+      fileRoots: [],
+      environmentDefaults: undefined,
+      approvalTtlMinutes: 60,
+      releaseManagers: 'group:default/release-managers',
+    });
+  });
+
+  it('resolves file roots, keeps the defaults and reads the group ref one way', () => {
+    const settings = readServiceConfig(
+      deployments({
+        fileRoots: ['services', '/srv/catalog'],
+        environmentDefaults: { production: { domain: 'ibias.example' } },
+        approvalTtlMinutes: 15,
+        releaseManagers: 'Ops/Release-Managers',
+      }),
+    );
+    expect(settings).toEqual({
+      fileRoots: [path.resolve('services'), '/srv/catalog'],
+      environmentDefaults: { production: { domain: 'ibias.example' } },
+      approvalTtlMinutes: 15,
+      releaseManagers: 'group:ops/release-managers',
+    });
+  });
+
+  it.each([0, -5, 1.5, 10081])(
+    'refuses an approval window of %p minutes',
+    ttl => {
+      expect(() =>
+        readServiceConfig(deployments({ approvalTtlMinutes: ttl })),
+      ).toThrow(
+        /^ibias\.deployments\.approvalTtlMinutes: a whole number of minutes from 1 to 10080/,
+      );
+    },
+  );
+
+  it('refuses release managers that are not a group', () => {
+    expect(() =>
+      readServiceConfig(deployments({ releaseManagers: 'user:default/bob' })),
+    ).toThrow(/ibias\.deployments\.releaseManagers: must name a group/);
   });
 });

@@ -11,6 +11,7 @@ import {
   type AnalysisPolicy,
   type EnvironmentName,
 } from '@internal/plugin-ibias-deployments-common';
+import { readReleaseManagers } from '@internal/plugin-ibias-deployments-node';
 import { DEFAULT_STEP_TIMEOUT_MS } from './engine/DeployEngine';
 import type { KubernetesCluster } from './targets/kubernetes/KubernetesTarget';
 import type { LoadProfile } from './targets/local/LoadGenerator';
@@ -28,6 +29,40 @@ export function readCanaryWeights(config: Config): number[] {
   const problem = validateCanaryWeights(weights);
   if (problem) throw new Error(`ibias.deployments.canaryWeights: ${problem}`);
   return weights;
+}
+
+/** Minutes a production deployment waits for approval when unset. */
+export const DEFAULT_APPROVAL_TTL_MINUTES = 60;
+
+/**
+ * What the deployment service itself reads: where environments files may be read from,
+ * the defaults they are layered on, how long an approval waits, and who approves.
+ */
+export function readServiceConfig(config: Config) {
+  const ttlKey = 'ibias.deployments.approvalTtlMinutes';
+  const approvalTtlMinutes =
+    config.getOptionalNumber(ttlKey) ?? DEFAULT_APPROVAL_TTL_MINUTES;
+  if (
+    !Number.isInteger(approvalTtlMinutes) ||
+    approvalTtlMinutes < 1 ||
+    approvalTtlMinutes > 7 * 24 * 60
+  ) {
+    throw new Error(
+      `${ttlKey}: a whole number of minutes from 1 to 10080 (a week), got ${approvalTtlMinutes}`,
+    );
+  }
+  const defaults = config.getOptionalConfig(
+    'ibias.deployments.environmentDefaults',
+  );
+  return {
+    /** Absolute; relative entries resolve against the backend's working folder. */
+    fileRoots: (
+      config.getOptionalStringArray('ibias.deployments.fileRoots') ?? []
+    ).map(root => path.resolve(root)),
+    environmentDefaults: defaults?.get<Record<string, unknown>>(),
+    approvalTtlMinutes,
+    releaseManagers: readReleaseManagers(config),
+  };
 }
 
 /** Per-environment analysis policy: the defaults, then ibias.deployments.environments.<env>.analysis. */

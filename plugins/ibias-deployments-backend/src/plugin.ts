@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   coreServices,
   createBackendPlugin,
@@ -20,6 +19,7 @@ import { ServiceCatalogLookup } from './catalog/ServiceCatalogLookup';
 import {
   readAnalysisPolicies,
   readCanaryWeights,
+  readServiceConfig,
   readTargetNames,
   readTimeouts,
 } from './config';
@@ -77,6 +77,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         const canaryWeights = readCanaryWeights(config);
         const policies = readAnalysisPolicies(config);
         const timeouts = readTimeouts(config);
+        const settings = readServiceConfig(config);
         const store = await KnexDeploymentStore.create(deps.database);
         const catalogLookup = new ServiceCatalogLookup(deps);
 
@@ -123,12 +124,8 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         });
         const configReader = new EnvironmentConfigReader({
           urlReader: deps.urlReader,
-          fileRoots: (
-            config.getOptionalStringArray('ibias.deployments.fileRoots') ?? []
-          ).map(root => path.resolve(root)),
-          defaults: config.getOptional<Record<string, unknown>>(
-            'ibias.deployments.environmentDefaults',
-          ),
+          fileRoots: settings.fileRoots,
+          defaults: settings.environmentDefaults,
         });
         const service = new DeploymentService({
           configReader,
@@ -139,15 +136,11 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           permissions: deps.permissions,
           auditor: deps.auditor,
           canaryWeights,
-          approvalTtlMinutes:
-            config.getOptionalNumber('ibias.deployments.approvalTtlMinutes') ??
-            60,
+          approvalTtlMinutes: settings.approvalTtlMinutes,
           analysisPolicy: e => policies[e],
           onBreakGlass: createBreakGlassAnnouncer({
             notifications: deps.notifications,
-            releaseManagers: config
-              .getOptionalString('ibias.deployments.releaseManagers')
-              ?.toLocaleLowerCase('en-US'),
+            releaseManagers: settings.releaseManagers,
             logger,
           }),
         });

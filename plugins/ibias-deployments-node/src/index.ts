@@ -1,7 +1,7 @@
 /**
  * What other backend packages need of IBIAS deployments: the deploy target interface and
  * the extension point a module adds a target through, and the permission resource of a
- * deployment target (a service in an environment), its rules and conditions.
+ * deployment target (a service in an environment), its rules and conditions, and the deployments settings other plugins read too.
  *
  * @packageDocumentation
  */
@@ -9,3 +9,4 @@
 export * from './permissions';
 export * from './targets';
 export * from './extensions';
+export * from './config';

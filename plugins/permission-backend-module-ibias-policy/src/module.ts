@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { readReleaseManagers } from '@internal/plugin-ibias-deployments-node';
 import { IbiasPermissionPolicy } from './policy';
 
 /** Installs the IBIAS permission policy (replaces the allow-all policy). */
@@ -15,9 +16,7 @@ export const permissionModuleIbiasPolicy = createBackendModule({
       async init({ config, policy }) {
         policy.setPolicy(
           new IbiasPermissionPolicy({
-            releaseManagers:
-              config.getOptionalString('ibias.deployments.releaseManagers') ??
-              'group:default/release-managers',
+            releaseManagers: readReleaseManagers(config),
             catalogAdmins: config.getOptionalStringArray(
               'ibias.permissions.catalogAdmins',
             ) ?? ['group:default/platform-team'],

@@ -72,6 +72,16 @@ describe('IbiasPermissionPolicy', () => {
 
   it.each([
     ['a release manager', rita, AuthorizeResult.ALLOW],
+    [
+      'a release manager whose ref is in another letter case',
+      user('user:default/rita.release', 'Group:default/Release-Managers'),
+      AuthorizeResult.ALLOW,
+    ],
+    [
+      'a member of a group whose name only starts the same',
+      user('user:default/eve', 'group:default/release-managers-2'),
+      AuthorizeResult.DENY,
+    ],
     ['an owner who is not a release manager', guest, AuthorizeResult.DENY],
     ['nobody signed in', undefined, AuthorizeResult.DENY],
   ])('approve: %s → %s', async (_l, who, result) => {

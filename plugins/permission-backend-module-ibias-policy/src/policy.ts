@@ -113,8 +113,11 @@ export class IbiasPermissionPolicy implements PermissionPolicy {
       );
     }
     if (isPermission(permission, approvePermission)) {
-      return user?.info.ownershipEntityRefs.includes(
-        this.options.releaseManagers,
+      // Both sides in the catalog's lowercase form (readReleaseManagers lowercases).
+      return user?.info.ownershipEntityRefs.some(
+        ref =>
+          ref.toLocaleLowerCase('en-US') ===
+          this.options.releaseManagers.toLocaleLowerCase('en-US'),
       )
         ? ALLOW
         : DENY;
