@@ -5,7 +5,7 @@ import {
   type Entity,
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { entityLocations } from '../service/DeploymentService';
+import { entityLocations } from './entities';
 
 /**
  * What the plugin asks the catalog about a service outside a user's request (with its

@@ -13,19 +13,12 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_SOURCE_LOCATION,
-  parseEntityRef,
-  stringifyEntityRef,
-  type Entity,
-} from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   approvePermission,
   deployPermission,
-  ENVIRONMENTS_ANNOTATION,
   nextStatus,
   planSteps,
   rollbackTargets,
@@ -48,6 +41,11 @@ import type {
 import { targetRef, type DeployEngine } from '../engine/DeployEngine';
 import type { DeployTarget } from '@internal/plugin-ibias-deployments-node';
 import { assertTrimmedReason, assertValidInput } from '../schema/validateInput';
+import {
+  entityLocations,
+  normalizeEntityRef,
+  notDeployable,
+} from '../catalog/entities';
 import type { EnvironmentConfigReader } from './EnvironmentConfigReader';
 
 export interface DeploymentServiceOptions {
@@ -85,46 +83,6 @@ export function actorOf(credentials: BackstageCredentials): string {
     if ('subject' in p && typeof p.subject === 'string') return p.subject;
   }
   return 'unknown';
-}
-
-/**
- * An entity ref as the catalog keys it (catalog-backend lowercases refs): kind, namespace
- * and name, all lowercase. Throws InputError for what is not an entity ref.
- */
-export function normalizeEntityRef(ref: string): string {
-  let parsed;
-  try {
-    parsed = parseEntityRef(ref);
-  } catch {
-    throw new InputError(
-      `${JSON.stringify(
-        ref.slice(0, 100),
-      )} is not an entity ref like component:default/ibias-api`,
-    );
-  }
-  return stringifyEntityRef(parsed).toLocaleLowerCase('en-US');
-}
-
-/** Where the catalog read an entity from and where its source lives (TargetRef.locations). */
-export function entityLocations(entity: Entity) {
-  const annotations = entity.metadata.annotations ?? {};
-  return {
-    managedBy: annotations[ANNOTATION_LOCATION],
-    source: annotations[ANNOTATION_SOURCE_LOCATION],
-  };
-}
-
-/** Why an entity cannot be deployed, or undefined when it can. */
-export function notDeployable(entity: Entity): string | undefined {
-  const ref = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
-  const why = `only Components with ${ENVIRONMENTS_ANNOTATION} are deployable`;
-  if (entity.kind.toLocaleLowerCase('en-US') !== 'component') {
-    return `${ref} is a ${entity.kind}; ${why}`;
-  }
-  if (!entity.metadata.annotations?.[ENVIRONMENTS_ANNOTATION]) {
-    return `${ref} has no ${ENVIRONMENTS_ANNOTATION} annotation; ${why}`;
-  }
-  return undefined;
 }
 
 /** Strips what only the store needs. */
