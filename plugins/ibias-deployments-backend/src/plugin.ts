@@ -109,18 +109,20 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         });
         const target = new TargetsByEnvironment(targets.byEnvironment);
 
+        // One announcer for every change, whether the engine or the service made it.
+        const onChange = createAnnouncer({
+          signals: deps.signals,
+          notifications: deps.notifications,
+          ownerOf: ref => catalogLookup.ownerOf(ref),
+          logger,
+        });
         const engine = new DeployEngine({
           store,
           target,
           logger,
           analysisPolicy: e => policies[e],
           stepTimeoutMs: timeouts.step,
-          onChange: createAnnouncer({
-            signals: deps.signals,
-            notifications: deps.notifications,
-            ownerOf: ref => catalogLookup.ownerOf(ref),
-            logger,
-          }),
+          onChange,
         });
         const configReader = new EnvironmentConfigReader({
           urlReader: deps.urlReader,
@@ -138,6 +140,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           canaryWeights,
           approvalTtlMinutes: settings.approvalTtlMinutes,
           analysisPolicy: e => policies[e],
+          onChange,
           onBreakGlass: createBreakGlassAnnouncer({
             notifications: deps.notifications,
             releaseManagers: settings.releaseManagers,

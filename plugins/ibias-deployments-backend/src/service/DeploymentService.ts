@@ -61,6 +61,12 @@ export interface DeploymentServiceOptions {
   analysisPolicy(environment: EnvironmentName): AnalysisPolicy;
   /** Tells the release managers that a production rollback skipped approval. */
   onBreakGlass?(deployment: Deployment): void;
+  /**
+   * Called with every deployment the service creates or moves (a request waiting for
+   * approval, an approval, an abort, an expiry), as the engine calls it for what it
+   * moves; the plugin passes the same announcer to both, so every change is signalled.
+   */
+  onChange?(deployment: Deployment, event?: DeploymentEvent): void;
 }
 
 /**
@@ -202,6 +208,7 @@ export class DeploymentService {
     if (!next) {
       throw new ConflictError(`Deployment ${d.id} changed meanwhile; retry`);
     }
+    this.o.onChange?.(next, event);
     return next;
   }
 
@@ -315,6 +322,7 @@ export class DeploymentService {
         ? this.o.approvalTtlMinutes * 60_000
         : undefined,
     });
+    if (!replayed) this.o.onChange?.(deployment);
     if (!replayed && deployment.status === 'queued') {
       this.o.engine.submit(deployment.id);
     }
@@ -576,6 +584,7 @@ export class DeploymentService {
         ? this.o.approvalTtlMinutes * 60_000
         : undefined,
     });
+    this.o.onChange?.(deployment);
     if (deployment.status === 'queued') this.o.engine.submit(deployment.id);
     if (breakGlassReason !== undefined) this.o.onBreakGlass?.(deployment);
     return deployment;

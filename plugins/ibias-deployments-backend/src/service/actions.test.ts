@@ -57,7 +57,10 @@ async function setup(databaseId: TestDatabaseId, approvalTtlMinutes = 60) {
     sleep: async () => {},
   });
   const auditor = mockServices.auditor.mock();
+  /** What the service announced, as [status, event]. */
+  const changes: Array<[string, string | undefined]> = [];
   const service = new DeploymentService({
+    onChange: (d, event) => changes.push([d.status, event]),
     store,
     engine,
     target,
@@ -99,7 +102,7 @@ async function setup(databaseId: TestDatabaseId, approvalTtlMinutes = 60) {
       ...rest,
       fromHttp: r !== undefined,
     }));
-  return { service, store, engine, http, invoke, auditor, events };
+  return { service, store, engine, http, invoke, auditor, events, changes };
 }
 
 const deploy = {
@@ -328,6 +331,34 @@ describe.each(ibiasTestDatabaseIds())('on %s', databaseId => {
         'pending_approval',
         'abort',
       ]);
+    });
+    it('announces what it changes itself: a request waiting for approval, its approval, an abort, an expiry', async () => {
+      const { http, service, changes } = await setup(databaseId, 0);
+      const credentials = mockCredentials.user(USER);
+      const waiting = await request(http)
+        .post('/deployments')
+        .send({ ...deploy, environment: 'production' });
+      expect(changes).toEqual([['pending_approval', undefined]]);
+      await service.abort(waiting.body.id, { credentials });
+      expect(changes.at(-1)).toEqual(['aborted', 'abort']);
+      const again = await request(http)
+        .post('/deployments')
+        .send({ ...deploy, environment: 'production' });
+      await new Promise(r => setTimeout(r, 5));
+      await service.expireApprovals();
+      expect(changes.slice(-2)).toEqual([
+        ['pending_approval', undefined],
+        ['aborted', 'expire'],
+      ]);
+      // A replayed request changes nothing, so it announces nothing.
+      const count = changes.length;
+      const key = { 'Idempotency-Key': 'same-request' };
+      await request(http).post('/deployments').set(key).send(deploy);
+      const settled = changes.length;
+      await request(http).post('/deployments').set(key).send(deploy);
+      expect(changes.length).toBe(settled);
+      expect(settled).toBeGreaterThan(count);
+      expect(again.status).toBe(202);
     });
   });
 });
