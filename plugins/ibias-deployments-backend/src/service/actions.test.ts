@@ -18,6 +18,7 @@ import {
 import { DeployEngine } from '../engine/DeployEngine';
 import { ScriptedTarget } from '../testing/ScriptedTarget';
 import { testStore } from '../testing/testStore';
+import { seedDeployment, seedHistory } from '../testing/seedDeployments';
 import { registerDeploymentActions } from './actions';
 import { DeploymentService } from './DeploymentService';
 import { EnvironmentConfigReader } from './EnvironmentConfigReader';
@@ -196,16 +197,7 @@ describe.each(ibiasTestDatabaseIds())('on %s', databaseId => {
       'rollback-deployment refuses %s as the HTTP API does',
       async (_l, reason, message) => {
         const { http, invoke, store, events } = await setup(databaseId);
-        const { deployment } = await store.create({
-          entityRef: 'component:default/ibias-api',
-          environment: 'production',
-          version: '1.1.0',
-          previousVersion: null,
-          strategy: 'blue-green',
-          status: 'pending_approval',
-          steps: [],
-          initiatedBy: 'user:default/guest',
-        });
+        const deployment = await seedDeployment(store);
         const res = await request(http)
           .post(`/deployments/${deployment.id}/rollback`)
           .send({ breakGlass: { reason } });
@@ -252,29 +244,7 @@ describe.each(ibiasTestDatabaseIds())('on %s', databaseId => {
 
     it('rollback-deployment carries break-glass, trimmed, and is audited as critical', async () => {
       const { invoke, store, events } = await setup(databaseId);
-      for (const version of ['1.0.0', '1.1.0']) {
-        const { deployment } = await store.create({
-          entityRef: 'component:default/ibias-api',
-          environment: 'production',
-          version,
-          previousVersion: null,
-          strategy: 'blue-green',
-          status: 'queued',
-          steps: [],
-          initiatedBy: 'user:default/guest',
-        });
-        await store.update(deployment.id, 0, { status: 'running' });
-        await store.update(deployment.id, 1, {
-          status: 'succeeded',
-          environmentState: {
-            version,
-            since: new Date().toISOString(),
-            deployedBy: 'user:default/guest',
-            strategy: 'blue-green',
-            deploymentId: deployment.id,
-          },
-        });
-      }
+      await seedHistory(store, ['1.0.0', '1.1.0']);
       const [latest] = (await store.list({ limit: 1 })).items;
       const out = await invoke('rollback-deployment', {
         deploymentId: latest.id,

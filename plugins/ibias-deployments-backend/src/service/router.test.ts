@@ -22,6 +22,7 @@ import { DeploymentService } from './DeploymentService';
 import { EnvironmentConfigReader } from './EnvironmentConfigReader';
 import { createRouter } from './router';
 import { testStore } from '../testing/testStore';
+import { seedDeployment, seedHistory } from '../testing/seedDeployments';
 import { ibiasTestDatabaseIds } from '@internal/ibias-test-utils';
 
 // Contract test: every route the router serves is in src/schema/openapi.yaml and every
@@ -717,14 +718,8 @@ describe.each(ibiasTestDatabaseIds())('on %s', id => {
     it('approve, abort and rollback refuse a deployment of an entity that is not deployable', async () => {
       const { server, store } = await app('user:default/mallory');
       // As if recorded before this check existed.
-      const { deployment } = await store.create({
+      const deployment = await seedDeployment(store, {
         entityRef: 'resource:default/ibias-api',
-        environment: 'production',
-        version: '1.1.0',
-        previousVersion: null,
-        strategy: 'blue-green',
-        status: 'pending_approval',
-        steps: [],
         initiatedBy: 'user:default/mallory',
       });
       const message =
@@ -904,35 +899,8 @@ describe.each(ibiasTestDatabaseIds())('on %s', id => {
 
     it('a break-glass the policy denies is a 403 and a critical audit failure', async () => {
       const a = await app('user:default/mallory', false);
-      const latest = { id: '', entityRef: 'component:default/ibias-api' };
       // Copy the production history into the denying backend's database.
-      for (const version of ['1.0.0', '1.1.0']) {
-        const { deployment } = await a.store.create({
-          entityRef: 'component:default/ibias-api',
-          environment: 'production',
-          version,
-          previousVersion: null,
-          strategy: 'blue-green',
-          status: 'queued',
-          steps: [],
-          initiatedBy: 'user:default/guest',
-        });
-        await a.store.update(deployment.id, 0, {
-          status: 'running',
-        });
-        await a.store.update(deployment.id, 1, {
-          status: 'succeeded',
-          finishedAt: new Date().toISOString(),
-          environmentState: {
-            version,
-            since: new Date().toISOString(),
-            deployedBy: 'user:default/guest',
-            strategy: 'blue-green',
-            deploymentId: deployment.id,
-          },
-        });
-        latest.id = deployment.id;
-      }
+      const latest = (await seedHistory(a.store, ['1.0.0', '1.1.0'])).at(-1)!;
       auditEvents.length = 0;
       const res = await call(
         a.server,
@@ -992,16 +960,7 @@ describe.each(ibiasTestDatabaseIds())('on %s', id => {
 
     it('names an unknown field inside a nested object, and leaves the deployment alone', async () => {
       const { server, store } = await app();
-      const { deployment } = await store.create({
-        entityRef: 'component:default/ibias-api',
-        environment: 'production',
-        version: '1.1.0',
-        previousVersion: null,
-        strategy: 'blue-green',
-        status: 'pending_approval',
-        steps: [],
-        initiatedBy: 'user:default/guest',
-      });
+      const deployment = await seedDeployment(store);
       const res = await call(
         server,
         'post',
