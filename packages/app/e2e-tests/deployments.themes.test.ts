@@ -103,6 +103,23 @@ for (const mode of ['light', 'dark'] as const) {
       fullPage: true,
     });
 
+    // The rollback dialog of that deployment (cancelled: nothing is rolled back).
+    await page
+      .getByTestId('deployment-details')
+      .getByRole('button', { name: 'Roll back' })
+      .click();
+    const rollback = page.getByRole('dialog', { name: /^Roll back / });
+    await expect(rollback).toBeVisible();
+    await expect(rollback.getByLabel('Loading earlier versions')).toHaveCount(
+      0,
+    );
+    await page.waitForTimeout(300);
+    await page.screenshot({
+      path: `${artifactsDir}/deployments-rollback-dialog-${mode}.png`,
+    });
+    await rollback.getByRole('button', { name: 'Cancel' }).click();
+    await expect(rollback).toBeHidden();
+
     // The deploy dialog (cancelled: nothing is deployed).
     const deploy = page.getByTestId('deploy-development');
     await expect(deploy).toBeEnabled({ timeout: 150_000 });

@@ -223,11 +223,12 @@ export function DeploymentDetails({
               <Column isRowHeader>Step</Column>
               <Column>Check</Column>
               <Column>Value</Column>
-              <Column>Threshold</Column>
+              <Column style={{ minWidth: '7rem' }}>Threshold</Column>
               <Column>Samples</Column>
               <Column>Window</Column>
               <Column>Verdict</Column>
-              <Column>Query</Column>
+              {/* The query and what it saw are the long text: give them the room. */}
+              <Column style={{ width: '36%', minWidth: '16rem' }}>Query</Column>
             </TableHeader>
             <TableBody>
               {d.evidence.map((e, i) => (

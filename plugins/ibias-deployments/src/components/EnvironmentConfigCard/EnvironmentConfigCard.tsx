@@ -261,24 +261,26 @@ export function EnvironmentConfigCard(props: EnvironmentConfigCardProps) {
                   );
                 })}
               </Tabs>
-              <Flex align="end" gap="4">
-                <Text as="h4" variant="body-medium" weight="bold">
-                  Compare
-                </Text>
-                <Select
-                  label="Left"
-                  options={envOptions}
-                  value={left}
-                  onChange={v => v && setLeft(v as EnvironmentName)}
-                  style={{ minWidth: 140 }}
-                />
-                <Select
-                  label="Right"
-                  options={envOptions}
-                  value={right}
-                  onChange={v => v && setRight(v as EnvironmentName)}
-                  style={{ minWidth: 140 }}
-                />
+              <Text as="h4" variant="body-medium" weight="bold">
+                Compare environments
+              </Text>
+              <Flex align="end" gap="3" data-testid="config-compare">
+                <Box style={{ width: 200 }}>
+                  <Select
+                    label="Left"
+                    options={envOptions}
+                    value={left}
+                    onChange={v => v && setLeft(v as EnvironmentName)}
+                  />
+                </Box>
+                <Box style={{ width: 200 }}>
+                  <Select
+                    label="Right"
+                    options={envOptions}
+                    value={right}
+                    onChange={v => v && setRight(v as EnvironmentName)}
+                  />
+                </Box>
               </Flex>
               {diff.length === 0 ? (
                 <Text as="p" color="secondary" data-testid="config-diff-empty">
@@ -290,9 +292,11 @@ export function EnvironmentConfigCard(props: EnvironmentConfigCardProps) {
                     aria-label={`Differences between ${left} and ${right}`}
                   >
                     <TableHeader>
-                      <Column isRowHeader>Setting</Column>
-                      <Column>{left}</Column>
-                      <Column>{right}</Column>
+                      <Column isRowHeader style={{ width: '34%' }}>
+                        Setting
+                      </Column>
+                      <Column style={{ width: '33%' }}>{left}</Column>
+                      <Column style={{ width: '33%' }}>{right}</Column>
                     </TableHeader>
                     <TableBody>
                       {diff.map(d => (
