@@ -210,12 +210,33 @@ async function snapshot(request: APIRequestContext) {
   const headers = await auth(request);
   const token = await guestToken(request, nobody);
   const entities = await listEntities(request, token);
-  const processes = execFileSync('ps', ['-eo', 'pid=,args='], {
-    encoding: 'utf8',
-  })
-    .split('\n')
-    .filter(line => line.includes('dist/src/server.js'))
-    .map(line => line.trim())
+  // This portal's sample processes: those its process registry (in the run's data
+  // folder) records, and whether each still runs. Other portals on the machine (another
+  // checkout, a developer's) are not this test's business.
+  const registry = path.join(dataDir, 'deployments', 'processes.json');
+  const entries: Array<{
+    entityRef: string;
+    environment: string;
+    version: string;
+    identity: { pid: number };
+  }> = fs.existsSync(registry)
+    ? JSON.parse(fs.readFileSync(registry, 'utf8'))
+    : [];
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const processes = entries
+    .map(
+      e =>
+        `${e.entityRef} ${e.environment} ${e.version} pid ${e.identity.pid} ${
+          alive(e.identity.pid) ? 'running' : 'gone'
+        }`,
+    )
     .sort();
   return {
     ...(await deploymentsSnapshot(request, headers)),

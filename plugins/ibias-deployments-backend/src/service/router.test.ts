@@ -244,9 +244,9 @@ const deploy = {
   strategy: 'blue-green',
 };
 
-describe.each(ibiasTestDatabaseIds())('on %s', id => {
+describe.each(ibiasTestDatabaseIds())('on %s', passDatabaseId => {
   beforeAll(() => {
-    databaseId = id;
+    databaseId = passDatabaseId;
     // What the contract checks below gathered, per database.
     audit.length = 0;
     auditEvents.length = 0;
