@@ -1,0 +1,6 @@
+/**
+ * How the IBIAS backend plugins outlive a fault of what they depend on.
+ *
+ * @packageDocumentation
+ */
+export * from './databaseFaults';
