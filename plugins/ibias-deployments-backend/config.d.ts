@@ -44,6 +44,22 @@ export interface Config {
         /** Each Kubernetes API request of the kubernetes target. Default 30 s. */
         kubernetesRequest?: HumanDuration | string;
       };
+      /**
+       * Ownership of work in flight (durations: `{ seconds: 10 }`, '10s', 'PT10S'). The
+       * engine running a deployment beats a heartbeat in the database; a sweep on every
+       * replica takes over a queued or running deployment whose heartbeat is older than
+       * the lease (starts it, or rolls it back and frees its lock).
+       */
+      ownership?: {
+        /** How often the running engine beats the heartbeat. Default 10 s. */
+        heartbeat?: HumanDuration | string;
+        /** Without a heartbeat for this long a deployment is abandoned; at least two heartbeats. Default 30 s. */
+        lease?: HumanDuration | string;
+        /** How often each replica sweeps for abandoned deployments. Default 15 s. */
+        sweepInterval?: HumanDuration | string;
+        /** How long a write of a deploy waits out an unreachable database before it gives the deployment up to the sweep. Default 5 minutes. */
+        databaseRetry?: HumanDuration | string;
+      };
       /** Minutes a production deployment waits for approval, 1 to 10080. Default 60. */
       approvalTtlMinutes?: number;
       environments?: {

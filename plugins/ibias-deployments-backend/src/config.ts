@@ -12,7 +12,10 @@ import {
   type EnvironmentName,
 } from '@internal/plugin-ibias-deployments-common';
 import { readReleaseManagers } from '@internal/plugin-ibias-deployments-node';
-import { DEFAULT_STEP_TIMEOUT_MS } from './engine/DeployEngine';
+import {
+  DEFAULT_OWNERSHIP,
+  DEFAULT_STEP_TIMEOUT_MS,
+} from './engine/DeployEngine';
 import type { KubernetesCluster } from './targets/kubernetes/KubernetesTarget';
 import type { LoadProfile } from './targets/local/LoadGenerator';
 import type { LocalRelease } from './targets/local/LocalTarget';
@@ -112,6 +115,48 @@ export const DEFAULT_TIMEOUTS = {
 } as const;
 
 export type Timeouts = Record<keyof typeof DEFAULT_TIMEOUTS, number>;
+
+/** The defaults of ibias.deployments.ownership, in milliseconds. */
+export const DEFAULT_OWNERSHIP_CONFIG = {
+  heartbeat: DEFAULT_OWNERSHIP.heartbeatMs,
+  lease: DEFAULT_OWNERSHIP.leaseMs,
+  sweepInterval: 15_000,
+  databaseRetry: DEFAULT_OWNERSHIP.databaseRetryMs,
+} as const;
+
+export type Ownership = Record<keyof typeof DEFAULT_OWNERSHIP_CONFIG, number>;
+
+/**
+ * ibias.deployments.ownership: how often an engine beats the heartbeat of what it runs,
+ * after how long without one a deployment counts as abandoned, how often the sweep
+ * looks, and how long a write waits out an unreachable database. The lease must span
+ * at least two heartbeats, so one late beat never hands a live deployment over.
+ */
+export function readOwnership(config: Config): Ownership {
+  const c = config.getOptionalConfig('ibias.deployments.ownership');
+  const read = (key: keyof typeof DEFAULT_OWNERSHIP_CONFIG) => {
+    if (!c?.has(key)) return DEFAULT_OWNERSHIP_CONFIG[key];
+    const ms = durationToMilliseconds(readDurationFromConfig(c, { key }));
+    if (!(ms > 0)) {
+      throw new Error(`ibias.deployments.ownership.${key} must be positive`);
+    }
+    return ms;
+  };
+  const out = {
+    heartbeat: read('heartbeat'),
+    lease: read('lease'),
+    sweepInterval: read('sweepInterval'),
+    databaseRetry: read('databaseRetry'),
+  };
+  if (out.lease < 2 * out.heartbeat) {
+    throw new Error(
+      `ibias.deployments.ownership.lease (${
+        out.lease
+      } ms) must be at least two heartbeats (${2 * out.heartbeat} ms)`,
+    );
+  }
+  return out;
+}
 
 /**
  * ibias.deployments.timeouts: how long a target call in an engine step, a probe or

@@ -19,6 +19,7 @@ import { ServiceCatalogLookup } from './catalog/ServiceCatalogLookup';
 import {
   readAnalysisPolicies,
   readCanaryWeights,
+  readOwnership,
   readServiceConfig,
   readTargetNames,
   readTimeouts,
@@ -78,6 +79,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         const policies = readAnalysisPolicies(config);
         const timeouts = readTimeouts(config);
         const settings = readServiceConfig(config);
+        const ownership = readOwnership(config);
         const store = await KnexDeploymentStore.create(deps.database);
         const catalogLookup = new ServiceCatalogLookup(deps);
 
@@ -122,8 +124,13 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           logger,
           analysisPolicy: e => policies[e],
           stepTimeoutMs: timeouts.step,
+          heartbeatMs: ownership.heartbeat,
+          leaseMs: ownership.lease,
+          databaseRetryMs: ownership.databaseRetry,
           onChange,
         });
+        engine.start();
+        deps.lifecycle.addShutdownHook(() => engine.stop());
         const configReader = new EnvironmentConfigReader({
           urlReader: deps.urlReader,
           fileRoots: settings.fileRoots,
@@ -168,8 +175,26 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
           }),
         );
-        // Finish or roll back what a crash interrupted.
+        // Finish or roll back what nobody works on any more: at start (a crash, a
+        // restart), then on every sweep (a dead replica, a stuck engine, a database
+        // outage longer than the engine's retries). Every replica sweeps; claiming is
+        // compare-and-set, so one takes each deployment over.
         await engine.recover();
+        await deps.scheduler.scheduleTask({
+          id: 'ibias-deployments-sweep',
+          frequency: { milliseconds: ownership.sweepInterval },
+          timeout: { minutes: 1 },
+          initialDelay: { milliseconds: ownership.sweepInterval },
+          scope: 'local',
+          fn: async () => {
+            const { started, rolledBack } = await engine.sweep();
+            if (started.length + rolledBack.length > 0) {
+              logger.info(
+                `Sweep: started ${started.length}, rolling back ${rolledBack.length} abandoned deployment(s)`,
+              );
+            }
+          },
+        });
         await deps.scheduler.scheduleTask({
           id: 'ibias-deployments-expire-approvals',
           frequency: { seconds: 30 },

@@ -55,12 +55,18 @@ export interface DeploymentUpdate {
   finishedAt?: string;
   /** When the deployment reaches a terminal status: what now runs in the environment. */
   environmentState?: Omit<EnvironmentState, 'entityRef' | 'environment'>;
+  /** The engine that runs it now (it beats the heartbeat); null when none does. */
+  ownerId?: string | null;
 }
 
 export interface StoredDeployment extends Deployment {
   revision: number;
   idempotencyKey?: string;
   requestHash?: string;
+  /** The engine that runs it (see DeploymentStore.heartbeat). */
+  ownerId?: string;
+  /** When its owner last said it is still working on it. */
+  heartbeatAt?: string;
 }
 
 /**
@@ -96,6 +102,17 @@ export interface DeploymentStore {
     revision: number,
     update: DeploymentUpdate,
   ): Promise<StoredDeployment | undefined>;
+  /**
+   * The owner says it still works on these deployments: their heartbeat becomes now,
+   * for those it still owns and that are still queued or running. Does not change the
+   * revision (a heartbeat is no change of the deployment). Returns how many it touched.
+   */
+  heartbeat(ownerId: string, ids: string[]): Promise<number>;
+  /**
+   * Queued and running deployments whose owner stopped beating before `before` (or
+   * that never had one), oldest first: what a sweep takes over.
+   */
+  listAbandoned(before: string): Promise<StoredDeployment[]>;
   lockHolder(
     entityRef: string,
     environment: EnvironmentName,

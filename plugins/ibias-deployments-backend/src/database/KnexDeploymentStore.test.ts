@@ -153,6 +153,53 @@ describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
     ).toEqual(['1.1.0']);
   });
 
+  it('owns work in flight: a heartbeat of the owner only, abandoned after the lease, released when terminal', async () => {
+    const s = await store();
+    const { deployment } = await s.create(request());
+    const waited = (ms: number) => new Promise(r => setTimeout(r, ms));
+    const since = (ms: number) => new Date(Date.now() - ms).toISOString();
+    // Queued and never started: abandoned once it is older than the lease.
+    expect(await s.listAbandoned(since(60_000))).toEqual([]);
+    await waited(20);
+    expect((await s.listAbandoned(since(5))).map(d => d.id)).toEqual([
+      deployment.id,
+    ]);
+    // Started by engine A: A owns it, and the start is its first heartbeat.
+    const running = (await s.update(deployment.id, 0, {
+      status: 'running',
+      ownerId: 'engine-a',
+    }))!;
+    expect(running.ownerId).toBe('engine-a');
+    expect(running.heartbeatAt).toBe(running.updatedAt);
+    await waited(20);
+    // Another engine's heartbeat does nothing; the owner's moves it, not the revision.
+    expect(await s.heartbeat('engine-b', [deployment.id])).toBe(0);
+    expect(await s.heartbeat('engine-a', [deployment.id])).toBe(1);
+    const beaten = (await s.get(deployment.id))!;
+    expect(beaten.revision).toBe(running.revision);
+    expect(beaten.heartbeatAt! > running.heartbeatAt!).toBe(true);
+    expect(await s.listAbandoned(since(5))).toEqual([]);
+    await waited(20);
+    expect((await s.listAbandoned(since(5))).map(d => d.id)).toEqual([
+      deployment.id,
+    ]);
+    // Engine B takes it over (compare-and-set), and only one of two claims wins.
+    const [b, c] = await Promise.all([
+      s.update(deployment.id, beaten.revision, { ownerId: 'engine-b' }),
+      s.update(deployment.id, beaten.revision, { ownerId: 'engine-c' }),
+    ]);
+    expect([b, c].filter(Boolean)).toHaveLength(1);
+    // A terminal status lets go of it: no owner, no heartbeat, never abandoned.
+    const claimed = (b ?? c)!;
+    const done = (await s.update(deployment.id, claimed.revision, {
+      status: 'rolled_back',
+    }))!;
+    expect(done.ownerId).toBeUndefined();
+    expect(done.heartbeatAt).toBeUndefined();
+    expect(await s.heartbeat(claimed.ownerId!, [deployment.id])).toBe(0);
+    expect(await s.listAbandoned(since(0))).toEqual([]);
+  });
+
   it('pages history newest first with a cursor, and filters', async () => {
     const s = await store();
     const ids: string[] = [];

@@ -51,6 +51,8 @@ interface Row {
   started_at: string | null;
   finished_at: string | null;
   approval_expires_at: string | null;
+  owner_id?: string | null;
+  heartbeat_at?: string | null;
 }
 
 function fromRow(r: Row): StoredDeployment {
@@ -78,6 +80,8 @@ function fromRow(r: Row): StoredDeployment {
     startedAt: optional(r.started_at),
     finishedAt: optional(r.finished_at),
     approvalExpiresAt: optional(r.approval_expires_at),
+    ownerId: optional(r.owner_id ?? null),
+    heartbeatAt: optional(r.heartbeat_at ?? null),
   };
 }
 
@@ -281,6 +285,15 @@ export class KnexDeploymentStore implements DeploymentStore {
     if (u.approvedBy !== undefined) patch.approved_by = u.approvedBy;
     if (u.startedAt !== undefined) patch.started_at = u.startedAt;
     if (u.finishedAt !== undefined) patch.finished_at = u.finishedAt;
+    if (u.ownerId !== undefined) {
+      // Taking a deployment on is a heartbeat too; letting it go clears both.
+      patch.owner_id = u.ownerId;
+      patch.heartbeat_at = u.ownerId === null ? null : at;
+    }
+    if (u.status && isTerminal(u.status)) {
+      patch.owner_id = null;
+      patch.heartbeat_at = null;
+    }
     return this.db.transaction(async tx => {
       const changed = await tx('ibias_deployments')
         .where({ id, revision })
@@ -309,6 +322,30 @@ export class KnexDeploymentStore implements DeploymentStore {
       }
       return fromRow(row);
     });
+  }
+
+  async heartbeat(ownerId: string, ids: string[]) {
+    if (ids.length === 0) return 0;
+    return this.db('ibias_deployments')
+      .where({ owner_id: ownerId })
+      .whereIn('id', ids)
+      .whereIn('status', ['queued', 'running'])
+      .update({ heartbeat_at: now() });
+  }
+
+  async listAbandoned(before: string) {
+    const rows = await this.db<Row>('ibias_deployments')
+      .whereIn('status', ['queued', 'running'])
+      .where(q =>
+        q
+          .where('heartbeat_at', '<', before)
+          // Never owned: queued and not started since, or running from before owners.
+          .orWhere(n =>
+            n.whereNull('heartbeat_at').andWhere('updated_at', '<', before),
+          ),
+      )
+      .orderBy('created_at');
+    return rows.map(fromRow);
   }
 
   async lockHolder(entityRef: string, environment: EnvironmentName) {

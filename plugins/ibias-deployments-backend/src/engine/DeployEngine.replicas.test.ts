@@ -8,13 +8,19 @@ import { KnexDeploymentStore } from '../database/KnexDeploymentStore';
 import { ScriptedTarget } from '../testing/ScriptedTarget';
 import { DeployEngine } from './DeployEngine';
 
-// What two backend replicas sharing one database do today. The README says the engine
-// assumes ONE backend instance; these tests show why: the database keeps the two from
-// running one deployment twice or two deployments in one environment, but the in-flight
-// work belongs to no one in the database (no heartbeat yet, issue 11), so a replica that
-// starts up takes another replica's running deployment for an interrupted one.
+// Two backend replicas sharing one database (issue 11). The database keeps them from
+// running one deployment twice or two deployments in one environment, and work in flight
+// is owned there with a heartbeat: a replica that starts up leaves a live replica's
+// deployment alone, and takes over (rolls back, frees the lock) one whose replica died.
 
 jest.setTimeout(60_000);
+
+/** Short, so the tests wait a lease out quickly; the plugin's default is 30 s. */
+const LEASE_MS = 1000;
+const engines: DeployEngine[] = [];
+afterEach(() => {
+  engines.splice(0).forEach(e => e.stop());
+});
 
 const databases = TestDatabases.create({ ids: ibiasTestDatabaseIds() });
 
@@ -30,24 +36,26 @@ describe.each(databases.eachSupportedId())('two engines on one %s', id => {
     const target = new ScriptedTarget();
     const engineOf = async (gate?: Promise<void>) => {
       const store = await storeOf();
-      return {
+      const engine = new DeployEngine({
         store,
-        engine: new DeployEngine({
-          store,
-          target,
-          logger: mockServices.logger.mock(),
-          analysisPolicy: () => ({
-            ...DEFAULT_ANALYSIS_POLICY,
-            intervalSeconds: 0.01,
-            intervals: 1,
-            consecutiveBreaches: 1,
-            minSamples: 1,
-          }),
-          // The first replica's analysis waits on the gate, so it is mid-deploy when the
-          // second replica starts.
-          sleep: async () => gate,
+        target,
+        logger: mockServices.logger.mock(),
+        heartbeatMs: LEASE_MS / 4,
+        leaseMs: LEASE_MS,
+        analysisPolicy: () => ({
+          ...DEFAULT_ANALYSIS_POLICY,
+          intervalSeconds: 0.01,
+          intervals: 1,
+          consecutiveBreaches: 1,
+          minSamples: 1,
         }),
-      };
+        // The first replica's analysis waits on the gate, so it is mid-deploy when the
+        // second replica starts.
+        sleep: async () => gate,
+      });
+      engine.start();
+      engines.push(engine);
+      return { store, engine };
     };
     return { target, engineOf };
   }
@@ -88,17 +96,17 @@ describe.each(databases.eachSupportedId())('two engines on one %s', id => {
     );
   });
 
-  it("a replica that starts up rolls back the other replica's running deployment: one instance only", async () => {
+  /** A canary of 1.1.0 over 1.0.0, held mid-analysis on `slow` by the gate. */
+  async function midDeploy() {
     const { target, engineOf } = await replicas();
-    let release!: () => void;
-    const gate = new Promise<void>(resolve => {
-      release = resolve;
-    });
     const a = await engineOf();
     const first = await a.store.create(queued('1.0.0', null));
     a.engine.submit(first.deployment.id);
     await a.engine.settled(first.deployment.id);
-
+    let release!: () => void;
+    const gate = new Promise<void>(resolve => {
+      release = resolve;
+    });
     const slow = await engineOf(gate);
     const { deployment } = await slow.store.create(queued('1.1.0', '1.0.0'));
     slow.engine.submit(deployment.id);
@@ -107,20 +115,48 @@ describe.each(databases.eachSupportedId())('two engines on one %s', id => {
       await new Promise(r => setTimeout(r, 20));
     }
     expect((await a.store.get(deployment.id))?.status).toBe('running');
+    return { target, engineOf, a, slow, deployment, release };
+  }
 
-    // Replica b starts while `slow` is still analysing its canary.
+  it("a replica that starts up leaves a live replica's deployment alone", async () => {
+    const { engineOf, a, slow, deployment, release } = await midDeploy();
     const b = await engineOf();
     await b.engine.recover();
+    // Longer than the lease: the owner's heartbeat keeps it its own.
+    await new Promise(r => setTimeout(r, LEASE_MS * 2));
+    expect(await b.engine.sweep()).toEqual({ started: [], rolledBack: [] });
+    expect(b.engine.isRunning(deployment.id)).toBe(false);
+    const owned = await a.store.get(deployment.id);
+    expect(owned?.ownerId).toBe(slow.engine.instanceId);
+    release();
+    await slow.engine.settled(deployment.id);
+    expect((await a.store.get(deployment.id))?.status).toBe('succeeded');
+  });
+
+  it('a replica killed in the middle of a deploy: the other rolls it back within the lease and a sweep, and frees the lock', async () => {
+    const { target, engineOf, a, slow, deployment } = await midDeploy();
+    const b = await engineOf();
+    // The replica dies: no more heartbeats, and its deploy never goes on (the gate
+    // stays shut).
+    slow.engine.stop();
+    const killedAt = Date.now();
+    let rolledBack: string[] = [];
+    while (rolledBack.length === 0 && Date.now() - killedAt < LEASE_MS * 10) {
+      await new Promise(r => setTimeout(r, LEASE_MS / 4));
+      ({ rolledBack } = await b.engine.sweep());
+    }
+    const tookOver = Date.now() - killedAt;
+    expect(rolledBack).toEqual([deployment.id]);
+    // Not before the lease, and within the lease and one sweep of it.
+    expect(tookOver).toBeGreaterThanOrEqual(LEASE_MS - LEASE_MS / 4);
+    expect(tookOver).toBeLessThan(LEASE_MS * 2);
     await b.engine.settled(deployment.id);
     const taken = await a.store.get(deployment.id);
     expect(taken?.status).toBe('rolled_back');
-    expect(taken?.reason).toMatch(/backend restarted during the deploy/);
-    expect(target.live).toEqual({ '1.0.0': 100 });
-
-    // The replica that owned it finds out only at its next write, and stops.
-    release();
-    await slow.engine.settled(deployment.id);
-    expect((await a.store.get(deployment.id))?.status).toBe('rolled_back');
+    expect(taken?.reason).toMatch(/no heartbeat for \d+ s/);
+    expect(await a.store.lockHolder(deployment.entityRef, 'staging')).toBe(
+      undefined,
+    );
     expect(target.live).toEqual({ '1.0.0': 100 });
   });
 });

@@ -10,11 +10,13 @@ import { testStore } from '../testing/testStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-async function setup(stepTimeoutMs?: number) {
+async function setup(stepTimeoutMs?: number, leaseMs?: number) {
   const store = await testStore(databases);
   const target = new ScriptedTarget();
   const engine = new DeployEngine({
     stepTimeoutMs,
+    leaseMs,
+    heartbeatMs: leaseMs && leaseMs / 2,
     store,
     target,
     logger: mockServices.logger.mock(),
@@ -198,8 +200,8 @@ describe('DeployEngine', () => {
     expect(await store.lockHolder(d.entityRef, 'staging')).toBeUndefined();
   });
 
-  it('after a restart, a deployment left running is rolled back and its lock freed', async () => {
-    const { store, target, engine } = await setup();
+  it('after a restart, a deployment left running is rolled back (once its lease is over) and its lock freed', async () => {
+    const { store, target, engine } = await setup(undefined, 100);
     const { deployment } = await store.create({
       entityRef: 'component:default/ibias-api',
       environment: 'staging',
@@ -219,12 +221,17 @@ describe('DeployEngine', () => {
       }),
     });
     expect(running?.status).toBe('running');
+    // Within the lease nobody takes it over: its engine may still be alive.
+    await engine.recover();
+    expect(engine.isRunning(deployment.id)).toBe(false);
+    expect((await store.get(deployment.id))?.status).toBe('running');
+    await new Promise(r => setTimeout(r, 150));
     await engine.recover();
     await engine.settled(deployment.id);
     const d = (await store.get(deployment.id))!;
     expect(d.status).toBe('rolled_back');
     expect(d.reason).toMatch(
-      /backend restarted during the deploy; 1\.1\.0 is live again/,
+      /^Its engine stopped working on it \(no heartbeat for \d+ s: .*\); 1\.1\.0 is live again$/,
     );
     expect(d.steps[3].status).toBe('failed');
     expect(target.live).toEqual({ '1.1.0': 100 });

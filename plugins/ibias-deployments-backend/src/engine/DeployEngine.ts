@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  DatabaseUnavailableError,
+  retryWhileUnavailable,
+} from '@internal/ibias-backend-resilience';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   decideAnalysis,
@@ -40,6 +45,13 @@ export class StepTimeout extends Error {}
 /** Default limit of one target call (a build and start of a sample included). */
 export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
 
+/** Defaults of the ownership of work in flight (issue 11); see DeployEngineOptions. */
+export const DEFAULT_OWNERSHIP = {
+  heartbeatMs: 10_000,
+  leaseMs: 30_000,
+  databaseRetryMs: 5 * 60_000,
+};
+
 export interface DeployEngineOptions {
   store: DeploymentStore;
   target: DeployTarget;
@@ -55,6 +67,20 @@ export interface DeployEngineOptions {
    * back, freeing the lock. Default DEFAULT_STEP_TIMEOUT_MS.
    */
   stepTimeoutMs?: number;
+  /** This engine's id as the owner of what it runs (default: a new uuid). */
+  instanceId?: string;
+  /** How often it beats the heartbeat of what it runs (default 10 s). */
+  heartbeatMs?: number;
+  /**
+   * A queued or running deployment whose heartbeat is older than this is abandoned:
+   * the sweep of any engine takes it over (default 30 s, three missed beats).
+   */
+  leaseMs?: number;
+  /**
+   * How long a write of a deploy waits out an unreachable database before the engine
+   * gives the deployment up to the sweep (default 5 minutes).
+   */
+  databaseRetryMs?: number;
 }
 
 /** What a target acts on: the normalised entity ref (the key) and its name. */
@@ -74,12 +100,24 @@ export function targetRef(d: {
  * Runs deployments step by step on a target, persisting every transition
  * (compare-and-set). A failing health check or smoke test, a rollback trigger during
  * analysis, an inconclusive analysis or an error puts the previous version back at full
- * traffic. After a restart, queued deployments run and interrupted ones are rolled back.
+ * traffic.
+ *
+ * Work in flight is owned in the database: the engine running a deployment is its
+ * owner and beats its heartbeat; every write waits out an unreachable database (with
+ * backoff, up to databaseRetryMs). `sweep()` (scheduled by the plugin, and run at start)
+ * takes over what nobody beats any more: it starts queued deployments and rolls back
+ * running ones, freeing their locks. So a crash, a dead replica, a stuck engine or a
+ * database outage longer than the retry window ends in a terminal state without a
+ * restart, and replicas can share one database.
  */
 export class DeployEngine {
   private readonly running = new Map<string, Promise<void>>();
   private readonly aborts = new Set<string>();
   private readonly sleep: (ms: number) => Promise<void>;
+  /** This engine's id in the owner column. */
+  readonly instanceId: string;
+  private readonly ownership: typeof DEFAULT_OWNERSHIP;
+  private heartbeatTimer?: NodeJS.Timeout;
 
   /** The target, every call bounded by stepTimeoutMs. */
   private readonly target: DeployTarget;
@@ -91,6 +129,54 @@ export class DeployEngine {
       options.target,
       options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
     );
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.ownership = {
+      heartbeatMs: options.heartbeatMs ?? DEFAULT_OWNERSHIP.heartbeatMs,
+      leaseMs: options.leaseMs ?? DEFAULT_OWNERSHIP.leaseMs,
+      databaseRetryMs:
+        options.databaseRetryMs ?? DEFAULT_OWNERSHIP.databaseRetryMs,
+    };
+  }
+
+  /** Starts beating the heartbeat of what this engine runs. */
+  start(): void {
+    if (this.heartbeatTimer) return;
+    this.heartbeatTimer = setInterval(
+      () => void this.beat(),
+      this.ownership.heartbeatMs,
+    );
+    this.heartbeatTimer.unref?.();
+  }
+
+  /**
+   * Stops the heartbeat (shutdown). What this engine still runs stops being beaten, so
+   * another replica's sweep takes it over after the lease.
+   */
+  stop(): void {
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  /** One heartbeat for everything this engine runs now; a failure is only logged. */
+  async beat(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (ids.length === 0) return;
+    await this.options.store
+      .heartbeat(this.instanceId, ids)
+      .catch(e =>
+        this.options.logger.warn(
+          `Heartbeat of ${ids.length} deployment(s) failed: ${e}`,
+        ),
+      );
+  }
+
+  /** A store call that waits out an unreachable database (see @internal/ibias-backend-resilience). */
+  private db<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return retryWhileUnavailable(call, {
+      forMs: this.ownership.databaseRetryMs,
+      what,
+      logger: this.options.logger,
+    });
   }
 
   /** Starts a queued deployment in the background. */
@@ -121,24 +207,52 @@ export class DeployEngine {
     await this.running.get(id);
   }
 
-  /** After a (re)start: run what is queued, roll back what was interrupted. */
-  async recover(): Promise<void> {
-    for (const d of await this.options.store.listInFlight()) {
+  /**
+   * Takes over what nobody works on: queued and running deployments whose heartbeat is
+   * older than the lease (their engine crashed, stopped, lost its database for longer
+   * than it retries, or the backend restarted). Queued ones run here; running ones are
+   * claimed (compare-and-set, so one engine wins) and rolled back, freeing the lock.
+   * Returns what it took over.
+   */
+  async sweep(): Promise<{ started: string[]; rolledBack: string[] }> {
+    const before = new Date(Date.now() - this.ownership.leaseMs).toISOString();
+    const abandoned = await this.options.store.listAbandoned(before);
+    const started: string[] = [];
+    const rolledBack: string[] = [];
+    for (const d of abandoned) {
+      if (this.running.has(d.id)) continue;
       if (d.status === 'queued') {
         this.submit(d.id);
-      } else if (d.status === 'running') {
-        this.options.logger.warn(
-          `Deployment ${d.id} was running when the backend stopped; rolling back`,
-        );
-        const run = this.interrupted(d).finally(() =>
-          this.running.delete(d.id),
-        );
-        this.running.set(d.id, run);
+        started.push(d.id);
+        continue;
       }
+      const claimed = await this.options.store
+        .update(d.id, d.revision, { ownerId: this.instanceId })
+        .catch(() => undefined);
+      if (!claimed) continue; // another engine took it, or it moved meanwhile
+      const silentFor = Math.round(
+        (Date.now() - Date.parse(d.heartbeatAt ?? d.updatedAt)) / 1000,
+      );
+      this.options.logger.warn(
+        `Deployment ${d.id}: no heartbeat for ${silentFor} s; rolling back`,
+      );
+      rolledBack.push(d.id);
+      const run = this.interrupted(claimed, silentFor)
+        .catch(e =>
+          this.options.logger.error(`Rolling back ${d.id} failed: ${e}`),
+        )
+        .finally(() => this.running.delete(d.id));
+      this.running.set(d.id, run);
     }
+    return { started, rolledBack };
   }
 
-  private async interrupted(d: StoredDeployment) {
+  /** At start: the sweep, so what a previous run of the backend left behind ends. */
+  async recover(): Promise<void> {
+    await this.sweep();
+  }
+
+  private async interrupted(d: StoredDeployment, silentFor: number) {
     const ref = targetRef(d);
     try {
       await this.restorePrevious(d, ref);
@@ -156,7 +270,7 @@ export class DeployEngine {
     );
     await this.transition(d, 'roll_back', {
       steps,
-      reason: `The backend restarted during the deploy; ${
+      reason: `Its engine stopped working on it (no heartbeat for ${silentFor} s: a restart, a crash, a stuck engine or a lost database); ${
         d.previousVersion
           ? `${d.previousVersion} is live again`
           : 'nothing is live'
@@ -174,10 +288,9 @@ export class DeployEngine {
     if (!status) {
       throw new Superseded(`Cannot ${event} a ${d.status} deployment`);
     }
-    const next = await this.options.store.update(d.id, d.revision, {
-      ...update,
-      status,
-    });
+    const next = await this.db(`Deployment ${d.id}: ${event}`, () =>
+      this.options.store.update(d.id, d.revision, { ...update, status }),
+    );
     if (!next) throw new Superseded(`Deployment ${d.id} changed meanwhile`);
     this.options.onChange?.(next, event);
     return next;
@@ -187,7 +300,9 @@ export class DeployEngine {
     d: StoredDeployment,
     update: DeploymentUpdate,
   ): Promise<StoredDeployment> {
-    const next = await this.options.store.update(d.id, d.revision, update);
+    const next = await this.db(`Deployment ${d.id}: saving`, () =>
+      this.options.store.update(d.id, d.revision, update),
+    );
     if (!next) throw new Superseded(`Deployment ${d.id} changed meanwhile`);
     this.options.onChange?.(next);
     return next;
@@ -200,10 +315,14 @@ export class DeployEngine {
   }
 
   private async run(id: string): Promise<void> {
-    let d = await this.options.store.get(id);
+    let d = await this.db(`Deployment ${id}: reading`, () =>
+      this.options.store.get(id),
+    );
     if (!d || d.status !== 'queued') return;
+    // Starting takes ownership: from here this engine beats its heartbeat.
     d = await this.transition(d, 'start', {
       startedAt: new Date().toISOString(),
+      ownerId: this.instanceId,
     });
     const ref = targetRef(d);
     const setStep = async (stepId: string, patch: Partial<DeploymentStep>) => {
@@ -248,7 +367,10 @@ export class DeployEngine {
       }
       let stop: Stop;
       if (e instanceof Stop) stop = e;
-      else if (e instanceof StepTimeout)
+      else if (
+        e instanceof StepTimeout ||
+        e instanceof DatabaseUnavailableError
+      )
         stop = new Stop('roll_back', e.message);
       else stop = new Stop('fail', e instanceof Error ? e.message : String(e));
       this.options.logger.info(`Deployment ${d.id}: ${stop.message}`);

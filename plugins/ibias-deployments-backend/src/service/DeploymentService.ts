@@ -97,6 +97,8 @@ export function publicDeployment(d: Deployment): Deployment {
     revision: _r,
     idempotencyKey: _k,
     requestHash: _h,
+    ownerId: _o,
+    heartbeatAt: _b,
     ...rest
   } = d as StoredDeployment;
   return rest;
