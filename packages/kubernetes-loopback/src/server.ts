@@ -352,6 +352,12 @@ export async function startLoopbackKubernetes(
 
   const server = http.createServer(async (req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    // The API server's readiness: plain text `ok`, as kube-apiserver answers it.
+    if (req.method === 'GET' && req.url === '/readyz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    }
     const [code, body] = await answer(req);
     res.writeHead(code, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));

@@ -34,6 +34,7 @@ import {
   createBreakGlassAnnouncer,
 } from './service/announcer';
 import { createRouter } from './service/router';
+import { PluginHealthCheck } from './health/PluginHealthCheck';
 import { DeployTargetRegistry } from './targets/DeployTargetRegistry';
 import { kubernetesTargetFactory } from './targets/kubernetes/kubernetesTargetFactory';
 import { localTargetFactory } from './targets/local/localTargetFactory';
@@ -169,12 +170,23 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
             ),
         });
         registerDeploymentActions(deps.actionsRegistry, service);
+        const health = new PluginHealthCheck({
+          store,
+          engine,
+          targets: targets.targets.map(t => t.target),
+        });
         deps.httpRouter.use(
           createRouter({
             service,
             httpAuth: deps.httpAuth,
+            health,
           }),
         );
+        // For operators and the portal's status display; says nothing secret.
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
         // Finish or roll back what nobody works on any more: at start (a crash, a
         // restart), then on every sweep (a dead replica, a stuck engine, a database
         // outage longer than the engine's retries). Every replica sweeps; claiming is

@@ -27,6 +27,10 @@ export type Health = Schemas['Health'];
 export type EnvironmentView = Schemas['EnvironmentView'];
 export type EnvironmentsResponse = Schemas['EnvironmentsResponse'];
 export type VersionsResponse = Schemas['VersionsResponse'];
+/** GET /health: the plugin's own state (database, targets' dependencies, engine). */
+export type PluginHealth = Schemas['PluginHealth'];
+export type DependencyCheck = Schemas['DependencyCheck'];
+export type CheckStatus = Schemas['CheckStatus'];
 export type DeployRequest = Schemas['DeployRequest'];
 export type ApproveRequest = Schemas['ApproveRequest'];
 export type RollbackRequest = Schemas['RollbackRequest'];

@@ -1,4 +1,5 @@
 import type {
+  DependencyCheck,
   EnvironmentName,
   Health,
   IntervalMetrics,
@@ -84,6 +85,12 @@ export interface DeployTarget {
   url?(ref: TargetRef): string | undefined;
   /** Whether what takes the traffic answers healthily now. */
   health?(ref: TargetRef): Promise<Health>;
+  /**
+   * Whether what the target itself depends on answers now (Prometheus, a cluster's API
+   * server), each named without the target's name (the plugin prefixes it). Fixed
+   * phrases only in `detail`: the health endpoint needs no token.
+   */
+  dependencies?(): Promise<DependencyCheck[]>;
   /** The running versions and where each answers directly, if the target knows. */
   endpoints?(ref: TargetRef): Array<{ version: string; url: string }>;
   /** What takes traffic now: version → weight. */

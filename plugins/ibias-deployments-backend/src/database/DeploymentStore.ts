@@ -113,6 +113,8 @@ export interface DeploymentStore {
    * that never had one), oldest first: what a sweep takes over.
    */
   listAbandoned(before: string): Promise<StoredDeployment[]>;
+  /** Throws unless the database answers a trivial query (the health endpoint). */
+  ping(): Promise<void>;
   lockHolder(
     entityRef: string,
     environment: EnvironmentName,

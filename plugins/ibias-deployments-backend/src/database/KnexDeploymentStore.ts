@@ -348,6 +348,10 @@ export class KnexDeploymentStore implements DeploymentStore {
     return rows.map(fromRow);
   }
 
+  async ping() {
+    await this.db.raw('select 1');
+  }
+
   async lockHolder(entityRef: string, environment: EnvironmentName) {
     const row = await this.db('ibias_deployment_locks')
       .where({ entity_ref: normalized(entityRef), environment })

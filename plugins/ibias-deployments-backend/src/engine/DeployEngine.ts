@@ -118,6 +118,7 @@ export class DeployEngine {
   readonly instanceId: string;
   private readonly ownership: typeof DEFAULT_OWNERSHIP;
   private heartbeatTimer?: NodeJS.Timeout;
+  private lastSweep?: { at: string; tookOver: number };
 
   /** The target, every call bounded by stepTimeoutMs. */
   private readonly target: DeployTarget;
@@ -244,7 +245,20 @@ export class DeployEngine {
         .finally(() => this.running.delete(d.id));
       this.running.set(d.id, run);
     }
+    this.lastSweep = {
+      at: new Date().toISOString(),
+      tookOver: started.length + rolledBack.length,
+    };
     return { started, rolledBack };
+  }
+
+  /** What the health endpoint says of this engine. */
+  status() {
+    return {
+      runningHere: this.running.size,
+      lastSweepAt: this.lastSweep?.at ?? null,
+      abandonedAtLastSweep: this.lastSweep?.tookOver ?? 0,
+    };
   }
 
   /** At start: the sweep, so what a previous run of the backend left behind ends. */

@@ -437,6 +437,37 @@ export const spec = {
         },
       },
     },
+    '/health': {
+      get: {
+        operationId: 'getHealth',
+        summary:
+          "The plugin's own state, for operators and the portal's status display",
+        description:
+          "Whether the plugin's database answers, and the dependencies of each deploy target (Prometheus, a Kubernetes API server). Needs no token and says nothing secret: states, latencies and fixed phrases, never an address or an error's text. 503 while the database is unreachable (deploys wait for it, then go on or roll back); 200 when it is ok or degraded. A load balancer should not use it: see the README.",
+        responses: {
+          '200': {
+            description: 'ok or degraded',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PluginHealth',
+                },
+              },
+            },
+          },
+          '503': {
+            description: 'down (the database is unreachable)',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PluginHealth',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
   },
   components: {
     parameters: {
@@ -931,6 +962,80 @@ export const spec = {
           },
         },
       },
+      PluginHealth: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['status', 'checkedAt', 'checks', 'engine'],
+        properties: {
+          status: {
+            $ref: '#/components/schemas/CheckStatus',
+          },
+          checkedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          checks: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DependencyCheck',
+            },
+          },
+          engine: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['runningHere', 'lastSweepAt', 'abandonedAtLastSweep'],
+            properties: {
+              runningHere: {
+                type: 'integer',
+                minimum: 0,
+                description: 'Deployments this backend instance runs now',
+              },
+              lastSweepAt: {
+                type: ['string', 'null'],
+                format: 'date-time',
+                description:
+                  'When this instance last looked for abandoned deployments',
+              },
+              abandonedAtLastSweep: {
+                type: 'integer',
+                minimum: 0,
+                description:
+                  'Deployments the last sweep took over (started or rolled back)',
+              },
+            },
+          },
+        },
+      },
+      CheckStatus: {
+        type: 'string',
+        description:
+          'ok; degraded (a dependency other than the database is down or slow: deploys still run, analyses that need it are inconclusive); down (the database is unreachable: deploys wait for it)',
+        enum: ['ok', 'degraded', 'down'],
+      },
+      DependencyCheck: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'status'],
+        properties: {
+          name: {
+            type: 'string',
+            description:
+              'database, or <target>/<dependency> (local/prometheus, kubernetes/api-server)',
+          },
+          status: {
+            $ref: '#/components/schemas/CheckStatus',
+          },
+          latencyMs: {
+            type: 'integer',
+            minimum: 0,
+          },
+          detail: {
+            type: 'string',
+            description:
+              "A fixed phrase (unreachable, timed out after 2 s, answered 500), never an error's text",
+          },
+        },
+      },
       Health: {
         type: 'string',
         description:
@@ -1346,4 +1451,5 @@ export type EndpointMap = {
   >;
   '#get|/environments': Endpoint<operations['listEnvironments']>;
   '#get|/versions': Endpoint<operations['listVersions']>;
+  '#get|/health': Endpoint<operations['getHealth']>;
 };

@@ -85,6 +85,14 @@ async function setup(databaseId: TestDatabaseId, approvalTtlMinutes = 60) {
     .use(
       createRouter({
         service,
+        health: {
+          check: async () => ({
+            status: 'ok',
+            checkedAt: '',
+            checks: [],
+            engine: engine.status(),
+          }),
+        },
         httpAuth: mockServices.httpAuth({
           defaultCredentials: mockCredentials.user(USER),
         }),

@@ -21,6 +21,7 @@ import { ScriptedTarget } from '../testing/ScriptedTarget';
 import { DeploymentService } from './DeploymentService';
 import { EnvironmentConfigReader } from './EnvironmentConfigReader';
 import { createRouter } from './router';
+import { PluginHealthCheck } from '../health/PluginHealthCheck';
 import { testStore } from '../testing/testStore';
 import { seedDeployment, seedHistory } from '../testing/seedDeployments';
 import { ibiasTestDatabaseIds } from '@internal/ibias-test-utils';
@@ -185,9 +186,11 @@ async function app(
     }),
     onBreakGlass: d => breakGlass.push(d.id),
   });
+  const health = new PluginHealthCheck({ store, engine, targets: [target] });
   const serverAs = (ref: string) => {
     const r = createRouter({
       service,
+      health,
       httpAuth: mockServices.httpAuth({
         defaultCredentials: mockCredentials.user(ref),
       }),
@@ -362,6 +365,12 @@ describe.each(ibiasTestDatabaseIds())('on %s', passDatabaseId => {
           .status,
       ).toBe(400);
       await call(server, 'get', '/environments', '/environments');
+      expect(
+        (await call(server, 'get', '/health', '/health')).body,
+      ).toMatchObject({
+        status: 'ok',
+        checks: [{ name: 'database', status: 'ok' }],
+      });
       await call(
         server,
         'get',

@@ -3,6 +3,7 @@ import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { spec, type EndpointMap } from '../schema/openapi.generated';
 import { explainRequestError } from '../schema/validateInput';
+import type { PluginHealthCheck } from '../health/PluginHealthCheck';
 import { DeploymentService, publicDeployment } from './DeploymentService';
 
 /**
@@ -14,8 +15,9 @@ import { DeploymentService, publicDeployment } from './DeploymentService';
 export function createRouter(options: {
   service: DeploymentService;
   httpAuth: HttpAuthService;
+  health: Pick<PluginHealthCheck, 'check'>;
 }): express.Router {
-  const { service, httpAuth } = options;
+  const { service, httpAuth, health } = options;
   const router =
     createValidatedOpenApiRouterFromGeneratedEndpointMap<EndpointMap>(spec, {
       middleware: [express.json({ limit: '64kb' })],
@@ -113,6 +115,12 @@ export function createRouter(options: {
       items,
       configs: await service.configs(entityRef, credentials),
     });
+  });
+
+  // No token (the plugin allows /health unauthenticated): states and fixed phrases only.
+  router.get('/health', async (_req, res) => {
+    const answer = await health.check();
+    res.status(answer.status === 'down' ? 503 : 200).json(answer);
   });
 
   // The validator's 400s, reworded like the service's own (see validateInput.ts).

@@ -1,4 +1,8 @@
-import type { IntervalMetrics } from '@internal/plugin-ibias-deployments-common';
+import type {
+  DependencyCheck,
+  IntervalMetrics,
+} from '@internal/plugin-ibias-deployments-common';
+import { checkHttp } from '../health/checkHttp';
 import type { TargetRef } from '@internal/plugin-ibias-deployments-node';
 
 /**
@@ -55,6 +59,14 @@ export class PrometheusMetrics {
       errors: `sum(increase(http_request_duration_seconds_count${errSel}${w}))`,
       p95: `1000 * histogram_quantile(0.95, sum by (le) (increase(http_request_duration_seconds_bucket${sel}${w})))`,
     };
+  }
+
+  /** Whether Prometheus is ready (`/-/ready`), for the plugin's health endpoint. */
+  health(): Promise<DependencyCheck> {
+    return checkHttp(
+      'prometheus',
+      `${this.options.url.replace(/\/$/, '')}/-/ready`,
+    );
   }
 
   private async scalar(query: string): Promise<number | null> {

@@ -123,6 +123,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The plugin's own state, for operators and the portal's status display
+     * @description Whether the plugin's database answers, and the dependencies of each deploy target (Prometheus, a Kubernetes API server). Needs no token and says nothing secret: states, latencies and fixed phrases, never an address or an error's text. 503 while the database is unreachable (deploys wait for it, then go on or roll back); 200 when it is ok or degraded. A load balancer should not use it: see the README.
+     */
+    get: operations['getHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -276,6 +296,36 @@ export interface components {
       /** @description The deployment that holds the environment's lock, if any */
       lockedBy?: string;
       analysis: components['schemas']['AnalysisPolicy'];
+    };
+    PluginHealth: {
+      status: components['schemas']['CheckStatus'];
+      /** Format: date-time */
+      checkedAt: string;
+      checks: components['schemas']['DependencyCheck'][];
+      engine: {
+        /** @description Deployments this backend instance runs now */
+        runningHere: number;
+        /**
+         * Format: date-time
+         * @description When this instance last looked for abandoned deployments
+         */
+        lastSweepAt: string | null;
+        /** @description Deployments the last sweep took over (started or rolled back) */
+        abandonedAtLastSweep: number;
+      };
+    };
+    /**
+     * @description ok; degraded (a dependency other than the database is down or slow: deploys still run, analyses that need it are inconclusive); down (the database is unreachable: deploys wait for it)
+     * @enum {string}
+     */
+    CheckStatus: 'ok' | 'degraded' | 'down';
+    DependencyCheck: {
+      /** @description database, or <target>/<dependency> (local/prometheus, kubernetes/api-server) */
+      name: string;
+      status: components['schemas']['CheckStatus'];
+      latencyMs?: number;
+      /** @description A fixed phrase (unreachable, timed out after 2 s, answered 500), never an error's text */
+      detail?: string;
     };
     /**
      * @description starting while the portal brings back what ran before a restart; unknown when nothing routes traffic (or the target cannot tell)
@@ -682,6 +732,35 @@ export interface operations {
       400: components['responses']['Error'];
       401: components['responses']['Error'];
       404: components['responses']['Error'];
+    };
+  };
+  getHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description ok or degraded */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PluginHealth'];
+        };
+      };
+      /** @description down (the database is unreachable) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PluginHealth'];
+        };
+      };
     };
   };
 }

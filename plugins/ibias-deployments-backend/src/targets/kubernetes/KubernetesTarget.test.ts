@@ -225,6 +225,24 @@ describe('KubernetesTarget (loopback API server)', () => {
     }
   });
 
+  it('reports its API server for the health endpoint: ready, then unreachable', async () => {
+    const { k8s, target } = await setup();
+    const ready = await target.dependencies();
+    expect(ready).toEqual([
+      { name: 'api-server', status: 'ok', latencyMs: expect.any(Number) },
+    ]);
+    await k8s.close();
+    const gone = await target.dependencies();
+    expect(gone).toEqual([
+      {
+        name: 'api-server',
+        status: 'down',
+        latencyMs: expect.any(Number),
+        detail: 'unreachable',
+      },
+    ]);
+  });
+
   it('answers a wrong token with a clear error', async () => {
     const { k8s, ref } = await setup({});
     try {

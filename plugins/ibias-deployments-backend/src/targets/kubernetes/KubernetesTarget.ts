@@ -8,6 +8,7 @@ import type {
   TargetRef,
 } from '@internal/plugin-ibias-deployments-node';
 import type { PrometheusMetrics } from '../PrometheusMetrics';
+import { checkHttp } from '../../health/checkHttp';
 import type { GithubReleaseTags } from './GithubReleaseTags';
 
 export interface KubernetesCluster {
@@ -491,6 +492,17 @@ export class KubernetesTarget implements DeployTarget {
     )
       ? 'healthy'
       : 'unhealthy';
+  }
+
+  /** The cluster's API server (`/readyz`) and, when analysis reads it, Prometheus. */
+  async dependencies() {
+    const apiServer = checkHttp('api-server', `${this.o.cluster.url}/readyz`, {
+      headers: { Authorization: `Bearer ${this.o.cluster.token}` },
+    });
+    return Promise.all([
+      apiServer,
+      ...(this.o.metrics ? [this.o.metrics.health()] : []),
+    ]);
   }
 
   async traffic(ref: TargetRef) {

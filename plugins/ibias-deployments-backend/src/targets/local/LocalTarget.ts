@@ -386,6 +386,11 @@ export class LocalTarget implements DeployTarget {
     }));
   }
 
+  /** Prometheus, when analysis reads it; the rest of this target runs in-process. */
+  async dependencies() {
+    return this.prometheus ? [await this.prometheus.health()] : [];
+  }
+
   async traffic(ref: TargetRef) {
     return this.routers.get(instanceKey(ref))?.weights() ?? {};
   }
