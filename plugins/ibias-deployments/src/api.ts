@@ -9,6 +9,7 @@ import type {
   EnvironmentConfigs,
   EnvironmentName,
   EnvironmentView,
+  PluginHealth,
   RollbackRequest,
   VersionsResponse,
 } from '@internal/plugin-ibias-deployments-common';
@@ -16,7 +17,12 @@ import type {
 // Every request and answer type is generated from the backend's OpenAPI document
 // (plugins/ibias-deployments-backend/src/schema/openapi.yaml) into -common; nothing is
 // restated here.
-export type { DeploymentPlan, EnvironmentConfigs, EnvironmentView };
+export type {
+  DeploymentPlan,
+  EnvironmentConfigs,
+  EnvironmentView,
+  PluginHealth,
+};
 
 /** The query of `GET /deployments`, as the document declares it. */
 export type DeploymentQuery = DeploymentListQuery;
@@ -42,6 +48,8 @@ export interface IbiasDeploymentsApi {
    * for a release manager unless `breakGlass` says why it cannot wait.
    */
   rollback(id: string, options?: RollbackOptions): Promise<Deployment>;
+  /** The backend's own state (its database, its targets' dependencies); a 503 is an answer. */
+  health(): Promise<PluginHealth>;
 }
 
 export const ibiasDeploymentsApiRef = createApiRef<IbiasDeploymentsApi>().with({

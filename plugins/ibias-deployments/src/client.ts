@@ -8,6 +8,7 @@ import type {
   DeployRequest,
   EnvironmentName,
   EnvironmentsResponse,
+  PluginHealth,
   VersionsResponse,
 } from '@internal/plugin-ibias-deployments-common';
 import type {
@@ -119,5 +120,14 @@ export class IbiasDeploymentsClient implements IbiasDeploymentsApi {
         ...(options.breakGlass ? { breakGlass: options.breakGlass } : {}),
       }),
     });
+  }
+
+  async health() {
+    const base = await this.discoveryApi.getBaseUrl('ibias-deployments');
+    const res = await this.fetchApi.fetch(`${base}/health`);
+    // 503 carries the same body: the database is down, and it says so.
+    if (!res.ok && res.status !== 503)
+      throw await ResponseError.fromResponse(res);
+    return (await res.json()) as PluginHealth;
   }
 }

@@ -35,6 +35,7 @@ export const deploymentsApi = ApiBlueprint.make({
             approve: true,
             abort: true,
             rollback: true,
+            health: true,
           },
         ),
     }),

@@ -29,6 +29,7 @@ import { EnvironmentMatrix } from '../EnvironmentMatrix';
 import { HistoryTable } from '../HistoryTable';
 import { shortRef } from '../format';
 import { useDeployments, useSignedInUser } from '../useDeployments';
+import { HealthBanner } from '../HealthBanner';
 
 /** What shows while the first answers load: the shape of the tab, not a spinner. */
 export function DeploymentsLoading() {
@@ -146,6 +147,7 @@ export function DeploymentsContent() {
 
   return (
     <Flex direction="column" gap="4">
+      <HealthBanner />
       {state.error && <DeploymentsError error={state.error} />}
       <EnvironmentMatrix
         environments={state.environments ?? []}

@@ -39,6 +39,7 @@ import { HistoryTable } from '../HistoryTable';
 import { HealthTag } from '../StatusTag';
 import { ago, shortRef } from '../format';
 import { useDeployments, useSignedInUser } from '../useDeployments';
+import { HealthBanner } from '../HealthBanner';
 
 /** The catalog's deployable services: components that name an environments file. */
 function useDeployableServices() {
@@ -91,6 +92,7 @@ export function DeploymentsPage() {
     );
     content = (
       <Flex direction="column" gap="4">
+        <HealthBanner />
         {state.error && <DeploymentsError error={state.error} />}
         <Card aria-label="Environment matrix">
           <CardHeader>

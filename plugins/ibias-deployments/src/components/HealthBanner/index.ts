@@ -1,0 +1,1 @@
+export { HealthBanner, describeHealth, HEALTH_POLL_MS } from './HealthBanner';
