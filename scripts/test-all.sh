@@ -92,6 +92,39 @@ fi
 [ "$jf" -gt 0 ] && grep -E "✕|●" "$ARTIFACTS/logs/jest.log" | head -40
 count jest "$jp" "$jf"
 
+# ── faults: the deployments engine across PostgreSQL outages (issue 11) ─────────────
+# On a PostgreSQL server of the stage's own (scripts/pg-fault-cluster.sh; the machine's
+# shared one is never stopped), stopped for 30 s at each step boundary of a canary. Not in
+# the Jest run above: it takes minutes, and it needs a server it may stop.
+export IBIAS_FAULT_PG_DIR="$ARTIFACTS/pg-fault" IBIAS_FAULT_PG_PORT="${IBIAS_FAULT_PG_PORT:-5499}"
+ibias_log "── faults"
+fault_log="$ARTIFACTS/logs/faults.log"
+fault_json="$ARTIFACTS/faults-results.json"
+fault_start=$SECONDS
+if bash scripts/pg-fault-cluster.sh start >"$fault_log" 2>&1; then
+  (cd plugins/ibias-deployments-backend &&
+    yarn backstage-cli package test --ci --runInBand --testMatch '**/*.faulttest.ts' \
+      --json --outputFile="$fault_json") >>"$fault_log" 2>&1
+  fault_code=$?
+  if [ -f "$fault_json" ]; then
+    read -r fp ff < <(node -e '
+      const r = require(process.argv[1]);
+      console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites);' "$fault_json")
+    if [ "$fault_code" -ne 0 ] && [ "$ff" -eq 0 ]; then ff=1; fi
+    [ "$fp" -eq 0 ] && [ "$ff" -eq 0 ] && ff=1 # an empty run is a failure
+  else
+    fp=0 ff=1
+  fi
+  [ "$ff" -gt 0 ] && grep -E "✕|●" "$fault_log" | head -40
+  grep -o "fault timings.*" "$fault_log" | head -1
+  count faults "$fp" "$ff"
+  bash scripts/pg-fault-cluster.sh stop >>"$fault_log" 2>&1
+else
+  tail -n 20 "$fault_log"
+  count faults 0 1
+fi
+ibias_log "faults took $((SECONDS - fault_start)) s"
+
 # ── the sample services generated from templates/: their own CI checks ───────────────
 # (node:test prints "ℹ pass N" / "ℹ fail N"; each service's checks count as they report)
 node_test_counts() { # log → "passed failed" from node:test's closing lines

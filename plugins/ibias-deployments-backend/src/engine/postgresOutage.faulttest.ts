@@ -1,0 +1,219 @@
+import { execFileSync, execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import knexFactory, { type Knex } from 'knex';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  DEFAULT_ANALYSIS_POLICY,
+  isTerminal,
+} from '@internal/plugin-ibias-deployments-common';
+import { KnexDeploymentStore } from '../database/KnexDeploymentStore';
+import { DeploymentService } from '../service/DeploymentService';
+import { EnvironmentConfigReader } from '../service/EnvironmentConfigReader';
+import { ScriptedTarget } from '../testing/ScriptedTarget';
+import { DeployEngine } from './DeployEngine';
+
+// The fault stage of `npm test` (scripts/test-all.sh, stage `faults`; not part of the
+// repository's Jest run, which it would hold up for minutes). On a PostgreSQL server of
+// its own (scripts/pg-fault-cluster.sh), a canary is deployed four times, and each time
+// PostgreSQL is stopped for 30 seconds at one step boundary: after the new version
+// starts, after a traffic shift, after an analysis reading, after the clean-up. Each
+// deployment must be terminal within 2 minutes of PostgreSQL's return, with its lock
+// free, one version serving, its history complete and its audit event closed.
+
+const PORT = Number(process.env.IBIAS_FAULT_PG_PORT);
+const CONTROL = path.resolve(
+  __dirname,
+  '../../../../scripts/pg-fault-cluster.sh',
+);
+const OUTAGE_MS = Number(process.env.IBIAS_FAULT_OUTAGE_MS ?? 30_000);
+const run = promisify(execFile);
+
+jest.setTimeout(15 * 60_000);
+
+const SERVICE = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'ibias-api',
+    namespace: 'default',
+    annotations: { 'ibias.io/environments': './environments.yaml' },
+  },
+  spec: { owner: 'group:default/web-team' },
+};
+
+let knex: Knex;
+afterAll(async () => {
+  await knex?.destroy();
+});
+
+describe('PostgreSQL stopped for 30 s at each step boundary of a canary', () => {
+  const timings: Record<string, number> = {};
+
+  it('the fault stage has its own PostgreSQL', () => {
+    expect(PORT).toBeGreaterThan(0);
+    execFileSync('bash', [CONTROL, 'up'], { stdio: 'ignore' }); // idempotent start
+  });
+
+  async function setup() {
+    knex = knexFactory({
+      client: 'pg',
+      connection: {
+        host: '127.0.0.1',
+        port: PORT,
+        user: 'postgres',
+        database: 'postgres',
+      },
+      pool: { min: 0, max: 4, acquireTimeoutMillis: 5_000 },
+    });
+    const store = await KnexDeploymentStore.create({
+      getClient: async () => knex,
+      migrations: { skip: false },
+    });
+    const target = new ScriptedTarget();
+    const engine = new DeployEngine({
+      store,
+      target,
+      logger: mockServices.logger.mock(),
+      analysisPolicy: () => ({
+        ...DEFAULT_ANALYSIS_POLICY,
+        intervalSeconds: 1,
+        intervals: 2,
+        consecutiveBreaches: 2,
+        minSamples: 1,
+      }),
+      databaseRetryMs: 5 * 60_000,
+    });
+    engine.start();
+    const auditor = mockServices.auditor.mock();
+    const service = new DeploymentService({
+      store,
+      engine,
+      target,
+      catalog: catalogServiceMock({ entities: [SERVICE] }),
+      permissions: mockServices.permissions.mock({
+        authorize: async reqs =>
+          reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+      }),
+      auditor,
+      canaryWeights: [10, 50, 100],
+      approvalTtlMinutes: 60,
+      analysisPolicy: () => DEFAULT_ANALYSIS_POLICY,
+      configReader: new EnvironmentConfigReader({
+        urlReader: mockServices.urlReader.mock(),
+        fileRoots: [],
+      }),
+    });
+    return { store, target, engine, service, auditor };
+  }
+
+  let world: Awaited<ReturnType<typeof setup>>;
+  const credentials = mockCredentials.user('user:default/guest');
+
+  async function deploy(version: string) {
+    const result = await world.service.create(
+      {
+        entityRef: 'component:default/ibias-api',
+        environment: 'staging',
+        version,
+        strategy: 'canary',
+      },
+      { credentials },
+    );
+    if (result.dryRun) throw new Error('not a dry run');
+    return result.deployment.id;
+  }
+
+  it('a first canary, without a fault, sets the scene', async () => {
+    world = await setup();
+    const id = await deploy('1.0.0');
+    await world.engine.settled(id);
+    expect((await world.store.get(id))?.status).toBe('succeeded');
+  });
+
+  // [what the boundary is, the target method after which PostgreSQL stops, the version]
+  it.each([
+    ['the new version started', 'deploy', '1.1.0'],
+    ['a traffic shift', 'setTraffic', '1.2.0'],
+    ['an analysis reading', 'metrics', '1.1.0'],
+    ['the clean-up', 'retain', '1.2.0'],
+  ] as const)(
+    'after %s: terminal within 2 minutes of the return, lock free, one version serving, history and audit complete',
+    async (boundary, method, version) => {
+      const { store, target, engine, auditor } = world;
+      const original = target[method].bind(target) as (
+        ...a: unknown[]
+      ) => Promise<unknown>;
+      let back: Promise<number> | undefined;
+      (target as unknown as Record<string, unknown>)[method] = async (
+        ...args: unknown[]
+      ) => {
+        const result = await original(...args);
+        // The first such call of this deployment's new version: PostgreSQL goes away.
+        if (!back && args.includes(version)) {
+          execFileSync('bash', [CONTROL, 'down'], { stdio: 'ignore' });
+          back = new Promise<number>(resolve =>
+            setTimeout(async () => {
+              await run('bash', [CONTROL, 'up']);
+              resolve(Date.now());
+            }, OUTAGE_MS),
+          );
+        }
+        return result;
+      };
+      try {
+        auditor.createEvent.mockClear();
+        const id = await deploy(version);
+        await engine.settled(id);
+        expect(back).toBeDefined();
+        const returnedAt = await back!;
+        // Terminal within 2 minutes of PostgreSQL's return.
+        let d = await store.get(id);
+        while (!isTerminal(d!.status) && Date.now() - returnedAt < 120_000) {
+          await new Promise(r => setTimeout(r, 250));
+          d = await store.get(id);
+        }
+        const terminalAt = Date.now();
+        timings[boundary] = Math.max(0, terminalAt - returnedAt);
+        expect(d!.status).toBe('succeeded');
+        expect(terminalAt - returnedAt).toBeLessThan(120_000);
+        // Its lock is free: the environment takes the next deploy.
+        expect(await store.lockHolder(d!.entityRef, 'staging')).toBeUndefined();
+        // One version serves, the one the record says.
+        expect(target.live).toEqual({ [version]: 100 });
+        expect((await store.environmentStates(d!.entityRef))[0].version).toBe(
+          version,
+        );
+        // History complete: every step ended, the evidence of every analysis kept.
+        expect(d!.steps.map(s => s.status)).toEqual(
+          d!.steps.map(() => 'succeeded'),
+        );
+        expect(
+          d!.evidence.filter(e => e.stepId.startsWith('analysis')).length,
+        ).toBeGreaterThan(0);
+        expect((await store.list({ limit: 1 })).items[0].id).toBe(id);
+        // Audit: the deploy's event was opened and closed as a success.
+        const event = auditor.createEvent.mock.results[0]?.value;
+        expect(auditor.createEvent.mock.calls[0][0].eventId).toBe('deploy');
+        expect((await event).success).toHaveBeenCalled();
+      } finally {
+        (target as unknown as Record<string, unknown>)[method] = original;
+        await back;
+      }
+    },
+  );
+
+  it('reports how long each recovery took', () => {
+    // Read by the stage's log (and by bench/database-outage.mjs's note in the README).
+    // eslint-disable-next-line no-console
+    console.log(
+      `fault timings (ms from PostgreSQL's return to terminal): ${JSON.stringify(
+        timings,
+      )}`,
+    );
+    expect(Object.keys(timings)).toHaveLength(4);
+    world.engine.stop();
+  });
+});
