@@ -97,6 +97,7 @@ count jest "$jp" "$jf"
 # shared one is never stopped), stopped for 30 s at each step boundary of a canary. Not in
 # the Jest run above: it takes minutes, and it needs a server it may stop.
 export IBIAS_FAULT_PG_DIR="$ARTIFACTS/pg-fault" IBIAS_FAULT_PG_PORT="${IBIAS_FAULT_PG_PORT:-5499}"
+export IBIAS_FAULT_PG_CONTROL="$IBIAS_ROOT/scripts/pg-fault-cluster.sh"
 ibias_log "── faults"
 fault_log="$ARTIFACTS/logs/faults.log"
 fault_json="$ARTIFACTS/faults-results.json"
