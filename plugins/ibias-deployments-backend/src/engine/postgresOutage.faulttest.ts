@@ -1,4 +1,4 @@
-import { execFileSync, execFile } from 'node:child_process';
+import { execFileSync, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import knexFactory, { type Knex } from 'knex';
 // A test file the repository's Jest run leaves out (see above); lint takes it for code.
@@ -22,7 +22,9 @@ import { DeployEngine } from './DeployEngine';
 // PostgreSQL is stopped for 30 seconds at one step boundary: after the new version
 // starts, after a traffic shift, after an analysis reading, after the clean-up. Each
 // deployment must be terminal within 2 minutes of PostgreSQL's return, with its lock
-// free, one version serving, its history complete and its audit event closed.
+// free, one version serving, its history complete and its audit event closed. Then a
+// second replica, a process of its own, is killed in the middle of a canary, and the
+// surviving one takes the deployment over.
 
 const PORT = Number(process.env.IBIAS_FAULT_PG_PORT);
 // scripts/pg-fault-cluster.sh, which the stage passes in with the server's folder.
@@ -48,7 +50,7 @@ afterAll(async () => {
   await knex?.destroy();
 });
 
-describe('PostgreSQL stopped for 30 s at each step boundary of a canary', () => {
+describe('the deployments engine on a PostgreSQL that fails', () => {
   const timings: Record<string, number> = {};
 
   it('the fault stage has its own PostgreSQL', () => {
@@ -205,6 +207,100 @@ describe('PostgreSQL stopped for 30 s at each step boundary of a canary', () => 
     },
   );
 
+  it('two replicas on this database: one is killed (SIGKILL) in the middle of a canary; the other rolls it back within the lease and one sweep, and frees the lock', async () => {
+    const { store, target } = world;
+    const LEASE_MS = 3_000;
+    const SWEEP_MS = 2_000;
+    // The replica that survives: its own engine on the same database and target.
+    const survivor = new DeployEngine({
+      store,
+      target,
+      logger: mockServices.logger.mock(),
+      analysisPolicy: () => DEFAULT_ANALYSIS_POLICY,
+      heartbeatMs: LEASE_MS / 3,
+      leaseMs: LEASE_MS,
+    });
+    survivor.start();
+    const live = (await store.environmentStates())[0].version;
+    const replica = spawn(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+        require.resolve('../testing/engineProcess'),
+      ],
+      {
+        env: {
+          ...process.env,
+          IBIAS_REPLICA_VERSION: '1.1.0',
+          IBIAS_REPLICA_PREVIOUS: live,
+          IBIAS_REPLICA_HEARTBEAT_MS: String(LEASE_MS / 3),
+          IBIAS_REPLICA_LEASE_MS: String(LEASE_MS),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      const started = await new Promise<{ id: string; owner: string }>(
+        (resolve, reject) => {
+          let out = '';
+          let err = '';
+          replica.stdout!.on('data', d => {
+            out += d;
+            const line = out.split('\n').find(l => l.startsWith('{'));
+            if (line) resolve(JSON.parse(line));
+          });
+          replica.stderr!.on('data', d => {
+            err += d;
+          });
+          replica.on('exit', code =>
+            reject(
+              new Error(`the replica exited (${code}): ${err.slice(-500)}`),
+            ),
+          );
+          setTimeout(
+            () => reject(new Error('the replica did not start')),
+            90_000,
+          );
+        },
+      );
+      const owned = (await store.get(started.id))!;
+      expect(owned.status).toBe('running');
+      expect(owned.ownerId).toBe(started.owner);
+      // It beats its heartbeat while it lives.
+      await new Promise(r => setTimeout(r, LEASE_MS));
+      const beaten = (await store.get(started.id))!;
+      expect(beaten.heartbeatAt! > owned.heartbeatAt!).toBe(true);
+      expect(await survivor.sweep()).toEqual({ started: [], rolledBack: [] });
+
+      replica.kill('SIGKILL');
+      const killedAt = Date.now();
+      let rolledBack: string[] = [];
+      while (
+        !rolledBack.includes(started.id) &&
+        Date.now() - killedAt < 60_000
+      ) {
+        await new Promise(r => setTimeout(r, SWEEP_MS));
+        ({ rolledBack } = await survivor.sweep());
+      }
+      const tookOver = Date.now() - killedAt;
+      timings['a replica killed: taken over after'] = tookOver;
+      expect(rolledBack).toContain(started.id);
+      // The lease (from the last beat before the kill) and at most one sweep after it.
+      expect(tookOver).toBeLessThanOrEqual(LEASE_MS + SWEEP_MS + 1_000);
+      await survivor.settled(started.id);
+      const d = (await store.get(started.id))!;
+      expect(d.status).toBe('rolled_back');
+      expect(d.reason).toMatch(/no heartbeat for \d+ s/);
+      expect(await store.lockHolder(d.entityRef, 'staging')).toBeUndefined();
+      expect(target.live).toEqual({ [live]: 100 });
+      expect(d.steps.some(s => s.status === 'running')).toBe(false);
+    } finally {
+      replica.kill('SIGKILL');
+      survivor.stop();
+    }
+  });
+
   it('reports how long each recovery took', () => {
     // Read by the stage's log (and by bench/database-outage.mjs's note in the README).
     // eslint-disable-next-line no-console
@@ -213,7 +309,7 @@ describe('PostgreSQL stopped for 30 s at each step boundary of a canary', () => 
         timings,
       )}`,
     );
-    expect(Object.keys(timings)).toHaveLength(4);
+    expect(Object.keys(timings)).toHaveLength(5);
     world.engine.stop();
   });
 });
