@@ -69,13 +69,23 @@ export interface DeployTarget {
     weight: number,
     stable: string | null,
   ): Promise<void>;
-  /** What the new version served since `sinceMs` (epoch ms). */
+  /**
+   * What the new version served since `sinceMs` (epoch ms). When the metrics source does
+   * not answer (Prometheus down or slow), a target says so with no requests and a
+   * `detail`, rather than throwing: the interval is inconclusive, and an analysis without
+   * data never promotes.
+   */
   metrics(
     ref: TargetRef,
     version: string,
     sinceMs: number,
   ): Promise<
-    IntervalMetrics & { query: string; source: 'local-router' | 'prometheus' }
+    IntervalMetrics & {
+      query: string;
+      source: 'local-router' | 'prometheus';
+      /** Why the interval has no data, when its source did not answer. */
+      detail?: string;
+    }
   >;
   /** Starts or stops generated traffic for analysis (when the environment asks for it). */
   setLoad(ref: TargetRef, on: boolean): Promise<void>;

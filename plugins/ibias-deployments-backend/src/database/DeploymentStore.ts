@@ -109,10 +109,12 @@ export interface DeploymentStore {
    */
   heartbeat(ownerId: string, ids: string[]): Promise<number>;
   /**
-   * Queued and running deployments whose owner stopped beating before `before` (or
-   * that never had one), oldest first: what a sweep takes over.
+   * Queued and running deployments whose owner has not beaten for longer than `leaseMs`
+   * (or that never had one and have not changed for that long), oldest first: what a
+   * sweep takes over. Heartbeats are wall-clock times, so replicas compare them with
+   * their own clocks (keep them in sync: NTP).
    */
-  listAbandoned(before: string): Promise<StoredDeployment[]>;
+  listAbandoned(leaseMs: number): Promise<StoredDeployment[]>;
   /** Throws unless the database answers a trivial query (the health endpoint). */
   ping(): Promise<void>;
   lockHolder(

@@ -157,11 +157,10 @@ describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
     const s = await store();
     const { deployment } = await s.create(request());
     const waited = (ms: number) => new Promise(r => setTimeout(r, ms));
-    const since = (ms: number) => new Date(Date.now() - ms).toISOString();
     // Queued and never started: abandoned once it is older than the lease.
-    expect(await s.listAbandoned(since(60_000))).toEqual([]);
-    await waited(20);
-    expect((await s.listAbandoned(since(5))).map(d => d.id)).toEqual([
+    expect(await s.listAbandoned(60_000)).toEqual([]);
+    await waited(250);
+    expect((await s.listAbandoned(100)).map(d => d.id)).toEqual([
       deployment.id,
     ]);
     // Started by engine A: A owns it, and the start is its first heartbeat.
@@ -170,7 +169,7 @@ describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
       ownerId: 'engine-a',
     }))!;
     expect(running.ownerId).toBe('engine-a');
-    expect(running.heartbeatAt).toBe(running.updatedAt);
+    expect(Date.parse(running.heartbeatAt!)).toBeGreaterThan(Date.now() - 1000);
     await waited(20);
     // Another engine's heartbeat does nothing; the owner's moves it, not the revision.
     expect(await s.heartbeat('engine-b', [deployment.id])).toBe(0);
@@ -178,9 +177,9 @@ describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
     const beaten = (await s.get(deployment.id))!;
     expect(beaten.revision).toBe(running.revision);
     expect(beaten.heartbeatAt! > running.heartbeatAt!).toBe(true);
-    expect(await s.listAbandoned(since(5))).toEqual([]);
-    await waited(20);
-    expect((await s.listAbandoned(since(5))).map(d => d.id)).toEqual([
+    expect(await s.listAbandoned(1000)).toEqual([]);
+    await waited(1100);
+    expect((await s.listAbandoned(1000)).map(d => d.id)).toEqual([
       deployment.id,
     ]);
     // Engine B takes it over (compare-and-set), and only one of two claims wins.
@@ -197,7 +196,7 @@ describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
     expect(done.ownerId).toBeUndefined();
     expect(done.heartbeatAt).toBeUndefined();
     expect(await s.heartbeat(claimed.ownerId!, [deployment.id])).toBe(0);
-    expect(await s.listAbandoned(since(0))).toEqual([]);
+    expect(await s.listAbandoned(0)).toEqual([]);
   });
 
   it('pages history newest first with a cursor, and filters', async () => {

@@ -288,7 +288,7 @@ export class KnexDeploymentStore implements DeploymentStore {
     if (u.ownerId !== undefined) {
       // Taking a deployment on is a heartbeat too; letting it go clears both.
       patch.owner_id = u.ownerId;
-      patch.heartbeat_at = u.ownerId === null ? null : at;
+      patch.heartbeat_at = u.ownerId === null ? null : new Date().toISOString();
     }
     if (u.status && isTerminal(u.status)) {
       patch.owner_id = null;
@@ -326,14 +326,22 @@ export class KnexDeploymentStore implements DeploymentStore {
 
   async heartbeat(ownerId: string, ids: string[]) {
     if (ids.length === 0) return 0;
-    return this.db('ibias_deployments')
-      .where({ owner_id: ownerId })
-      .whereIn('id', ids)
-      .whereIn('status', ['queued', 'running'])
-      .update({ heartbeat_at: now() });
+    return (
+      this.db('ibias_deployments')
+        .where({ owner_id: ownerId })
+        .whereIn('id', ids)
+        .whereIn('status', ['queued', 'running'])
+        // The wall clock, not now(): a heartbeat is compared with the wall clock of
+        // whichever replica sweeps, and now() may run ahead under bursts of writes.
+        .update({ heartbeat_at: new Date().toISOString() })
+    );
   }
 
-  async listAbandoned(before: string) {
+  async listAbandoned(leaseMs: number) {
+    // Heartbeats are wall-clock times (see heartbeat()); updated_at comes from now(),
+    // which under a burst of writes may run a little ahead, delaying only rows that
+    // never had an owner.
+    const before = new Date(Date.now() - leaseMs).toISOString();
     const rows = await this.db<Row>('ibias_deployments')
       .whereIn('status', ['queued', 'running'])
       .where(q =>

@@ -159,6 +159,25 @@ describe('DeployEngine', () => {
     expect(target.running.size).toBe(0);
   });
 
+  it('a metrics source that does not answer (Prometheus down or slow) is inconclusive, says why, and never promotes', async () => {
+    const { target, deploy } = await setup();
+    await deploy('1.0.0', 'blue-green', null);
+    target.metricsOf['1.1.0'] = {
+      requests: 0,
+      errors: 0,
+      p95Ms: null,
+      detail: 'Prometheus did not answer within 5 s',
+    } as (typeof target.metricsOf)[string];
+    const d = await deploy('1.1.0', 'canary', '1.0.0');
+    expect(d.status).toBe('rolled_back');
+    expect(d.reason).toMatch(/^Analysis inconclusive/);
+    const analysis = d.evidence.filter(e => e.stepId.startsWith('analysis'));
+    expect(analysis.length).toBeGreaterThan(0);
+    expect(analysis.every(e => e.verdict === 'inconclusive')).toBe(true);
+    expect(analysis[0].detail).toBe('Prometheus did not answer within 5 s');
+    expect(target.live).toEqual({ '1.0.0': 100 });
+  });
+
   it('slow p95 rolls back during monitoring', async () => {
     const { target, deploy } = await setup();
     await deploy('1.0.0', 'blue-green', null);
@@ -215,6 +234,7 @@ describe('DeployEngine', () => {
     // As if a previous backend had started it and died mid-canary.
     const running = await store.update(deployment.id, 0, {
       status: 'running',
+      ownerId: 'the-engine-of-a-backend-that-died',
       steps: planSteps('canary').map((s, i) => {
         if (i < 3) return { ...s, status: 'succeeded' };
         return i === 3 ? { ...s, status: 'running' } : s;

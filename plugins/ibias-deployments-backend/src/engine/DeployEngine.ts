@@ -216,8 +216,9 @@ export class DeployEngine {
    * Returns what it took over.
    */
   async sweep(): Promise<{ started: string[]; rolledBack: string[] }> {
-    const before = new Date(Date.now() - this.ownership.leaseMs).toISOString();
-    const abandoned = await this.options.store.listAbandoned(before);
+    const abandoned = await this.options.store.listAbandoned(
+      this.ownership.leaseMs,
+    );
     const started: string[] = [];
     const rolledBack: string[] = [];
     for (const d of abandoned) {
@@ -525,6 +526,7 @@ export class DeployEngine {
             value: c.value,
             verdict: c.verdict,
             consecutiveBreaches: consecutive,
+            ...(m.detail ? { detail: m.detail } : {}),
             at: new Date().toISOString(),
           })),
         );

@@ -94,7 +94,9 @@ export class PrometheusMetrics {
     ref: TargetRef,
     version: string,
     sinceMs: number,
-  ): Promise<IntervalMetrics & { query: string; source: 'prometheus' }> {
+  ): Promise<
+    IntervalMetrics & { query: string; source: 'prometheus'; detail?: string }
+  > {
     const windowSeconds = Math.max(
       1,
       Math.round((Date.now() - sinceMs) / 1000),
@@ -105,17 +107,40 @@ export class PrometheusMetrics {
       windowSeconds,
       this.options.match,
     );
-    const [requests, errors, p95] = await Promise.all([
-      this.scalar(q.requests),
-      this.scalar(q.errors),
-      this.scalar(q.p95),
-    ]);
+    const query = `${q.requests}; ${q.errors}; ${q.p95}`;
+    let answers: Array<number | null>;
+    try {
+      answers = await Promise.all([
+        this.scalar(q.requests),
+        this.scalar(q.errors),
+        this.scalar(q.p95),
+      ]);
+    } catch (e) {
+      // Down or slow: this interval knows nothing, which the analysis counts as
+      // inconclusive (it never promotes on it). Said in the evidence, briefly.
+      const timedOut = (e as Error)?.name === 'TimeoutError';
+      return {
+        requests: 0,
+        errors: 0,
+        p95Ms: null,
+        query,
+        source: 'prometheus',
+        detail: timedOut
+          ? `Prometheus did not answer within ${
+              (this.options.timeoutMs ?? 10_000) / 1000
+            } s`
+          : `Prometheus did not answer (${String(
+              (e as Error)?.message ?? e,
+            ).slice(0, 120)})`,
+      };
+    }
+    const [requests, errors, p95] = answers;
     const total = Math.round(requests ?? 0);
     return {
       requests: total,
       errors: Math.min(total, Math.round(errors ?? 0)),
       p95Ms: total > 0 ? p95 : null,
-      query: `${q.requests}; ${q.errors}; ${q.p95}`,
+      query,
       source: 'prometheus',
     };
   }

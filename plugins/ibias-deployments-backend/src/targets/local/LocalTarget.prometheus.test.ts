@@ -91,6 +91,7 @@ describe('LocalTarget with Prometheus as the metrics source', () => {
       },
       logger: mockServices.logger.mock(),
       prometheus: { url, targetsFile },
+      probeTimeoutMs: 2_000,
     });
     const ref = {
       service: 'ibias-api',
@@ -144,5 +145,33 @@ describe('LocalTarget with Prometheus as the metrics source', () => {
     expect(faulty.p95Ms).toBeGreaterThan(0);
     expect(healthy.requests).toBeGreaterThan(100);
     expect(healthy.errors).toBe(0);
+    expect(await target.dependencies()).toEqual([
+      { name: 'prometheus', status: 'ok', latencyMs: expect.any(Number) },
+    ]);
+
+    // Prometheus slow (stopped, so it accepts and never answers), then down: the
+    // interval has no data and says why; the health endpoint says down.
+    prometheus!.kill('SIGSTOP');
+    const slow = await target.metrics(ref, '1.2.0', since);
+    expect(slow).toMatchObject({
+      requests: 0,
+      p95Ms: null,
+      source: 'prometheus',
+      detail: 'Prometheus did not answer within 2 s',
+    });
+    expect((await target.dependencies())[0]).toMatchObject({
+      status: 'down',
+      detail: 'timed out after 2 s',
+    });
+    prometheus!.kill('SIGKILL');
+    const down = await target.metrics(ref, '1.2.0', since);
+    expect(down.requests).toBe(0);
+    expect(down).toMatchObject({
+      detail: expect.stringMatching(/^Prometheus did not answer \(/),
+    });
+    expect((await target.dependencies())[0]).toMatchObject({
+      status: 'down',
+      detail: 'unreachable',
+    });
   });
 });
