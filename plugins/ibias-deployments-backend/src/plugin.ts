@@ -11,11 +11,9 @@ import {
   deploymentTargetRules,
   ibiasDeploymentTargetsExtensionPoint,
 } from '@internal/plugin-ibias-deployments-node';
-import {
-  deploymentsPermissions,
-  parseTargetResourceRef,
-} from '@internal/plugin-ibias-deployments-common';
+import { deploymentsPermissions } from '@internal/plugin-ibias-deployments-common';
 import { ServiceCatalogLookup } from './catalog/ServiceCatalogLookup';
+import { deploymentTargetResources } from './catalog/targetResources';
 import {
   readAnalysisPolicies,
   readCanaryWeights,
@@ -159,15 +157,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           resourceRef: deploymentTargetResourceRef,
           permissions: deploymentsPermissions,
           rules: Object.values(deploymentTargetRules),
-          getResources: refs =>
-            Promise.all(
-              refs.map(async ref => {
-                const parsed = parseTargetResourceRef(ref);
-                const found =
-                  parsed && (await catalogLookup.ownership(parsed.entityRef));
-                return found ? { ...parsed, ...found } : undefined;
-              }),
-            ),
+          getResources: deploymentTargetResources(catalogLookup),
         });
         registerDeploymentActions(deps.actionsRegistry, service);
         const health = new PluginHealthCheck({

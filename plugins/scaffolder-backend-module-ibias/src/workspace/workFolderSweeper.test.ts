@@ -114,6 +114,24 @@ describe('sweepWorkFolders', () => {
     for (const dir of kept) expect(fs.existsSync(dir)).toBe(true);
   });
 
+  it('removes nothing while the database does not answer, and sweeps once it does (issue 11)', async () => {
+    const { work, taskStatus, sweep } = setup(statuses);
+    const dir = folder(work, failed);
+    const down = Object.assign(
+      new Error('connect ECONNREFUSED 127.0.0.1:5432'),
+      {
+        code: 'ECONNREFUSED',
+      },
+    );
+    // A task state it cannot read is never taken for "finished".
+    jest.mocked(taskStatus).mockRejectedValueOnce(down);
+    await expect(sweep()).rejects.toBe(down);
+    expect(fs.existsSync(dir)).toBe(true);
+    // The next scheduled sweep, with the database back.
+    expect(await sweep()).toEqual([dir]);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
   it('removes dry-run folders only once they are an hour old', async () => {
     const { work, sweep } = setup({});
     const dryRun = randomUUID();
