@@ -190,6 +190,30 @@ describe('LocalTarget trust boundaries', () => {
     ]);
   });
 
+  it('a sample that hangs (stopped with SIGSTOP): its probes time out within the probe timeout and fail, never hang (issue 11)', async () => {
+    const pid = await pidOf();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const [health, smoke] = await Promise.all([
+        target.healthChecks(ref, '1.0.0'),
+        target.smokeTests(ref, '1.0.0'),
+      ]);
+      const took = Date.now() - started;
+      expect(health.length).toBeGreaterThan(0);
+      expect(health.every(r => !r.passed)).toBe(true);
+      expect(smoke.every(r => !r.passed)).toBe(true);
+      expect(health[0].detail).toBe('/health did not answer within 2 s');
+      // Every probe is bounded by probeTimeoutMs (2 s here), whatever their number.
+      expect(took).toBeLessThan(2_000 * (health.length + smoke.length) + 2_000);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // Resumed, it answers again.
+    const again = await target.healthChecks(ref, '1.0.0');
+    expect(again.every(r => r.passed)).toBe(true);
+  });
+
   it('a rolled-back canary never stops the stable version: same pid, serving throughout', async () => {
     const store = await testStore(databases);
     const engine = new DeployEngine({
