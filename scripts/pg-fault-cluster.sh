@@ -18,8 +18,16 @@ BIN=$(find /usr/lib/postgresql -maxdepth 2 -name bin -type d 2>/dev/null | sort 
   echo "no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)" >&2
   exit 1
 }
+# runuser lives in /usr/sbin, which a minimal PATH (CI's) may not have.
+RUNUSER=$(command -v runuser || ls /usr/sbin/runuser /sbin/runuser 2>/dev/null | head -1 || true)
 as_postgres() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" != 0 ]; then
+    "$@"
+  elif [ -n "$RUNUSER" ]; then
+    "$RUNUSER" -u postgres -- "$@"
+  else
+    su -s /bin/sh postgres -c "$(printf '%q ' "$@")"
+  fi
 }
 pg_ctl() {
   as_postgres "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" "$@" >/dev/null

@@ -96,7 +96,9 @@ count jest "$jp" "$jf"
 # On a PostgreSQL server of the stage's own (scripts/pg-fault-cluster.sh; the machine's
 # shared one is never stopped), stopped for 30 s at each step boundary of a canary. Not in
 # the Jest run above: it takes minutes, and it needs a server it may stop.
-export IBIAS_FAULT_PG_DIR="$ARTIFACTS/pg-fault" IBIAS_FAULT_PG_PORT="${IBIAS_FAULT_PG_PORT:-5499}"
+# A free port (the server must not meet another left on a fixed one).
+fault_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
+export IBIAS_FAULT_PG_DIR="$ARTIFACTS/pg-fault" IBIAS_FAULT_PG_PORT="${IBIAS_FAULT_PG_PORT:-$fault_port}"
 export IBIAS_FAULT_PG_CONTROL="$IBIAS_ROOT/scripts/pg-fault-cluster.sh"
 ibias_log "── faults"
 fault_log="$ARTIFACTS/logs/faults.log"
