@@ -11,6 +11,8 @@ exports.up = async function up(knex) {
   await knex.schema.alterTable('ibias_deployments', table => {
     table.string('owner_id', 64).nullable();
     table.string('heartbeat_at', 32).nullable();
+    // Who asked to abort a running deployment its owner (another replica) runs.
+    table.string('abort_requested_by', 255).nullable();
     table.index(['status', 'heartbeat_at'], 'ibias_deployments_heartbeat_idx');
   });
 };
@@ -22,6 +24,7 @@ exports.down = async function down(knex) {
       ['status', 'heartbeat_at'],
       'ibias_deployments_heartbeat_idx',
     );
+    table.dropColumn('abort_requested_by');
     table.dropColumn('heartbeat_at');
     table.dropColumn('owner_id');
   });

@@ -181,7 +181,11 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         // restart), then on every sweep (a dead replica, a stuck engine, a database
         // outage longer than the engine's retries). Every replica sweeps; claiming is
         // compare-and-set, so one takes each deployment over.
-        await engine.recover();
+        // A database that does not answer at start must not stop the plugin: the
+        // scheduled sweep does the same work once it answers.
+        await engine
+          .recover()
+          .catch(e => logger.warn(`The first sweep failed: ${e}`));
         await deps.scheduler.scheduleTask({
           id: 'ibias-deployments-sweep',
           frequency: { milliseconds: ownership.sweepInterval },

@@ -65,6 +65,8 @@ export interface StoredDeployment extends Deployment {
   requestHash?: string;
   /** The engine that runs it (see DeploymentStore.heartbeat). */
   ownerId?: string;
+  /** Who asked its owner to abort it (see DeploymentStore.requestAbort). */
+  abortRequestedBy?: string;
   /** When its owner last said it is still working on it. */
   heartbeatAt?: string;
 }
@@ -105,16 +107,28 @@ export interface DeploymentStore {
   /**
    * The owner says it still works on these deployments: their heartbeat becomes now,
    * for those it still owns and that are still queued or running. Does not change the
-   * revision (a heartbeat is no change of the deployment). Returns how many it touched.
+   * revision (a heartbeat is no change of the deployment). Answers which it still owns
+   * (the rest were taken over or ended) and which of those someone asked to abort.
    */
-  heartbeat(ownerId: string, ids: string[]): Promise<number>;
+  heartbeat(
+    ownerId: string,
+    ids: string[],
+  ): Promise<{ owned: string[]; abortRequested: string[] }>;
   /**
-   * Queued and running deployments whose owner has not beaten for longer than `leaseMs`
-   * (or that never had one and have not changed for that long), oldest first: what a
-   * sweep takes over. Heartbeats are wall-clock times, so replicas compare them with
-   * their own clocks (keep them in sync: NTP).
+   * Takes over a deployment nobody beats: applies only while it is still at the
+   * revision and heartbeat the sweeper saw unchanged for a whole lease, so an owner
+   * that beat meanwhile keeps it. Returns the claimed record, or undefined.
    */
-  listAbandoned(leaseMs: number): Promise<StoredDeployment[]>;
+  claim(
+    id: string,
+    seen: { revision: number; heartbeatAt?: string },
+    ownerId: string,
+  ): Promise<StoredDeployment | undefined>;
+  /**
+   * Asks the owner of a running deployment (possibly another replica) to abort it; its
+   * next heartbeat hears it. False when it is not running.
+   */
+  requestAbort(id: string, by: string): Promise<boolean>;
   /** Throws unless the database answers a trivial query (the health endpoint). */
   ping(): Promise<void>;
   lockHolder(

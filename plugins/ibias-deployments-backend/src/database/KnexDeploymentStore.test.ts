@@ -153,17 +153,11 @@ describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
     ).toEqual(['1.1.0']);
   });
 
-  it('owns work in flight: a heartbeat of the owner only, abandoned after the lease, released when terminal', async () => {
+  it('owns work in flight: heartbeats of the owner only, a claim only on what was seen, abort requests, released when terminal', async () => {
     const s = await store();
     const { deployment } = await s.create(request());
     const waited = (ms: number) => new Promise(r => setTimeout(r, ms));
-    // Queued and never started: abandoned once it is older than the lease.
-    expect(await s.listAbandoned(60_000)).toEqual([]);
-    await waited(250);
-    expect((await s.listAbandoned(100)).map(d => d.id)).toEqual([
-      deployment.id,
-    ]);
-    // Started by engine A: A owns it, and the start is its first heartbeat.
+    // Started by engine A: A owns it, and every write of A is a heartbeat.
     const running = (await s.update(deployment.id, 0, {
       status: 'running',
       ownerId: 'engine-a',
@@ -172,31 +166,80 @@ describe.each(databases.eachSupportedId())('KnexDeploymentStore on %s', id => {
     expect(Date.parse(running.heartbeatAt!)).toBeGreaterThan(Date.now() - 1000);
     await waited(20);
     // Another engine's heartbeat does nothing; the owner's moves it, not the revision.
-    expect(await s.heartbeat('engine-b', [deployment.id])).toBe(0);
-    expect(await s.heartbeat('engine-a', [deployment.id])).toBe(1);
+    expect(await s.heartbeat('engine-b', [deployment.id])).toEqual({
+      owned: [],
+      abortRequested: [],
+    });
+    expect(await s.heartbeat('engine-a', [deployment.id])).toEqual({
+      owned: [deployment.id],
+      abortRequested: [],
+    });
     const beaten = (await s.get(deployment.id))!;
     expect(beaten.revision).toBe(running.revision);
     expect(beaten.heartbeatAt! > running.heartbeatAt!).toBe(true);
-    expect(await s.listAbandoned(1000)).toEqual([]);
-    await waited(1100);
-    expect((await s.listAbandoned(1000)).map(d => d.id)).toEqual([
-      deployment.id,
-    ]);
-    // Engine B takes it over (compare-and-set), and only one of two claims wins.
+    // A claim on what a sweeper saw before that beat fails: the owner is alive.
+    expect(
+      await s.claim(
+        deployment.id,
+        { revision: running.revision, heartbeatAt: running.heartbeatAt },
+        'engine-b',
+      ),
+    ).toBeUndefined();
+    // Someone on another replica asks to abort: the owner's next beat hears it.
+    expect(await s.requestAbort(deployment.id, 'user:default/ops')).toBe(true);
+    expect(await s.heartbeat('engine-a', [deployment.id])).toEqual({
+      owned: [deployment.id],
+      abortRequested: [deployment.id],
+    });
+    // Two claims on the same unchanged sight: exactly one wins, and the loser's engine
+    // no longer owns it.
+    const seen = (await s.get(deployment.id))!;
     const [b, c] = await Promise.all([
-      s.update(deployment.id, beaten.revision, { ownerId: 'engine-b' }),
-      s.update(deployment.id, beaten.revision, { ownerId: 'engine-c' }),
+      s.claim(
+        deployment.id,
+        { revision: seen.revision, heartbeatAt: seen.heartbeatAt },
+        'engine-b',
+      ),
+      s.claim(
+        deployment.id,
+        { revision: seen.revision, heartbeatAt: seen.heartbeatAt },
+        'engine-c',
+      ),
     ]);
     expect([b, c].filter(Boolean)).toHaveLength(1);
-    // A terminal status lets go of it: no owner, no heartbeat, never abandoned.
     const claimed = (b ?? c)!;
+    expect(claimed.revision).toBe(seen.revision + 1);
+    expect((await s.heartbeat('engine-a', [deployment.id])).owned).toEqual([]);
+    // A terminal status lets go of it: no owner, no heartbeat, nothing to beat.
     const done = (await s.update(deployment.id, claimed.revision, {
       status: 'rolled_back',
     }))!;
     expect(done.ownerId).toBeUndefined();
     expect(done.heartbeatAt).toBeUndefined();
-    expect(await s.heartbeat(claimed.ownerId!, [deployment.id])).toBe(0);
-    expect(await s.listAbandoned(0)).toEqual([]);
+    expect(await s.heartbeat(claimed.ownerId!, [deployment.id])).toEqual({
+      owned: [],
+      abortRequested: [],
+    });
+    expect(await s.requestAbort(deployment.id, 'user:default/ops')).toBe(false);
+  });
+
+  it('a queued deployment nobody started can be claimed only as it was seen, without a heartbeat', async () => {
+    const s = await store();
+    const { deployment } = await s.create(request());
+    expect(deployment.heartbeatAt).toBeUndefined();
+    const claimed = await s.claim(
+      deployment.id,
+      { revision: 0, heartbeatAt: undefined },
+      'engine-a',
+    );
+    expect(claimed?.ownerId).toBe('engine-a');
+    expect(
+      await s.claim(
+        deployment.id,
+        { revision: 0, heartbeatAt: undefined },
+        'engine-b',
+      ),
+    ).toBeUndefined();
   });
 
   it('pages history newest first with a cursor, and filters', async () => {

@@ -53,6 +53,7 @@ interface Row {
   approval_expires_at: string | null;
   owner_id?: string | null;
   heartbeat_at?: string | null;
+  abort_requested_by?: string | null;
 }
 
 function fromRow(r: Row): StoredDeployment {
@@ -82,6 +83,7 @@ function fromRow(r: Row): StoredDeployment {
     approvalExpiresAt: optional(r.approval_expires_at),
     ownerId: optional(r.owner_id ?? null),
     heartbeatAt: optional(r.heartbeat_at ?? null),
+    abortRequestedBy: optional(r.abort_requested_by ?? null),
   };
 }
 
@@ -325,35 +327,49 @@ export class KnexDeploymentStore implements DeploymentStore {
   }
 
   async heartbeat(ownerId: string, ids: string[]) {
-    if (ids.length === 0) return 0;
-    return (
-      this.db('ibias_deployments')
+    if (ids.length === 0) return { owned: [], abortRequested: [] };
+    const mine = () =>
+      this.db<Row>('ibias_deployments')
         .where({ owner_id: ownerId })
         .whereIn('id', ids)
-        .whereIn('status', ['queued', 'running'])
-        // The wall clock, not now(): a heartbeat is compared with the wall clock of
-        // whichever replica sweeps, and now() may run ahead under bursts of writes.
-        .update({ heartbeat_at: new Date().toISOString() })
-    );
+        .whereIn('status', ['queued', 'running']);
+    // The wall clock, not now(): a heartbeat is compared across replicas only as
+    // "changed or not", and now() may run ahead under bursts of writes.
+    await mine().update({ heartbeat_at: new Date().toISOString() });
+    const rows = await mine().select('id', 'abort_requested_by');
+    return {
+      owned: rows.map(r => r.id),
+      abortRequested: rows.filter(r => r.abort_requested_by).map(r => r.id),
+    };
   }
 
-  async listAbandoned(leaseMs: number) {
-    // Heartbeats are wall-clock times (see heartbeat()); updated_at comes from now(),
-    // which under a burst of writes may run a little ahead, delaying only rows that
-    // never had an owner.
-    const before = new Date(Date.now() - leaseMs).toISOString();
-    const rows = await this.db<Row>('ibias_deployments')
+  async claim(
+    id: string,
+    seen: { revision: number; heartbeatAt?: string },
+    ownerId: string,
+  ) {
+    const changed = await this.db('ibias_deployments')
+      .where({ id, revision: seen.revision })
       .whereIn('status', ['queued', 'running'])
       .where(q =>
-        q
-          .where('heartbeat_at', '<', before)
-          // Never owned: queued and not started since, or running from before owners.
-          .orWhere(n =>
-            n.whereNull('heartbeat_at').andWhere('updated_at', '<', before),
-          ),
+        seen.heartbeatAt
+          ? q.where('heartbeat_at', seen.heartbeatAt)
+          : q.whereNull('heartbeat_at'),
       )
-      .orderBy('created_at');
-    return rows.map(fromRow);
+      .update({
+        owner_id: ownerId,
+        heartbeat_at: new Date().toISOString(),
+        revision: seen.revision + 1,
+        updated_at: now(),
+      });
+    return changed === 1 ? this.get(id) : undefined;
+  }
+
+  async requestAbort(id: string, by: string) {
+    const changed = await this.db('ibias_deployments')
+      .where({ id, status: 'running' })
+      .update({ abort_requested_by: by });
+    return changed === 1;
   }
 
   async ping() {

@@ -131,7 +131,9 @@ describe.each(databases.eachSupportedId())(
       expect(target.live).toEqual({ '1.0.0': 100 });
       await outageOver;
       expect((await outage.store.get(d.id))!.status).toBe('running');
-      // Nobody beats its heartbeat any more: after the lease the sweep takes it over.
+      // Nobody beats its heartbeat any more: a sweep that has seen it unchanged for a
+      // whole lease takes it over.
+      expect(await engine.sweep()).toEqual({ started: [], rolledBack: [] });
       await new Promise(r => setTimeout(r, 250));
       const { rolledBack } = await engine.sweep();
       expect(rolledBack).toEqual([d.id]);

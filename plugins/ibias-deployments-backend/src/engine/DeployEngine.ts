@@ -7,6 +7,7 @@ import {
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   decideAnalysis,
+  isTerminal,
   judgeInterval,
   nextStatus,
   trailingBreaches,
@@ -119,6 +120,13 @@ export class DeployEngine {
   private readonly ownership: typeof DEFAULT_OWNERSHIP;
   private heartbeatTimer?: NodeJS.Timeout;
   private lastSweep?: { at: string; tookOver: number };
+  /** Runs of this engine that another engine took over: they stop touching the target. */
+  private readonly lost = new Set<string>();
+  /**
+   * What the sweep saw of each queued or running deployment it does not run: its
+   * revision and heartbeat, and since when (this engine's clock) they have not changed.
+   */
+  private readonly observed = new Map<string, { key: string; since: number }>();
 
   /** The target, every call bounded by stepTimeoutMs. */
   private readonly target: DeployTarget;
@@ -158,26 +166,87 @@ export class DeployEngine {
     this.heartbeatTimer = undefined;
   }
 
-  /** One heartbeat for everything this engine runs now; a failure is only logged. */
+  /**
+   * One heartbeat for everything this engine runs now. A run another engine took over
+   * is marked lost (it stops before its next target call); a run someone asked to
+   * abort from another replica is aborted here. A failure is only logged: the next
+   * beat tries again, and a takeover needs a whole lease without one.
+   */
   async beat(): Promise<void> {
     const ids = [...this.running.keys()];
     if (ids.length === 0) return;
-    await this.options.store
-      .heartbeat(this.instanceId, ids)
-      .catch(e =>
-        this.options.logger.warn(
-          `Heartbeat of ${ids.length} deployment(s) failed: ${e}`,
-        ),
+    try {
+      const { owned, abortRequested } = await this.options.store.heartbeat(
+        this.instanceId,
+        ids,
       );
+      for (const id of abortRequested) this.aborts.add(id);
+      for (const id of ids) {
+        // A run still starting owns nothing yet; only a run that owned its row can lose it.
+        if (!owned.includes(id) && this.owning.has(id)) this.lost.add(id);
+      }
+    } catch (e) {
+      this.options.logger.warn(
+        `Heartbeat of ${ids.length} deployment(s) failed: ${e}`,
+      );
+    }
   }
 
+  /** Runs of this engine that have written their ownership (started or claimed). */
+  private readonly owning = new Set<string>();
+
   /** A store call that waits out an unreachable database (see @internal/ibias-backend-resilience). */
-  private db<T>(what: string, call: () => Promise<T>): Promise<T> {
+  private db<T>(
+    what: string,
+    call: () => Promise<T>,
+    forMs = this.ownership.databaseRetryMs,
+  ): Promise<T> {
     return retryWhileUnavailable(call, {
-      forMs: this.ownership.databaseRetryMs,
+      forMs,
       what,
       logger: this.options.logger,
     });
+  }
+
+  /**
+   * A compare-and-set write of a deployment this engine owns, waiting out an
+   * unreachable database. Every write renews the heartbeat. When a try failed with the
+   * connection and the next one misses the revision, the failed try may have committed
+   * with its answer lost: if the row is one revision on and still ours, it did.
+   */
+  private async write(
+    d: StoredDeployment,
+    update: DeploymentUpdate,
+    what: string,
+    forMs?: number,
+  ): Promise<StoredDeployment | undefined> {
+    let interrupted = false;
+    const next = await this.db(
+      what,
+      async () => {
+        try {
+          return await this.options.store.update(d.id, d.revision, {
+            ...update,
+            ownerId: this.instanceId,
+          });
+        } catch (e) {
+          interrupted = true;
+          throw e;
+        }
+      },
+      forMs,
+    );
+    if (next || !interrupted) return next;
+    const now = await this.db(`${what} (checking)`, () =>
+      this.options.store.get(d.id),
+    );
+    const expected = update.status ?? d.status;
+    return now &&
+      now.revision === d.revision + 1 &&
+      now.status === expected &&
+      (now.ownerId === this.instanceId || isTerminal(now.status))
+      ? now
+      : undefined;
   }
 
   /** Starts a queued deployment in the background. */
@@ -187,7 +256,7 @@ export class DeployEngine {
       .catch(e =>
         this.options.logger.error(`Deployment ${id} crashed the engine: ${e}`),
       )
-      .finally(() => this.running.delete(id));
+      .finally(() => this.forget(id));
     this.running.set(id, run);
   }
 
@@ -209,41 +278,67 @@ export class DeployEngine {
   }
 
   /**
-   * Takes over what nobody works on: queued and running deployments whose heartbeat is
-   * older than the lease (their engine crashed, stopped, lost its database for longer
-   * than it retries, or the backend restarted). Queued ones run here; running ones are
-   * claimed (compare-and-set, so one engine wins) and rolled back, freeing the lock.
-   * Returns what it took over.
+   * Takes over what nobody works on: a queued or running deployment this engine does
+   * not run, whose revision and heartbeat it has seen unchanged for a whole lease on its
+   * own clock (so clocks of replicas need not agree, and an owner that lost its
+   * database beats again before anyone takes over). Its engine crashed, stopped, is
+   * stuck without beating, or the backend restarted. Queued ones run here; running ones
+   * are claimed (compare-and-set on what was seen, so one engine wins and an owner that
+   * beat meanwhile keeps it) and rolled back, freeing the lock. Returns what it took.
    */
   async sweep(): Promise<{ started: string[]; rolledBack: string[] }> {
-    const abandoned = await this.options.store.listAbandoned(
-      this.ownership.leaseMs,
+    const inFlight = (await this.options.store.listInFlight()).filter(
+      d => d.status === 'queued' || d.status === 'running',
     );
+    const now = Date.now();
+    const present = new Set(inFlight.map(d => d.id));
+    for (const id of this.observed.keys()) {
+      if (!present.has(id)) this.observed.delete(id);
+    }
     const started: string[] = [];
     const rolledBack: string[] = [];
-    for (const d of abandoned) {
-      if (this.running.has(d.id)) continue;
+    for (const d of inFlight) {
+      if (this.running.has(d.id)) {
+        this.observed.delete(d.id);
+        continue;
+      }
+      const key = `${d.revision}|${d.heartbeatAt ?? ''}`;
+      const seen = this.observed.get(d.id);
+      if (!seen || seen.key !== key) {
+        this.observed.set(d.id, { key, since: now });
+        continue;
+      }
+      const silentMs = now - seen.since;
+      if (silentMs < this.ownership.leaseMs) continue;
+      this.observed.delete(d.id);
       if (d.status === 'queued') {
+        // run() starts it with a compare-and-set: if another engine does too, one wins.
         this.submit(d.id);
         started.push(d.id);
         continue;
       }
       const claimed = await this.options.store
-        .update(d.id, d.revision, { ownerId: this.instanceId })
-        .catch(() => undefined);
-      if (!claimed) continue; // another engine took it, or it moved meanwhile
-      const silentFor = Math.round(
-        (Date.now() - Date.parse(d.heartbeatAt ?? d.updatedAt)) / 1000,
-      );
+        .claim(
+          d.id,
+          { revision: d.revision, heartbeatAt: d.heartbeatAt },
+          this.instanceId,
+        )
+        .catch(e => {
+          this.options.logger.warn(`Claiming ${d.id} failed: ${e}`);
+          return undefined;
+        });
+      if (!claimed) continue; // its owner beat, another engine took it, or it moved
+      const silentFor = Math.round(silentMs / 1000);
       this.options.logger.warn(
         `Deployment ${d.id}: no heartbeat for ${silentFor} s; rolling back`,
       );
       rolledBack.push(d.id);
+      this.owning.add(d.id);
       const run = this.interrupted(claimed, silentFor)
         .catch(e =>
           this.options.logger.error(`Rolling back ${d.id} failed: ${e}`),
         )
-        .finally(() => this.running.delete(d.id));
+        .finally(() => this.forget(d.id));
       this.running.set(d.id, run);
     }
     this.lastSweep = {
@@ -251,6 +346,13 @@ export class DeployEngine {
       tookOver: started.length + rolledBack.length,
     };
     return { started, rolledBack };
+  }
+
+  private forget(id: string) {
+    this.running.delete(id);
+    this.owning.delete(id);
+    this.lost.delete(id);
+    this.aborts.delete(id);
   }
 
   /** What the health endpoint says of this engine. */
@@ -269,28 +371,29 @@ export class DeployEngine {
 
   private async interrupted(d: StoredDeployment, silentFor: number) {
     const ref = targetRef(d);
+    let restoreError: string | undefined;
     try {
       await this.restorePrevious(d, ref);
     } catch (e) {
+      restoreError = String(e);
       this.options.logger.error(`Restoring ${d.previousVersion} failed: ${e}`);
     }
-    const steps = d.steps.map(s =>
-      s.status === 'running'
-        ? {
-            ...s,
-            status: 'failed' as const,
-            finishedAt: new Date().toISOString(),
-          }
-        : s,
-    );
+    const finishedAt = new Date().toISOString();
+    const steps = d.steps.map((s): DeploymentStep => {
+      if (s.status === 'running') return { ...s, status: 'failed', finishedAt };
+      return s.status === 'pending' ? { ...s, status: 'skipped' } : s;
+    });
+    const outcome = restoreError
+      ? `restoring ${d.previousVersion} failed: ${restoreError}`
+      : `${
+          d.previousVersion
+            ? `${d.previousVersion} is live again`
+            : 'nothing is live'
+        }`;
     await this.transition(d, 'roll_back', {
       steps,
-      reason: `Its engine stopped working on it (no heartbeat for ${silentFor} s: a restart, a crash, a stuck engine or a lost database); ${
-        d.previousVersion
-          ? `${d.previousVersion} is live again`
-          : 'nothing is live'
-      }`,
-      finishedAt: new Date().toISOString(),
+      reason: `Its engine stopped working on it (no heartbeat for ${silentFor} s: a restart, a crash, a stuck engine or a lost database); ${outcome}`,
+      finishedAt,
     });
   }
 
@@ -298,15 +401,21 @@ export class DeployEngine {
     d: StoredDeployment,
     event: DeploymentEvent,
     update: DeploymentUpdate = {},
+    /** How long to wait out an unreachable database (default databaseRetryMs). */
+    forMs?: number,
   ): Promise<StoredDeployment> {
     const status = nextStatus(d.status, event);
     if (!status) {
       throw new Superseded(`Cannot ${event} a ${d.status} deployment`);
     }
-    const next = await this.db(`Deployment ${d.id}: ${event}`, () =>
-      this.options.store.update(d.id, d.revision, { ...update, status }),
+    const next = await this.write(
+      d,
+      { ...update, status },
+      `Deployment ${d.id}: ${event}`,
+      forMs,
     );
     if (!next) throw new Superseded(`Deployment ${d.id} changed meanwhile`);
+    this.owning.add(d.id);
     this.options.onChange?.(next, event);
     return next;
   }
@@ -315,15 +424,19 @@ export class DeployEngine {
     d: StoredDeployment,
     update: DeploymentUpdate,
   ): Promise<StoredDeployment> {
-    const next = await this.db(`Deployment ${d.id}: saving`, () =>
-      this.options.store.update(d.id, d.revision, update),
-    );
+    const next = await this.write(d, update, `Deployment ${d.id}: saving`);
     if (!next) throw new Superseded(`Deployment ${d.id} changed meanwhile`);
     this.options.onChange?.(next);
     return next;
   }
 
+  /** Before each target call: stop if asked to abort, or if another engine took over. */
   private checkAbort(d: StoredDeployment) {
+    if (this.lost.has(d.id)) {
+      throw new Superseded(
+        `Deployment ${d.id} was taken over by another engine`,
+      );
+    }
     if (this.aborts.has(d.id)) {
       throw new Stop('abort', 'Aborted by request');
     }
@@ -334,11 +447,17 @@ export class DeployEngine {
       this.options.store.get(id),
     );
     if (!d || d.status !== 'queued') return;
-    // Starting takes ownership: from here this engine beats its heartbeat.
-    d = await this.transition(d, 'start', {
-      startedAt: new Date().toISOString(),
-      ownerId: this.instanceId,
-    });
+    // Starting takes ownership: from here this engine beats its heartbeat. Another
+    // engine starting it too, or an abort while queued, wins the compare-and-set.
+    try {
+      d = await this.transition(d, 'start', {
+        startedAt: new Date().toISOString(),
+      });
+    } catch (e) {
+      if (!(e instanceof Superseded)) throw e;
+      this.options.logger.debug(`Deployment ${id} was started elsewhere`);
+      return;
+    }
     const ref = targetRef(d);
     const setStep = async (stepId: string, patch: Partial<DeploymentStep>) => {
       d = await this.save(d!, {
@@ -404,13 +523,22 @@ export class DeployEngine {
         return s.status === 'pending' ? { ...s, status: 'skipped' } : s;
       });
       try {
-        await this.transition(d, stop.event, {
-          steps,
-          finishedAt,
-          reason: restoreError
-            ? `${stop.message}; restoring ${d.previousVersion} failed: ${restoreError}`
-            : stop.message,
-        });
+        await this.transition(
+          d,
+          stop.event,
+          {
+            steps,
+            finishedAt,
+            reason: restoreError
+              ? `${stop.message}; restoring ${d.previousVersion} failed: ${restoreError}`
+              : stop.message,
+          },
+          // The database already stayed away for the whole retry window: one short
+          // wait more, then the sweep finishes the record when it is back.
+          e instanceof DatabaseUnavailableError
+            ? Math.min(30_000, this.ownership.databaseRetryMs)
+            : undefined,
+        );
       } catch (te) {
         this.options.logger.warn(`Deployment ${d.id}: ${te}`);
       }

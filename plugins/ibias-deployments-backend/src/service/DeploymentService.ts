@@ -446,9 +446,15 @@ export class DeploymentService {
           `Deployment ${id} is ${d.status} and cannot be aborted`,
         );
       }
-      if (d.status === 'running' && this.o.engine.requestAbort(id)) {
-        await this.o.engine.settled(id);
-        return this.get(id);
+      if (d.status === 'running') {
+        if (this.o.engine.requestAbort(id)) {
+          await this.o.engine.settled(id);
+          return this.get(id);
+        }
+        // Another replica runs it: its owner hears the request at its next heartbeat,
+        // puts the previous version back and ends it aborted. Never written here
+        // directly, which would free the lock while its traffic is still split.
+        if (await this.o.store.requestAbort(id, actor)) return this.get(id);
       }
       return this.transition(d, 'abort', {
         reason: `Aborted by ${actor}`,
