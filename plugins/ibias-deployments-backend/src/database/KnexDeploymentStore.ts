@@ -373,7 +373,10 @@ export class KnexDeploymentStore implements DeploymentStore {
   }
 
   async ping() {
-    await this.db.raw('select 1');
+    // Bounded in the database too, so a ping never outlives the health check by much.
+    // (Only PostgreSQL can cancel a running query; SQLite's answer is immediate anyway.)
+    const cancel = /^(pg|postgres)/.test(String(this.db.client.config.client));
+    await this.db.raw('select 1').timeout(2_000, { cancel });
   }
 
   async lockHolder(entityRef: string, environment: EnvironmentName) {

@@ -142,3 +142,74 @@ describe.each(databases.eachSupportedId())('GET /health on %s', id => {
     });
   });
 });
+
+describe('PluginHealthCheck under load and with targets of modules', () => {
+  const engine = {
+    status: () => ({
+      runningHere: 0,
+      lastSweepAt: null,
+      abandonedAtLastSweep: 0,
+    }),
+  };
+
+  it('concurrent requests share one check; a hung ping is not joined by another', async () => {
+    let pings = 0;
+    const store = {
+      ping: () => {
+        pings += 1;
+        return new Promise<void>(() => {}); // a pool that never hands out a connection
+      },
+    };
+    let clock = 0;
+    const health = new PluginHealthCheck({
+      store: store as never,
+      engine,
+      targets: [],
+      now: () => clock,
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => health.check()),
+    );
+    expect(pings).toBe(1);
+    expect(answers.every(a => a.status === 'down')).toBe(true);
+    expect(answers[0].checks[0].detail).toBe('timed out after 2 s');
+    clock += 5_000;
+    const again = await health.check();
+    expect(again.checks[0]).toMatchObject({
+      status: 'down',
+      detail: 'timed out after 2 s',
+    });
+    expect(pings).toBe(1);
+  });
+
+  it("passes on only the document's fields and fixed phrases of a module's target", async () => {
+    const leaky = new ScriptedTarget('vercel');
+    (leaky as { dependencies?: () => Promise<unknown> }).dependencies =
+      async () => [
+        {
+          name: 'api <https://token@api.vercel.example>',
+          status: 'down',
+          latencyMs: 12.7,
+          detail: 'getaddrinfo ENOTFOUND api.vercel.example (token abc123)',
+          token: 'abc123',
+        },
+        { name: 'edge', status: 'ok', detail: 'answered 200' },
+      ];
+    const health = new PluginHealthCheck({
+      store: { ping: async () => {} } as never,
+      engine,
+      targets: [leaky],
+    });
+    const answer = await health.check();
+    expect(answer.status).toBe('degraded');
+    expect(answer.checks.slice(1)).toEqual([
+      {
+        name: 'vercel/apihttpstokenapi.vercel.example',
+        status: 'down',
+        latencyMs: 13,
+      },
+      { name: 'vercel/edge', status: 'ok', detail: 'answered 200' },
+    ]);
+    expect(JSON.stringify(answer)).not.toMatch(/abc123|ENOTFOUND/);
+  });
+});
