@@ -106,6 +106,16 @@ describe('decideAnalysis', () => {
     ['thin data at the end never promotes', j(ok, ok, thin), 'inconclusive'],
     ['thin data after a breach rolls back', j(errors, ok, thin), 'roll_back'],
     [
+      'one good interval after two without data (metrics down) never promotes',
+      j(none, none, ok),
+      'inconclusive',
+    ],
+    [
+      'one interval without data in three still promotes',
+      j(none, ok, ok),
+      'promote',
+    ],
+    [
       'inconclusive intervals do not count as breaches',
       j(thin, thin),
       'continue',

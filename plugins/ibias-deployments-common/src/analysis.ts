@@ -101,7 +101,10 @@ export type AnalysisDecision =
    * a breach).
    */
   | 'roll_back'
-  /** The window ended with a conclusive, passing last interval. */
+  /**
+   * The window ended with a conclusive, passing last interval, and most of its
+   * intervals had enough data.
+   */
   | 'promote'
   /** The window ended without enough data: never promotes. */
   | 'inconclusive';
@@ -117,8 +120,11 @@ export function decideAnalysis(
   if (judgements.length < policy.intervals) return 'continue';
   const last = judgements[judgements.length - 1];
   if (last.breach) return 'roll_back';
-  if (!last.conclusive) {
-    // Thin data at the end cannot clear a breach seen earlier in the window.
+  const thin = judgements.filter(j => !j.conclusive).length;
+  if (!last.conclusive || thin * 2 >= judgements.length) {
+    // Thin data at the end cannot clear a breach seen earlier in the window, and one
+    // good interval after a window without data (a metrics source that was down) is
+    // not enough to promote on.
     return judgements.some(j => j.breach) ? 'roll_back' : 'inconclusive';
   }
   return 'promote';

@@ -12,6 +12,13 @@ import type { TargetRef } from '@internal/plugin-ibias-deployments-node';
  * `ibias_environment` and `version` labels (the local target's file_sd targets set them;
  * on Kubernetes, relabel the pod labels to them).
  */
+/** Prometheus answered, but not with a result. */
+class PrometheusAnswerError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
 export class PrometheusMetrics {
   constructor(
     private readonly options: {
@@ -78,8 +85,11 @@ export class PrometheusMetrics {
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
     });
     if (!res.ok) {
-      throw new Error(
-        `Prometheus answered ${res.status} to ${query}: ${await res.text()}`,
+      throw new PrometheusAnswerError(
+        res.status,
+        `Prometheus answered ${res.status} to ${query}: ${(
+          await res.text()
+        ).slice(0, 300)}`,
       );
     }
     const body = (await res.json()) as {
@@ -116,6 +126,8 @@ export class PrometheusMetrics {
         this.scalar(q.p95),
       ]);
     } catch (e) {
+      // A 4xx is a query Prometheus refuses (a configuration error): fail loudly.
+      if (e instanceof PrometheusAnswerError && e.status < 500) throw e;
       // Down or slow: this interval knows nothing, which the analysis counts as
       // inconclusive (it never promotes on it). Said in the evidence, briefly.
       const timedOut = (e as Error)?.name === 'TimeoutError';
@@ -129,6 +141,8 @@ export class PrometheusMetrics {
           ? `Prometheus did not answer within ${
               (this.options.timeoutMs ?? 10_000) / 1000
             } s`
+          : e instanceof PrometheusAnswerError
+          ? `Prometheus answered ${e.status}`
           : `Prometheus did not answer (${String(
               (e as Error)?.message ?? e,
             ).slice(0, 120)})`,
