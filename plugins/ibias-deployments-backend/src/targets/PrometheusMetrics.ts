@@ -131,21 +131,23 @@ export class PrometheusMetrics {
       // Down or slow: this interval knows nothing, which the analysis counts as
       // inconclusive (it never promotes on it). Said in the evidence, briefly.
       const timedOut = (e as Error)?.name === 'TimeoutError';
+      let detail = `Prometheus did not answer (${String(
+        (e as Error)?.message ?? e,
+      ).slice(0, 120)})`;
+      if (timedOut) {
+        detail = `Prometheus did not answer within ${
+          (this.options.timeoutMs ?? 10_000) / 1000
+        } s`;
+      } else if (e instanceof PrometheusAnswerError) {
+        detail = `Prometheus answered ${e.status}`;
+      }
       return {
         requests: 0,
         errors: 0,
         p95Ms: null,
         query,
         source: 'prometheus',
-        detail: timedOut
-          ? `Prometheus did not answer within ${
-              (this.options.timeoutMs ?? 10_000) / 1000
-            } s`
-          : e instanceof PrometheusAnswerError
-          ? `Prometheus answered ${e.status}`
-          : `Prometheus did not answer (${String(
-              (e as Error)?.message ?? e,
-            ).slice(0, 120)})`,
+        detail,
       };
     }
     const [requests, errors, p95] = answers;
