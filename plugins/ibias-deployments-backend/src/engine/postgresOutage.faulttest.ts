@@ -308,7 +308,7 @@ describe('the deployments engine on a PostgreSQL that fails', () => {
   });
 
   it('reports how long each recovery took', () => {
-    // Read by the stage's log (and by bench/database-outage.mjs's note in the README).
+    // Read by the stage's log (and by bench/database-outage.ts's note in the README).
     // eslint-disable-next-line no-console
     console.log(
       `fault timings (ms from PostgreSQL's return to terminal): ${JSON.stringify(
