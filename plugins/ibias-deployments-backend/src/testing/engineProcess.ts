@@ -76,6 +76,8 @@ async function main() {
       pid: process.pid,
     }),
   );
+  // Alive until the test kills it, whatever timers the engine holds.
+  setInterval(() => {}, 60_000);
 }
 
 main().catch(e => {
