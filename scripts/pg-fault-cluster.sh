@@ -24,9 +24,10 @@ as_postgres() {
   if [ "$(id -u)" != 0 ]; then
     "$@"
   elif [ -n "$RUNUSER" ]; then
-    "$RUNUSER" -u postgres -- "$@"
+    # From /: the caller's folder may be closed to the postgres user.
+    (cd / && "$RUNUSER" -u postgres -- "$@")
   else
-    su -s /bin/sh postgres -c "$(printf '%q ' "$@")"
+    (cd / && su -s /bin/sh postgres -c "$(printf '%q ' "$@")")
   fi
 }
 pg_ctl() {

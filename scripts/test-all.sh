@@ -98,7 +98,10 @@ count jest "$jp" "$jf"
 # the Jest run above: it takes minutes, and it needs a server it may stop.
 # A free port (the server must not meet another left on a fixed one).
 fault_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
-export IBIAS_FAULT_PG_DIR="$ARTIFACTS/pg-fault" IBIAS_FAULT_PG_PORT="${IBIAS_FAULT_PG_PORT:-$fault_port}"
+# Under /tmp, not the checkout: as root the server runs as the postgres user, who may not
+# enter the checkout (a fresh clone lives in a private temporary folder).
+fault_dir=$(mktemp -d /tmp/ibias-pg-fault.XXXXXX)
+export IBIAS_FAULT_PG_DIR="$fault_dir" IBIAS_FAULT_PG_PORT="${IBIAS_FAULT_PG_PORT:-$fault_port}"
 export IBIAS_FAULT_PG_CONTROL="$IBIAS_ROOT/scripts/pg-fault-cluster.sh"
 ibias_log "── faults"
 fault_log="$ARTIFACTS/logs/faults.log"
@@ -121,6 +124,7 @@ if bash scripts/pg-fault-cluster.sh start >"$fault_log" 2>&1; then
   [ "$ff" -gt 0 ] && grep -E "✕|●" "$fault_log" | head -40
   grep -o "fault timings.*" "$fault_log" | head -1
   count faults "$fp" "$ff"
+  cp "$IBIAS_FAULT_PG_DIR/server.log" "$ARTIFACTS/logs/faults-postgres.log" 2>/dev/null
   bash scripts/pg-fault-cluster.sh stop >>"$fault_log" 2>&1
 else
   tail -n 20 "$fault_log"
