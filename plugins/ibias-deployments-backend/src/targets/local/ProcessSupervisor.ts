@@ -190,7 +190,20 @@ export class ProcessSupervisor {
     await this.save();
   }
 
-  private async save() {
+  /** Saves run one after another: two at once interleaved their writes of one file. */
+  private saving: Promise<void> = Promise.resolve();
+
+  private save(): Promise<void> {
+    const next = this.saving.then(
+      () => this.writeFiles(),
+      () => this.writeFiles(),
+    );
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The registry and Prometheus's targets, each written whole and renamed into place. */
+  private async writeFiles() {
     const all = [...this.instances.entries()].flatMap(([key, list]) =>
       list.map(instance => ({ ...parseInstanceKey(key), instance })),
     );
@@ -208,7 +221,8 @@ export class ProcessSupervisor {
           : [],
     );
     await fs.mkdir(this.options.workDir, { recursive: true });
-    await fs.writeFile(this.registry, JSON.stringify(entries));
+    await fs.writeFile(`${this.registry}.tmp`, JSON.stringify(entries));
+    await fs.rename(`${this.registry}.tmp`, this.registry);
     const file = this.options.prometheusTargetsFile;
     if (file) {
       const targets = all.map(({ entityRef, environment, instance }) => ({
