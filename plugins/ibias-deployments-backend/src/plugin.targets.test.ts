@@ -12,6 +12,7 @@ import { ibiasDeploymentTargetsExtensionPoint } from '@internal/plugin-ibias-dep
 import request from 'supertest';
 import { ibiasDeploymentsPlugin } from './plugin';
 import { ScriptedTarget } from './testing/ScriptedTarget';
+import { IBIAS_API_ENTITY } from './testing/fixtures';
 
 /** A team's own target (say Vercel), added by a backend module of its own. */
 function teamTargetModule(target: ScriptedTarget) {
@@ -32,16 +33,7 @@ function teamTargetModule(target: ScriptedTarget) {
   });
 }
 
-const ENTITY = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'ibias-api',
-    namespace: 'default',
-    annotations: { 'ibias.io/environments': './environments.yaml' },
-  },
-  spec: { owner: 'group:default/web-team' },
-};
+const ENTITY = IBIAS_API_ENTITY;
 
 function start(options: {
   targetConfig: Record<string, { target: string; analysis?: object }>;

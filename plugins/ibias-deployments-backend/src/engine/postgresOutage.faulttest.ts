@@ -15,6 +15,7 @@ import { DeploymentService } from '../service/DeploymentService';
 import { EnvironmentConfigReader } from '../service/EnvironmentConfigReader';
 import { ScriptedTarget } from '../testing/ScriptedTarget';
 import { DeployEngine } from './DeployEngine';
+import { IBIAS_API_ENTITY } from '../testing/fixtures';
 
 // The fault stage of `npm test` (scripts/test-all.sh, stage `faults`; not part of the
 // repository's Jest run, which it would hold up for minutes). On a PostgreSQL server of
@@ -34,16 +35,7 @@ const run = promisify(execFile);
 
 jest.setTimeout(15 * 60_000);
 
-const SERVICE = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'ibias-api',
-    namespace: 'default',
-    annotations: { 'ibias.io/environments': './environments.yaml' },
-  },
-  spec: { owner: 'group:default/web-team' },
-};
+const SERVICE = IBIAS_API_ENTITY;
 
 let knex: Knex;
 afterAll(async () => {

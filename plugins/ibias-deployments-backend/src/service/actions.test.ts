@@ -23,6 +23,7 @@ import { registerDeploymentActions } from './actions';
 import { DeploymentService } from './DeploymentService';
 import { EnvironmentConfigReader } from './EnvironmentConfigReader';
 import { createRouter } from './router';
+import { IBIAS_API_ENTITY } from '../testing/fixtures';
 
 // Every transition the service makes goes through the state machine: record them.
 jest.mock('@internal/plugin-ibias-deployments-common', () => {
@@ -35,16 +36,7 @@ jest.mock('@internal/plugin-ibias-deployments-common', () => {
 const databases = TestDatabases.create({ ids: ibiasTestDatabaseIds() });
 
 const USER = 'user:default/olivia.owner';
-const SERVICE = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'ibias-api',
-    namespace: 'default',
-    annotations: { 'ibias.io/environments': './environments.yaml' },
-  },
-  spec: { owner: 'group:default/web-team' },
-};
+const SERVICE = IBIAS_API_ENTITY;
 
 /** The HTTP API and the MCP actions over one DeploymentService, one auditor. */
 async function setup(databaseId: TestDatabaseId, approvalTtlMinutes = 60) {
