@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Generates the TypeScript the deployments API is typed and validated with, from its one
-// source, plugins/ibias-deployments-backend/src/schema/openapi.yaml:
+// Generates the TypeScript each IBIAS HTTP API is typed and validated with, from its one
+// source, plugins/ibias-<x>-backend/src/schema/openapi.yaml:
 //
-// - plugins/ibias-deployments-common/src/generated/openapi.ts: the request and response
+// - plugins/ibias-<x>-common/src/generated/openapi.ts: the request and response
 //   types (openapi-typescript), shared by the backend router and the frontend client;
-// - plugins/ibias-deployments-backend/src/schema/openapi.generated.ts: the document as a
+// - plugins/ibias-<x>-backend/src/schema/openapi.generated.ts: the document as a
 //   typed constant (request validation at run time, the service's input schemas) and the
 //   endpoint map that types the router's handlers.
 //
@@ -19,14 +19,12 @@ import prettier from 'prettier';
 import { parse as parseYaml } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE = 'plugins/ibias-deployments-backend/src/schema/openapi.yaml';
-const TYPES = 'plugins/ibias-deployments-common/src/generated/openapi.ts';
-const SPEC =
-  'plugins/ibias-deployments-backend/src/schema/openapi.generated.ts';
 const COMMAND = 'node scripts/generate-openapi.mjs';
-
-const header = (what, disable = '') =>
-  `// ${what}, generated from ${SOURCE} — do not edit; run \`${COMMAND}\`.\n${disable}`;
+/** The APIs: plugin id and the words the generated files' headers use. */
+const APIS = [
+  ['ibias-deployments', 'IBIAS deployments'],
+  ['ibias-metrics', 'IBIAS metrics'],
+];
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
 
@@ -35,14 +33,19 @@ async function format(file, source) {
   return prettier.format(source, { ...options, filepath: file });
 }
 
-async function generate() {
+async function generate([plugin, title]) {
+  const SOURCE = `plugins/${plugin}-backend/src/schema/openapi.yaml`;
+  const TYPES = `plugins/${plugin}-common/src/generated/openapi.ts`;
+  const SPEC = `plugins/${plugin}-backend/src/schema/openapi.generated.ts`;
+  const header = (what, disable = '') =>
+    `// ${what}, generated from ${SOURCE} — do not edit; run \`${COMMAND}\`.\n${disable}`;
   const document = parseYaml(
     await fs.readFile(path.join(root, SOURCE), 'utf8'),
   );
 
   const ast = await openapiTS(document, { alphabetize: false });
   const types =
-    header('Types of the IBIAS deployments HTTP API') + astToString(ast);
+    header(`Types of the ${title} HTTP API`) + astToString(ast);
 
   const endpoints = [];
   for (const [route, operations] of Object.entries(document.paths)) {
@@ -58,10 +61,8 @@ async function generate() {
       );
     }
   }
-  const spec = `${header(
-    'The IBIAS deployments OpenAPI document as a constant',
-  )}
-import type { operations } from '@internal/plugin-ibias-deployments-common';
+  const spec = `${header(`The ${title} OpenAPI document as a constant`)}
+import type { operations } from '@internal/plugin-${plugin}-common';
 
 export const spec = ${JSON.stringify(document, null, 2)} as const;
 
@@ -96,14 +97,16 @@ ${endpoints.join('\n')}
 
 const check = process.argv.includes('--check');
 let stale = 0;
-for (const [file, content] of await generate()) {
+const files = [];
+for (const api of APIS) files.push(...(await generate(api)));
+for (const [file, content] of files) {
   const target = path.join(root, file);
   const current = await fs.readFile(target, 'utf8').catch(() => undefined);
   if (current === content) continue;
   if (check) {
     stale++;
     console.error(
-      `${file} is stale: it differs from what ${SOURCE} generates. Run \`${COMMAND}\` and commit the result.`,
+      `${file} is stale: it differs from what its openapi.yaml generates. Run \`${COMMAND}\` and commit the result.`,
     );
     continue;
   }
@@ -112,4 +115,4 @@ for (const [file, content] of await generate()) {
   console.log(`wrote ${file}`);
 }
 if (stale) process.exit(1);
-if (check) console.log(`${TYPES} and ${SPEC} are up to date with ${SOURCE}`);
+if (check) console.log(`${files.map(f => f[0]).join(', ')} are up to date`);

@@ -10,3 +10,4 @@ export * from './formulas';
 export * from './definitions';
 export * from './alerts';
 export * from './permissions';
+export type { components, operations, paths } from './generated/openapi';

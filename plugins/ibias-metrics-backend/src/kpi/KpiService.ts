@@ -1,0 +1,289 @@
+import type {
+  AuditorService,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  comparisonPeriod,
+  kpiStatus,
+  metricsBusinessReadPermission,
+  parseDuration,
+  partialLabel,
+  ratio,
+  recentPeriods,
+  relativeChange,
+  supportedPeriods,
+  type KpiDefinition,
+  type Period,
+  type PeriodKind,
+  type RecordFormula,
+} from '@internal/plugin-ibias-metrics-common';
+import type { RecordStore } from '../database/RecordStore';
+import {
+  computeRecordFormula,
+  RecordInputs,
+  type KpiComputation,
+  type PeriodInputs,
+} from './RecordKpis';
+
+/** A KPI source other than the business's records: SQL or Prometheus. */
+export interface ExternalKpiSource {
+  /** One value per period (null where it has none). */
+  values(
+    definition: KpiDefinition,
+    periods: Period[],
+  ): Promise<KpiComputation[]>;
+}
+
+export interface KpiPoint extends KpiComputation {
+  period: Period;
+  partialLabel?: string;
+}
+
+export interface KpiSeries {
+  definition: KpiDefinition;
+  points: KpiPoint[];
+  /** The last point's comparison: the previous period, cut to the same elapsed part. */
+  comparison?: KpiPoint;
+  change?: number;
+  status?: 'success' | 'warning' | 'error';
+  /** The newest record the KPI is computed from. */
+  asOf?: string;
+  stale: boolean;
+}
+
+const FORMULA_RECORDS: Record<RecordFormula, Array<keyof Freshness>> = {
+  mrr: ['billing'],
+  net_new_mrr: ['billing'],
+  arpa: ['billing'],
+  paying_customers: ['billing'],
+  new_customers: ['billing'],
+  customer_churn: ['billing'],
+  gross_mrr_churn: ['billing'],
+  net_mrr_churn: ['billing'],
+  ltv: ['billing'],
+  cac: ['billing', 'spend'],
+  cac_payback: ['billing', 'spend'],
+  nps: ['surveys'],
+  uptime: ['probes'],
+};
+interface Freshness {
+  billing?: number;
+  spend?: number;
+  surveys?: number;
+  probes?: number;
+}
+
+/**
+ * KPIs by definition: computed from the business's records, an SQL database, Prometheus
+ * or other KPIs, over periods, with their comparison, status, freshness and derivation.
+ * Financial KPIs need ibias.metrics.business.read, checked here on every call.
+ */
+export class KpiService {
+  private readonly inputs: RecordInputs;
+
+  constructor(
+    private readonly options: {
+      store: RecordStore;
+      definitions: Record<string, KpiDefinition>;
+      permissions: PermissionsService;
+      auditor?: AuditorService;
+      grossMargin: number;
+      sources: Partial<Record<'sql' | 'prometheus', ExternalKpiSource>>;
+      now?: () => Date;
+    },
+  ) {
+    this.inputs = new RecordInputs(options.store);
+  }
+
+  private now() {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** Whether the caller may see financial figures. */
+  async canSeeBusiness(credentials: BackstageCredentials): Promise<boolean> {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission: metricsBusinessReadPermission }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  /** The definitions the caller may see. */
+  async visibleDefinitions(
+    credentials: BackstageCredentials,
+  ): Promise<KpiDefinition[]> {
+    const business = await this.canSeeBusiness(credentials);
+    return Object.values(this.options.definitions).filter(
+      d => business || !d.financial,
+    );
+  }
+
+  /** A KPI's definition, or 404 / 403. */
+  async definition(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<KpiDefinition> {
+    const definition = this.options.definitions[id];
+    if (!definition) throw new NotFoundError(`No KPI "${id}"`);
+    if (definition.financial && !(await this.canSeeBusiness(credentials))) {
+      throw new NotAllowedError(
+        `"${definition.title}" is a financial KPI: it needs the ibias.metrics.business.read permission`,
+      );
+    }
+    return definition;
+  }
+
+  /** Several KPIs over the last `count` periods of `kind`, each with its comparison. */
+  async series(
+    definitions: KpiDefinition[],
+    kind: PeriodKind,
+    count: number,
+  ): Promise<KpiSeries[]> {
+    for (const d of definitions) {
+      if (!supportedPeriods(d).includes(kind)) {
+        throw new InputError(
+          `${d.title} is reported by ${supportedPeriods(d).join(' or ')}, not by ${kind}`,
+        );
+      }
+    }
+    const now = this.now();
+    const periods = recentPeriods(kind, count, now);
+    const last = periods[periods.length - 1];
+    const needsRecords = definitions.some(
+      d =>
+        d.source.type === 'records' ||
+        (d.source.type === 'derived' &&
+          [d.source.numerator, d.source.denominator].some(
+            id => this.options.definitions[id]?.source.type === 'records',
+          )),
+    );
+    let inputs: PeriodInputs[] = [];
+    let comparisonInputs: PeriodInputs | undefined;
+    if (needsRecords) {
+      [inputs, comparisonInputs] = await Promise.all([
+        this.inputs.forPeriods(periods),
+        this.inputs.comparison(last),
+      ]);
+    }
+    const freshness = await this.options.store.latestRecordAt();
+    const comparison = comparisonPeriod(last);
+    const cache = new Map<string, KpiComputation[]>();
+    const valuesOf = async (
+      d: KpiDefinition,
+      ps: Period[],
+      ins: PeriodInputs[],
+      key: string,
+    ): Promise<KpiComputation[]> => {
+      const cacheKey = `${d.id}|${key}`;
+      const hit = cache.get(cacheKey);
+      if (hit) return hit;
+      let values: KpiComputation[];
+      const source = d.source;
+      switch (source.type) {
+        case 'records':
+          values = ins.map(i =>
+            computeRecordFormula(
+              source.formula,
+              i,
+              this.options.grossMargin,
+            ),
+          );
+          break;
+        case 'derived': {
+          const a = this.options.definitions[source.numerator];
+          const b = this.options.definitions[source.denominator];
+          const [av, bv] = await Promise.all([
+            valuesOf(a, ps, ins, key),
+            valuesOf(b, ps, ins, key),
+          ]);
+          values = av.map((x, i) => {
+            const result = ratio(
+              x.value === null
+                ? { value: null, reason: `${a.title}: ${x.reason}` }
+                : { value: x.value },
+              bv[i].value === null
+                ? { value: null, reason: `${b.title}: ${bv[i].reason}` }
+                : { value: bv[i].value as number },
+            );
+            return {
+              value: result.value,
+              ...(result.value === null ? { reason: result.reason } : {}),
+              formula: `${a.id} ÷ ${b.id}`,
+              inputs: { [a.id]: x.value, [b.id]: bv[i].value },
+            };
+          });
+          break;
+        }
+        default: {
+          const external = this.options.sources[source.type];
+          if (!external) {
+            values = ps.map(() => ({
+              value: null,
+              reason: `no ${source.type} source is configured (ibias.metrics.sources.${source.type})`,
+              formula: source.query,
+              inputs: {},
+            }));
+          } else {
+            values = await external.values(d, ps);
+          }
+        }
+      }
+      cache.set(cacheKey, values);
+      return values;
+    };
+
+    return Promise.all(
+      definitions.map(async definition => {
+        const values = await valuesOf(definition, periods, inputs, 'series');
+        const [compared] = await valuesOf(
+          definition,
+          [comparison],
+          comparisonInputs ? [comparisonInputs] : [],
+          'comparison',
+        );
+        const points: KpiPoint[] = values.map((v, i) => ({
+          ...v,
+          period: periods[i],
+          partialLabel: partialLabel(periods[i]),
+        }));
+        const current = points[points.length - 1];
+        const asOf = this.asOf(definition, freshness);
+        return {
+          definition,
+          points,
+          comparison: compared
+            ? {
+                ...compared,
+                period: comparison,
+                partialLabel: partialLabel(comparison),
+              }
+            : undefined,
+          change: relativeChange(current?.value, compared?.value),
+          status: kpiStatus(definition, current?.value),
+          asOf: asOf === undefined ? undefined : new Date(asOf).toISOString(),
+          stale:
+            asOf === undefined ||
+            now.getTime() - asOf > parseDuration(definition.freshness),
+        };
+      }),
+    );
+  }
+
+  private asOf(d: KpiDefinition, f: Freshness): number | undefined {
+    if (d.source.type === 'derived') {
+      const parts = [d.source.numerator, d.source.denominator].map(id =>
+        this.asOf(this.options.definitions[id], f),
+      );
+      return parts.some(p => p === undefined)
+        ? undefined
+        : Math.min(...(parts as number[]));
+    }
+    if (d.source.type !== 'records') return this.now().getTime();
+    const times = FORMULA_RECORDS[d.source.formula].map(k => f[k]);
+    if (times.some(t => t === undefined)) return undefined;
+    return Math.min(...(times as number[]));
+  }
+}
