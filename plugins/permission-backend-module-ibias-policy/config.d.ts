@@ -8,6 +8,11 @@ export interface Config {
        * tasks. Default: [group:default/platform-team].
        */
       catalogAdmins?: string[];
+      /**
+       * Groups whose members see financial KPIs (MRR, CAC, LTV, churn) in ibias-metrics.
+       * Default: [group:default/executives, group:default/platform-team].
+       */
+      businessReaders?: string[];
     };
   };
 }

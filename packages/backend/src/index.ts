@@ -74,4 +74,5 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@internal/plugin-ibias-deployments-backend'));
+backend.add(import('@internal/plugin-ibias-metrics-backend'));
 backend.start();

@@ -20,6 +20,9 @@ export const permissionModuleIbiasPolicy = createBackendModule({
             catalogAdmins: config.getOptionalStringArray(
               'ibias.permissions.catalogAdmins',
             ) ?? ['group:default/platform-team'],
+            businessReaders: config.getOptionalStringArray(
+              'ibias.permissions.businessReaders',
+            ) ?? ['group:default/executives', 'group:default/platform-team'],
           }),
         );
       },

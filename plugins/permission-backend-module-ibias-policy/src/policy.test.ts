@@ -25,11 +25,16 @@ import {
   templateDryRunPermission,
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  metricsBusinessReadPermission,
+  metricsImportPermission,
+} from '@internal/plugin-ibias-metrics-common';
 import { IbiasPermissionPolicy } from './policy';
 
 const policy = new IbiasPermissionPolicy({
   releaseManagers: 'group:default/release-managers',
   catalogAdmins: ['group:default/platform-team'],
+  businessReaders: ['group:default/executives', 'group:default/platform-team'],
 });
 
 function user(...ownership: string[]): PolicyQueryUser {
@@ -104,6 +109,41 @@ describe('IbiasPermissionPolicy', () => {
     expect((await policy.handle({ permission: other }, guest)).result).toBe(
       AuthorizeResult.ALLOW,
     );
+  });
+
+  describe('metrics', () => {
+    it.each([
+      ['an executive', nora, AuthorizeResult.ALLOW],
+      ['the platform team', ana, AuthorizeResult.ALLOW],
+      [
+        'an executive whose ref is in another letter case',
+        user('user:default/nora.nobody', 'Group:default/Executives'),
+        AuthorizeResult.ALLOW,
+      ],
+      ['a developer who owns services', guest, AuthorizeResult.DENY],
+      ['a release manager', rita, AuthorizeResult.DENY],
+      [
+        'a member of a look-alike group',
+        user('user:default/eve', 'group:default/executives-2'),
+        AuthorizeResult.DENY,
+      ],
+      ['nobody signed in', undefined, AuthorizeResult.DENY],
+    ])('financial KPIs: %s', async (_l, who, expected) => {
+      const permission = metricsBusinessReadPermission;
+      expect((await policy.handle({ permission }, who)).result).toBe(expected);
+    });
+
+    it('importing business records is for administrators', async () => {
+      const permission = metricsImportPermission;
+      expect((await policy.handle({ permission }, ana)).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+      for (const who of [nora, guest, undefined]) {
+        expect((await policy.handle({ permission }, who)).result).toBe(
+          AuthorizeResult.DENY,
+        );
+      }
+    });
   });
 
   describe('catalog and scaffolder administration', () => {

@@ -37,6 +37,10 @@ import {
   rollbackPermission,
 } from '@internal/plugin-ibias-deployments-common';
 import {
+  metricsBusinessReadPermission,
+  metricsImportPermission,
+} from '@internal/plugin-ibias-metrics-common';
+import {
   createDeploymentTargetConditionalDecision,
   deploymentTargetConditions,
 } from '@internal/plugin-ibias-deployments-node';
@@ -50,6 +54,11 @@ export interface IbiasPolicyOptions {
    * editor. Default: group:default/platform-team.
    */
   catalogAdmins: string[];
+  /**
+   * Members of these groups see financial KPIs (MRR, CAC, LTV, churn).
+   * Default: group:default/executives and group:default/platform-team.
+   */
+  businessReaders: string[];
 }
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
@@ -81,6 +90,8 @@ const ADMIN_ONLY: Permission[] = [
  *   administrators; an entity is deleted by its owners or an administrator.
  * - Scaffolder: a task is read and cancelled by whoever started it or an administrator;
  *   the template editor (dry run, management) is for administrators.
+ * - Metrics: financial KPIs are for the business readers (executives and the platform
+ *   team by default); importing business records is for administrators.
  * - Everything else is allowed.
  *
  * Ownership and membership come from the signed-in user's ownership claims, which the
@@ -93,6 +104,13 @@ export class IbiasPermissionPolicy implements PermissionPolicy {
   private isAdmin(user?: PolicyQueryUser) {
     const claims = user?.info.ownershipEntityRefs ?? [];
     return this.options.catalogAdmins.some(group => claims.includes(group));
+  }
+
+  private isMemberOfAny(user: PolicyQueryUser | undefined, groups: string[]) {
+    const claims = (user?.info.ownershipEntityRefs ?? []).map(ref =>
+      ref.toLocaleLowerCase('en-US'),
+    );
+    return groups.some(g => claims.includes(g.toLocaleLowerCase('en-US')));
   }
 
   async handle(
@@ -121,6 +139,15 @@ export class IbiasPermissionPolicy implements PermissionPolicy {
       )
         ? ALLOW
         : DENY;
+    }
+    if (isPermission(permission, metricsBusinessReadPermission)) {
+      return this.isMemberOfAny(user, this.options.businessReaders)
+        ? ALLOW
+        : DENY;
+    }
+    if (isPermission(permission, metricsImportPermission)) {
+      // Imported records become the executives' figures.
+      return this.isAdmin(user) ? ALLOW : DENY;
     }
     if (ADMIN_ONLY.some(p => p.name === permission.name)) {
       return this.isAdmin(user) ? ALLOW : DENY;

@@ -508,6 +508,28 @@ export class KnexRecordStore implements RecordStore {
     };
   }
 
+  async saveSnapshots(
+    rows: Parameters<RecordStore['saveSnapshots']>[0],
+    now: number,
+  ) {
+    for (const part of chunks(rows, 100)) {
+      await this.db('ibias_kpi_snapshots')
+        .insert(
+          part.map(r => ({
+            kpi_id: r.kpiId,
+            period_kind: r.kind,
+            period_start: r.periodStart,
+            value: r.value,
+            reason: r.reason ?? null,
+            partial: r.partial,
+            taken_at: now,
+          })),
+        )
+        .onConflict(['kpi_id', 'period_kind', 'period_start'])
+        .merge();
+    }
+  }
+
   async getFact(key: string) {
     const row = await this.db('ibias_metrics_facts').where({ key }).first();
     return row?.value;

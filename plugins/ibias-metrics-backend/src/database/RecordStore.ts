@@ -108,6 +108,18 @@ export interface RecordStore {
    * from the events (a partial period's comparison window, and a check of the rollups).
    */
   mrrWindow(window: Window): Promise<CustomerMrrRow[]>;
+  /** Writes KPI snapshots (one per KPI, period kind and period start; a later one wins). */
+  saveSnapshots(
+    rows: Array<{
+      kpiId: string;
+      kind: PeriodKind;
+      periodStart: number;
+      value: number | null;
+      reason?: string;
+      partial: boolean;
+    }>,
+    now: number,
+  ): Promise<void>;
   getFact(key: string): Promise<string | undefined>;
   setFact(key: string, value: string): Promise<void>;
   /** Removes every record of a source (the sample, once real data arrives). */

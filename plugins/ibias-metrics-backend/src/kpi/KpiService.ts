@@ -6,7 +6,9 @@ import type {
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  addPeriods,
   comparisonPeriod,
+  periodStart,
   kpiStatus,
   metricsBusinessReadPermission,
   parseDuration,
@@ -270,6 +272,73 @@ export class KpiService {
         };
       }),
     );
+  }
+
+  /**
+   * One period of a KPI with the records behind it: each customer's MRR and movement for
+   * the MRR formulas (largest first, up to `limit`), the response buckets for NPS, the
+   * probe counts for uptime.
+   */
+  async records(
+    definition: KpiDefinition,
+    kind: PeriodKind,
+    start: string,
+    limit = 1000,
+  ) {
+    const at = new Date(start);
+    const now = this.now();
+    const periodStartMs = periodStart(kind, at).getTime();
+    if (periodStartMs !== at.getTime()) {
+      throw new InputError(
+        `request/query/start must be the start of a ${kind}, such as ${new Date(
+          periodStartMs,
+        ).toISOString()}`,
+      );
+    }
+    let count = 1;
+    while (addPeriods(kind, at, count) <= now) count++;
+    if (at > now || count > 60) {
+      throw new InputError(
+        'request/query/start must be within the last 60 periods, not in the future',
+      );
+    }
+    const [series] = await this.series([definition], kind, count);
+    const point = series.points[0];
+    const formula =
+      definition.source.type === 'records' ? definition.source.formula : undefined;
+    let columns: string[] = ['input', 'value'];
+    let rows: Array<Array<string | number | null>> = Object.entries(
+      point.inputs,
+    ).map(([k, v]) => [k, v]);
+    let truncated = false;
+    if (formula && !['nps', 'uptime'].includes(formula)) {
+      const found = point.period.asOf
+        ? await this.options.store.mrrWindow({
+            from: Date.parse(point.period.start),
+            until: Date.parse(point.period.asOf) + 1,
+          })
+        : await this.options.store.mrrRows(kind, periodStartMs, limit + 1);
+      const moved = found
+        .filter(r => r.movement)
+        .sort(
+          (a, b) =>
+            Math.abs(b.endMicros - b.startMicros) -
+              Math.abs(a.endMicros - a.startMicros) ||
+            a.customerId.localeCompare(b.customerId),
+        );
+      truncated = moved.length > limit;
+      columns = ['customer', 'movement', 'startMrrMicros', 'endMrrMicros'];
+      rows = moved
+        .slice(0, limit)
+        .map(r => [r.customerId, r.movement ?? null, r.startMicros, r.endMicros]);
+    }
+    return {
+      kpi: definition.id,
+      point,
+      columns,
+      rows,
+      truncated,
+    };
   }
 
   private asOf(d: KpiDefinition, f: Freshness): number | undefined {

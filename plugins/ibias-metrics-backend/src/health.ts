@@ -1,0 +1,59 @@
+import type { Knex } from 'knex';
+
+type Status = 'up' | 'degraded' | 'down';
+
+function within<T>(ms: number, work: Promise<T>, late: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<T>(resolve => {
+      timer = setTimeout(() => resolve(late), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The plugin's state for GET /health (no token): down when its database does not answer,
+ * degraded when a configured Prometheus does not. Fixed phrases only.
+ */
+export async function checkHealth(options: {
+  knex: Knex;
+  prometheusUrl?: string;
+  fetch?: typeof fetch;
+}): Promise<{
+  status: Status;
+  checks: Record<string, { status: Status; detail?: string }>;
+}> {
+  const database = await within(
+    2000,
+    options.knex
+      .raw('select 1')
+      .then(() => ({ status: 'up' as Status }))
+      .catch(() => ({ status: 'down' as Status, detail: 'unreachable' })),
+    { status: 'down' as Status, detail: 'timed out after 2 s' },
+  );
+  const checks: Record<string, { status: Status; detail?: string }> = {
+    database,
+  };
+  if (options.prometheusUrl) {
+    const url = `${options.prometheusUrl.replace(/\/$/, '')}/-/ready`;
+    checks.prometheus = await within(
+      2000,
+      (options.fetch ?? fetch)(url)
+        .then(r =>
+          r.ok
+            ? { status: 'up' as Status }
+            : { status: 'degraded' as Status, detail: `answered ${r.status}` },
+        )
+        .catch(() => ({ status: 'degraded' as Status, detail: 'unreachable' })),
+      { status: 'degraded' as Status, detail: 'timed out after 2 s' },
+    );
+  }
+  const statuses = Object.values(checks).map(c => c.status);
+  const status: Status = statuses.includes('down')
+    ? 'down'
+    : statuses.includes('degraded')
+    ? 'degraded'
+    : 'up';
+  return { status, checks };
+}

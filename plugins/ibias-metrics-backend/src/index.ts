@@ -1,0 +1,1 @@
+export { ibiasMetricsPlugin as default } from './plugin';

@@ -1,0 +1,237 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import {
+  metricsPermissions,
+  periodStart,
+  SEED_ALERT_RULES,
+} from '@internal/plugin-ibias-metrics-common';
+import { readMetricsSettings } from './config';
+import { KnexAlertStore } from './database/KnexAlertStore';
+import {
+  KnexRecordStore,
+  migrateMetricsDatabase,
+} from './database/KnexRecordStore';
+import { AlertService, kpiRule } from './alerts/AlertService';
+import { createAlertDelivery } from './alerts/deliveries';
+import { PagerDutyClient } from './alerts/PagerDutyClient';
+import {
+  DashboardService,
+  HttpDeploymentHistory,
+} from './kpi/DashboardService';
+import { KpiService } from './kpi/KpiService';
+import { createMetricsRouter, PortalMetrics } from './prometheus';
+import { createRouter } from './service/router';
+import { RealRecords } from './sources/RealRecords';
+import { StripeWebhook } from './sources/StripeWebhook';
+import { checkHealth } from './health';
+
+/**
+ * IBIAS metrics: executive KPIs computed from the business's own records, alerts with a
+ * lifecycle delivered to owners and PagerDuty, and the portal's own Prometheus metrics.
+ *
+ * @public
+ */
+export const ibiasMetricsPlugin = createBackendPlugin({
+  pluginId: 'ibias-metrics',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        discovery: coreServices.discovery,
+        scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
+        signals: signalsServiceRef,
+        notifications: notificationService,
+      },
+      async init(deps) {
+        const { config, logger } = deps;
+        const settings = readMetricsSettings(config);
+        const knex = await migrateMetricsDatabase(deps.database);
+        const store = new KnexRecordStore(knex);
+        const alertStore = new KnexAlertStore(knex);
+        const metrics = new PortalMetrics();
+        metrics.instrumentKnex(knex);
+        deps.permissionsRegistry.addPermissions(metricsPermissions);
+
+        const realRecords = new RealRecords({
+          store,
+          logger,
+          sampleEnabled: settings.sampleEnabled,
+        });
+        await realRecords
+          .loadSampleIfEmpty(new Date())
+          .catch(e => logger.warn(`The sample business was not loaded: ${e}`));
+
+        const kpis = new KpiService({
+          store,
+          definitions: settings.definitions,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          grossMargin: settings.grossMargin,
+          sources: {},
+        });
+        const kpiRules = Object.values(settings.definitions).flatMap(d => {
+          const rule = kpiRule(d);
+          return rule ? [{ definition: d, rule }] : [];
+        });
+        const ruleNames = new Map<string, string>([
+          ...SEED_ALERT_RULES.map(r => [r.id, r.name] as const),
+          ...kpiRules.map(k => [k.rule.id, k.rule.name] as const),
+        ]);
+        const ruleName = (id: string) => ruleNames.get(id) ?? id;
+        const alerts = new AlertService({
+          store: alertStore,
+          delivery: createAlertDelivery({
+            signals: deps.signals,
+            notifications: deps.notifications,
+            pagerDuty: settings.pagerDuty
+              ? new PagerDutyClient({ ...settings.pagerDuty, logger })
+              : undefined,
+            baseUrl: config.getOptionalString('app.baseUrl'),
+            logger,
+          }),
+          permissions: deps.permissions,
+          userInfo: deps.userInfo,
+          auditor: deps.auditor,
+          logger,
+          ruleNames: ruleName,
+        });
+        const dashboard = new DashboardService({
+          kpis,
+          store,
+          alerts,
+          ruleName,
+          deployments: new HttpDeploymentHistory({
+            discovery: deps.discovery,
+            auth: deps.auth,
+            logger,
+          }),
+        });
+        const stripe = new StripeWebhook({
+          store,
+          realRecords,
+          endpointSecret: settings.stripe.webhookSecret,
+          toleranceSeconds: settings.stripe.toleranceSeconds,
+        });
+
+        deps.httpRouter.use(metrics.httpMiddleware());
+        deps.httpRouter.use(
+          createMetricsRouter({ metrics, token: settings.scrapeToken }),
+        );
+        deps.httpRouter.use(
+          createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            kpis,
+            dashboard,
+            alerts,
+            ruleName,
+            store,
+            realRecords,
+            stripe,
+            health: () =>
+              checkHealth({ knex, prometheusUrl: settings.prometheusUrl }),
+          }),
+        );
+        // Prometheus sends its own bearer token (checked by the metrics router), Stripe
+        // signs its body (checked before anything is read); /health says nothing secret.
+        for (const path of ['/metrics', '/webhooks/stripe', '/health']) {
+          deps.httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
+        }
+
+        // KPI threshold alerts and the KPI gauges, every evaluation interval.
+        await deps.scheduler.scheduleTask({
+          id: 'ibias-metrics-evaluate',
+          frequency: { seconds: settings.evaluationSeconds },
+          timeout: { minutes: 2 },
+          initialDelay: { seconds: 5 },
+          scope: 'global',
+          fn: async () => {
+            const series = await kpis.series(
+              Object.values(settings.definitions),
+              'month',
+              2,
+            );
+            const values: Record<string, number | null> = {};
+            for (const s of series) {
+              values[s.definition.id] =
+                s.points[s.points.length - 1]?.value ?? null;
+            }
+            metrics.setKpiValues(values);
+            for (const { definition, rule } of kpiRules) {
+              const value = values[definition.id];
+              await alerts.evaluate(
+                rule,
+                `kpi:${definition.id}`,
+                value === null || value === undefined
+                  ? undefined
+                  : { value, samples: 1 },
+                {
+                  owner: definition.owner,
+                  evidence: {
+                    kpi: definition.id,
+                    value: value ?? null,
+                    threshold: rule.threshold,
+                  },
+                },
+              );
+            }
+            metrics.setAlertCounts(await alertStore.counts());
+          },
+        });
+
+        // Snapshots (trends outlive Prometheus retention) and a rebuild when a new
+        // month or quarter began (every customer needs a row in it).
+        await deps.scheduler.scheduleTask({
+          id: 'ibias-metrics-snapshots',
+          frequency: { minutes: settings.snapshotMinutes },
+          timeout: { minutes: 15 },
+          initialDelay: { seconds: 20 },
+          scope: 'global',
+          fn: async () => {
+            const now = new Date();
+            const latest = await store.latestRollup('month');
+            if (
+              latest !== undefined &&
+              latest < periodStart('month', now).getTime()
+            ) {
+              const n = await store.rebuildAll(now);
+              logger.info(`A new month began: rebuilt ${n} customers' MRR`);
+            }
+            const series = await kpis.series(
+              Object.values(settings.definitions),
+              'month',
+              2,
+            );
+            await store.saveSnapshots(
+              series.flatMap(s =>
+                s.points.map(p => ({
+                  kpiId: s.definition.id,
+                  kind: p.period.kind,
+                  periodStart: Date.parse(p.period.start),
+                  value: p.value,
+                  reason: p.reason,
+                  partial: Boolean(p.period.asOf),
+                })),
+              ),
+              now.getTime(),
+            );
+          },
+        });
+      },
+    });
+  },
+});
