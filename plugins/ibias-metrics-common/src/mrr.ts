@@ -46,9 +46,9 @@ export type MrrMovement = (typeof MRR_MOVEMENTS)[number];
 export function classifyMovement(
   start: number,
   end: number,
-  paidBefore: boolean,
+  hadPaid: boolean,
 ): MrrMovement | undefined {
-  if (start === 0 && end > 0) return paidBefore ? 'reactivation' : 'new';
+  if (start === 0 && end > 0) return hadPaid ? 'reactivation' : 'new';
   if (start > 0 && end === 0) return 'churn';
   if (end > start) return 'expansion';
   if (end < start) return 'contraction';
@@ -60,6 +60,12 @@ export interface MrrSteps {
   customerId: string;
   /** Ascending by `at` (ms since the epoch). */
   steps: Array<{ at: number; mrrMicros: number }>;
+}
+
+/** Code-unit order (not locale order), so the same ids sort the same everywhere. */
+function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 /**
@@ -78,7 +84,7 @@ export function customerMrrSteps(events: BillingEvent[]): MrrSteps[] {
     list.sort(
       (a, b) =>
         Date.parse(a.occurredAt) - Date.parse(b.occurredAt) ||
-        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        compareIds(a.id, b.id),
     );
     const bySubscription = new Map<string, number>();
     let total = 0;

@@ -74,7 +74,8 @@ export function periodAt(kind: PeriodKind, at: Date, now: Date): Period {
 
 /**
  * The last `count` periods of `kind` up to and including the one that holds `now`, oldest
- * first. The last one is partial unless `now` is exactly a period boundary.
+ * first. The last one is partial; when `now` is exactly a period boundary it is the period
+ * that has just begun (an instant at a boundary belongs to the new period).
  */
 export function recentPeriods(
   kind: PeriodKind,
