@@ -8,7 +8,7 @@ import {
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { RiRocket2Line } from '@remixicon/react';
 import { ibiasDeploymentsApiRef, type IbiasDeploymentsApi } from './api';
-import { lazyApi } from './lazyApi';
+import { lazyApi } from '@internal/ibias-react';
 import { rootRouteRef } from './routes';
 
 export const deploymentsApi = ApiBlueprint.make({

@@ -23,7 +23,7 @@ export interface MetricsSettings {
 }
 
 const objectAt = (config: Config, key: string) =>
-  (config.getOptional<Record<string, Record<string, unknown>>>(key) ?? {});
+  config.getOptional<Record<string, Record<string, unknown>>>(key) ?? {};
 
 /**
  * Everything under ibias.metrics, read once and validated: an invalid KPI definition or

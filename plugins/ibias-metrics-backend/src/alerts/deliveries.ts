@@ -1,7 +1,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
-import { dedupKey, type AlertAction } from '@internal/plugin-ibias-metrics-common';
+import {
+  dedupKey,
+  type AlertAction,
+} from '@internal/plugin-ibias-metrics-common';
 import type { StoredAlert } from '../database/KnexAlertStore';
 import type { AlertDelivery } from './AlertService';
 import type { PagerDutyClient } from './PagerDutyClient';
@@ -76,9 +79,17 @@ export function createAlertDelivery(options: {
                     severity: alert.severity,
                     component: alert.subject,
                     class: alert.ruleId,
-                    customDetails: { ...alert.evidence, value: alert.lastValue },
+                    customDetails: {
+                      ...alert.evidence,
+                      value: alert.lastValue,
+                    },
                     links: options.baseUrl
-                      ? [{ href: `${options.baseUrl}${LINK}?alert=${alert.id}`, text: 'IBIAS Portal' }]
+                      ? [
+                          {
+                            href: `${options.baseUrl}${LINK}?alert=${alert.id}`,
+                            text: 'IBIAS Portal',
+                          },
+                        ]
                       : undefined,
                   })
                 : options.pagerDuty.send({ action, dedupKey: key }),

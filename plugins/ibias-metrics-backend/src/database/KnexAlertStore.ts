@@ -236,7 +236,11 @@ export class KnexAlertStore implements AlertStore {
     await this.db.transaction(async tx => {
       const n = await tx('ibias_alerts')
         .where({ id: expected.id, revision: expected.revision })
-        .update({ ...toRow(next), revision: expected.revision + 1, updated_at: now });
+        .update({
+          ...toRow(next),
+          revision: expected.revision + 1,
+          updated_at: now,
+        });
       if (n !== 1) {
         throw new ConflictError(
           `Alert ${expected.id} changed while it was being updated; reload it`,

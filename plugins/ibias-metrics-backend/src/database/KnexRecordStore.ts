@@ -287,10 +287,7 @@ export class KnexRecordStore implements RecordStore {
       .andWhere('period_start', '>=', fromStart)
       .delete();
     const sumWhen = (movement: string, expr: string) =>
-      tx.raw(
-        `sum(case when movement = ? then ${expr} else 0 end)`,
-        movement,
-      );
+      tx.raw(`sum(case when movement = ? then ${expr} else 0 end)`, movement);
     const countWhen = (condition: string) =>
       tx.raw(`sum(case when ${condition} then 1 else 0 end)`);
     const select = tx('ibias_customer_period_mrr')

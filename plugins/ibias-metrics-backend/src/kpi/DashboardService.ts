@@ -133,7 +133,11 @@ export function publicAlert(a: StoredAlert, ruleName: string) {
  * breach, when there is one) or a KPI past its warning threshold. None without evidence.
  */
 export function recommend(
-  alerts: Array<{ alert: StoredAlert; ruleName: string; precededBy?: DeployMarker }>,
+  alerts: Array<{
+    alert: StoredAlert;
+    ruleName: string;
+    precededBy?: DeployMarker;
+  }>,
   series: KpiSeries[],
 ): Recommendation[] {
   const out: Recommendation[] = [];
@@ -153,7 +157,9 @@ export function recommend(
       isKpi
         ? {
             label: 'Open the KPI',
-            href: `/ibias-metrics?kpi=${encodeURIComponent(alert.subject.slice(4))}`,
+            href: `/ibias-metrics?kpi=${encodeURIComponent(
+              alert.subject.slice(4),
+            )}`,
           }
         : {
             label: "Open the service's metrics",
@@ -246,7 +252,9 @@ export class DashboardService {
     );
     const periodKind =
       kind === 'day' || kind === 'week' ? ('month' as const) : kind;
-    const all = [...new Map([...tileDefs, ...trendDefs].map(d => [d.id, d])).values()];
+    const all = [
+      ...new Map([...tileDefs, ...trendDefs].map(d => [d.id, d])).values(),
+    ];
     const series = await kpis.series(all, periodKind, count);
     const seriesById = new Map(series.map(s => [s.definition.id, s]));
     const first = series[0]?.points[0]?.period.start;

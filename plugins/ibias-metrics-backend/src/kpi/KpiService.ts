@@ -147,7 +147,9 @@ export class KpiService {
     for (const d of definitions) {
       if (!supportedPeriods(d).includes(kind)) {
         throw new InputError(
-          `${d.title} is reported by ${supportedPeriods(d).join(' or ')}, not by ${kind}`,
+          `${d.title} is reported by ${supportedPeriods(d).join(
+            ' or ',
+          )}, not by ${kind}`,
         );
       }
     }
@@ -187,11 +189,7 @@ export class KpiService {
       switch (source.type) {
         case 'records':
           values = ins.map(i =>
-            computeRecordFormula(
-              source.formula,
-              i,
-              this.options.grossMargin,
-            ),
+            computeRecordFormula(source.formula, i, this.options.grossMargin),
           );
           break;
         case 'derived': {
@@ -305,7 +303,9 @@ export class KpiService {
     const [series] = await this.series([definition], kind, count);
     const point = series.points[0];
     const formula =
-      definition.source.type === 'records' ? definition.source.formula : undefined;
+      definition.source.type === 'records'
+        ? definition.source.formula
+        : undefined;
     let columns: string[] = ['input', 'value'];
     let rows: Array<Array<string | number | null>> = Object.entries(
       point.inputs,
@@ -330,7 +330,12 @@ export class KpiService {
       columns = ['customer', 'movement', 'startMrrMicros', 'endMrrMicros'];
       rows = moved
         .slice(0, limit)
-        .map(r => [r.customerId, r.movement ?? null, r.startMicros, r.endMicros]);
+        .map(r => [
+          r.customerId,
+          r.movement ?? null,
+          r.startMicros,
+          r.endMicros,
+        ]);
     }
     return {
       kpi: definition.id,

@@ -76,7 +76,8 @@ export function computeRecordFormula(
         customers: s.customersAtEnd,
       });
     case 'net_new_mrr':
-      if (!s) return noMrr('new + expansion + reactivation − contraction − churn');
+      if (!s)
+        return noMrr('new + expansion + reactivation − contraction − churn');
       return r(
         { value: netNewMrr(s) },
         'new + expansion + reactivation − contraction − churn',
@@ -101,9 +102,13 @@ export function computeRecordFormula(
       });
     case 'new_customers':
       if (!s) return noMrr('customers paying for the first time');
-      return r({ value: s.newCustomers }, 'customers paying for the first time', {
-        newCustomers: s.newCustomers,
-      });
+      return r(
+        { value: s.newCustomers },
+        'customers paying for the first time',
+        {
+          newCustomers: s.newCustomers,
+        },
+      );
     case 'customer_churn':
       if (!s) return noMrr('churned customers ÷ customers at start');
       return r(customerChurn(s), 'churned customers ÷ customers at start', {

@@ -111,27 +111,62 @@ export function generateSampleBusiness(options: SampleOptions): ImportBatch {
         if (r < 0.028) {
           const when = at(monthStart, dayOf());
           emit(c, 'subscription_cancelled', when, 0, mainSub(c));
-          if (c.addon) emit(c, 'subscription_cancelled', when, 0, `${c.id}_addon`);
+          if (c.addon)
+            emit(c, 'subscription_cancelled', when, 0, `${c.id}_addon`);
           c.active = false;
           c.addon = false;
         } else if (r < 0.07 && c.plan !== 'scale') {
           c.plan = PLAN_ORDER[PLAN_ORDER.indexOf(c.plan) + 1];
-          emit(c, 'subscription_changed', at(monthStart, dayOf()), SAMPLE_PLANS[c.plan], mainSub(c), c.plan);
+          emit(
+            c,
+            'subscription_changed',
+            at(monthStart, dayOf()),
+            SAMPLE_PLANS[c.plan],
+            mainSub(c),
+            c.plan,
+          );
         } else if (r < 0.085 && c.plan !== 'starter') {
           c.plan = PLAN_ORDER[PLAN_ORDER.indexOf(c.plan) - 1];
-          emit(c, 'subscription_changed', at(monthStart, dayOf()), SAMPLE_PLANS[c.plan], mainSub(c), c.plan);
+          emit(
+            c,
+            'subscription_changed',
+            at(monthStart, dayOf()),
+            SAMPLE_PLANS[c.plan],
+            mainSub(c),
+            c.plan,
+          );
         } else if (r < 0.11 && !c.addon) {
           c.addon = true;
-          emit(c, 'subscription_started', at(monthStart, dayOf()), ADDON, `${c.id}_addon`, 'ai-insights');
+          emit(
+            c,
+            'subscription_started',
+            at(monthStart, dayOf()),
+            ADDON,
+            `${c.id}_addon`,
+            'ai-insights',
+          );
         } else if (r < 0.12 && c.addon) {
           // Dropping the add-on while keeping the plan is contraction, not churn.
           c.addon = false;
-          emit(c, 'subscription_cancelled', at(monthStart, dayOf()), 0, `${c.id}_addon`);
+          emit(
+            c,
+            'subscription_cancelled',
+            at(monthStart, dayOf()),
+            0,
+            `${c.id}_addon`,
+          );
         }
       } else if (r < 0.06) {
         c.active = true;
         c.subscription++;
-        emit(c, 'subscription_started', at(monthStart, dayOf()), SAMPLE_PLANS[c.plan], mainSub(c), c.plan);
+        emit(
+          c,
+          'subscription_started',
+          at(monthStart, dayOf()),
+          SAMPLE_PLANS[c.plan],
+          mainSub(c),
+          c.plan,
+        );
       }
     }
 
@@ -147,7 +182,14 @@ export function generateSampleBusiness(options: SampleOptions): ImportBatch {
         subscription: 1,
       };
       companies.push(c);
-      emit(c, 'subscription_started', at(monthStart, dayOf()), SAMPLE_PLANS[c.plan], mainSub(c), c.plan);
+      emit(
+        c,
+        'subscription_started',
+        at(monthStart, dayOf()),
+        SAMPLE_PLANS[c.plan],
+        mainSub(c),
+        c.plan,
+      );
     }
 
     // Spend: three channels, every day, about $850 per new company this month.
@@ -170,7 +212,10 @@ export function generateSampleBusiness(options: SampleOptions): ImportBatch {
       }
       // Uptime probes, one a minute per service; a rare bad day.
       for (const service of ['ibias-api', 'ibias-web']) {
-        const bad = random() < 0.04 ? Math.floor(random() * 40) : Math.floor(random() * 2);
+        const bad =
+          random() < 0.04
+            ? Math.floor(random() * 40)
+            : Math.floor(random() * 2);
         probes.push({ day: iso, service, good: 1440 - bad, total: 1440 });
       }
     }
@@ -182,7 +227,11 @@ export function generateSampleBusiness(options: SampleOptions): ImportBatch {
       if (when.getTime() > until) continue;
       const mood = random() + m * 0.006;
       const score =
-        mood > 0.62 ? 9 + Math.round(random()) : mood > 0.3 ? 7 + Math.round(random()) : Math.floor(random() * 7);
+        mood > 0.62
+          ? 9 + Math.round(random())
+          : mood > 0.3
+          ? 7 + Math.round(random())
+          : Math.floor(random() * 7);
       const who = companies[Math.floor(random() * companies.length)];
       surveys.push({
         id: `sample_nps_${m}_${i}`,

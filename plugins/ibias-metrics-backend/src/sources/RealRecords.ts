@@ -48,7 +48,9 @@ export class RealRecords {
     if ((await store.getFact('records')) !== 'sample') return;
     await store.removeSource('sample', now);
     await store.setFact('records', 'real');
-    logger.info('Real business records arrived: the sample business was removed');
+    logger.info(
+      'Real business records arrived: the sample business was removed',
+    );
   }
 
   async isSample(): Promise<boolean> {

@@ -1,0 +1,1 @@
+export { AlertList, SeverityTag } from './AlertList';

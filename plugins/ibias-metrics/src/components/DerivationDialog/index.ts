@@ -1,0 +1,1 @@
+export { DerivationDialog } from './DerivationDialog';
