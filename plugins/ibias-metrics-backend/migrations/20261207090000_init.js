@@ -42,9 +42,10 @@ exports.up = async function up(knex) {
     table.bigInteger('start_micros').notNullable();
     table.bigInteger('end_micros').notNullable();
     table.string('movement', 16).nullable();
-    table.primary(['period_kind', 'period_start', 'customer_id'], {
-      constraintName: 'ibias_customer_period_mrr_pk',
-    });
+    table.primary(
+      ['period_kind', 'period_start', 'customer_id'],
+      'ibias_customer_period_mrr_pk',
+    );
     table.index(['customer_id'], 'ibias_customer_period_mrr_customer_idx');
   });
 
@@ -65,9 +66,7 @@ exports.up = async function up(knex) {
     table.integer('churned_customers').notNullable();
     table.integer('reactivated_customers').notNullable();
     table.bigInteger('computed_at').notNullable();
-    table.primary(['period_kind', 'period_start'], {
-      constraintName: 'ibias_mrr_rollup_pk',
-    });
+    table.primary(['period_kind', 'period_start'], 'ibias_mrr_rollup_pk');
   });
 
   await knex.schema.createTable('ibias_marketing_spend', table => {
@@ -96,7 +95,7 @@ exports.up = async function up(knex) {
     table.integer('good').notNullable();
     table.integer('total').notNullable();
     table.string('source', 16).notNullable();
-    table.primary(['day', 'service'], { constraintName: 'ibias_uptime_pk' });
+    table.primary(['day', 'service'], 'ibias_uptime_pk');
   });
 
   // Every Stripe event id seen, mapped or not: a replay is recognised and changes nothing.
@@ -116,9 +115,10 @@ exports.up = async function up(knex) {
     table.text('reason').nullable();
     table.boolean('partial').notNullable();
     table.bigInteger('taken_at').notNullable();
-    table.primary(['kpi_id', 'period_kind', 'period_start'], {
-      constraintName: 'ibias_kpi_snapshots_pk',
-    });
+    table.primary(
+      ['kpi_id', 'period_kind', 'period_start'],
+      'ibias_kpi_snapshots_pk',
+    );
   });
 
   await knex.schema.createTable('ibias_alerts', table => {

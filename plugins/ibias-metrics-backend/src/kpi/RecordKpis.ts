@@ -7,6 +7,7 @@ import {
   grossMrrChurn,
   lifetimeValue,
   measuredAt,
+  measuredDays,
   monthlyRate,
   netMrrChurn,
   netNewMrr,
@@ -41,7 +42,13 @@ export interface PeriodInputs {
   months: number;
 }
 
-const MONTHS = { day: 1 / 30, week: 7 / 30, month: 1, quarter: 3 };
+const DAYS_PER_MONTH = 365.25 / 12;
+const MONTHS = {
+  day: 1 / DAYS_PER_MONTH,
+  week: 7 / DAYS_PER_MONTH,
+  month: 1,
+  quarter: 3,
+};
 
 const r = (
   result: FormulaResult,
@@ -229,7 +236,10 @@ export class RecordInputs {
           spendMicros,
           survey,
           probes,
-          months: MONTHS[kind],
+          // A partial period's churn is over fewer days: its monthly rate is higher.
+          months: period.asOf
+            ? Math.max(measuredDays(period), 1) / DAYS_PER_MONTH
+            : MONTHS[kind],
         };
       }),
     );

@@ -37,6 +37,8 @@ export const SAMPLE_PLANS = {
 type Plan = keyof typeof SAMPLE_PLANS;
 const PLAN_ORDER: Plan[] = ['starter', 'growth', 'scale'];
 const ADDON = 99 * DOLLAR;
+/** The outage of ibias-api on the sample's last day. */
+export const SAMPLE_OUTAGE_MINUTES = 16 * 60;
 
 /** A small, fast, seeded PRNG (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -210,12 +212,17 @@ export function generateSampleBusiness(options: SampleOptions): ImportBatch {
           amountMicros: Math.round(perDay * share * (0.8 + random() * 0.4)),
         });
       }
-      // Uptime probes, one a minute per service; a rare bad day.
+      // Uptime probes, one a minute per service; a rare bad day. On the last day
+      // ibias-api had an outage, so a fresh start shows the uptime alert and its
+      // recommendation (the month's uptime stays under 99 % whatever its day).
+      const lastDay = until - day.getTime() < DAY;
       for (const service of ['ibias-api', 'ibias-web']) {
-        const bad =
+        const noise =
           random() < 0.04
             ? Math.floor(random() * 40)
             : Math.floor(random() * 2);
+        const bad =
+          lastDay && service === 'ibias-api' ? SAMPLE_OUTAGE_MINUTES : noise;
         probes.push({ day: iso, service, good: 1440 - bad, total: 1440 });
       }
     }

@@ -69,14 +69,14 @@ export function ExecutiveDashboard() {
                 : ''}
             </Text>
           </Flex>
-          <Select
-            label="Period"
-            aria-label="Period"
-            options={PERIODS.map(p => ({ value: p.id, label: p.label }))}
-            selectedKey={period}
-            onSelectionChange={key => setState({ period: String(key) })}
-            style={{ minWidth: 160 }}
-          />
+          <div style={{ width: 200 }}>
+            <Select
+              label="Period"
+              options={PERIODS.map(p => ({ value: p.id, label: p.label }))}
+              selectedKey={period}
+              onSelectionChange={key => setState({ period: String(key) })}
+            />
+          </div>
         </Flex>
         {dashboard?.sample && (
           <Banner

@@ -1,0 +1,143 @@
+import { expect, test, type Page } from '@playwright/test';
+import { artifactsDir, guestToken } from './helpers';
+
+// The executive dashboard on the default start: the six KPI tiles computed from the
+// sample business, the trends, an alert and a recommendation with its evidence; and, as a
+// developer without ibias.metrics.business.read (@developer stage), no financial figure.
+const api = '/api/ibias-metrics';
+const SIX = [
+  'Monthly recurring revenue',
+  'Customer acquisition cost',
+  'Customer lifetime value',
+  'Net promoter score',
+  'Customer churn',
+  'System uptime',
+];
+
+async function signIn(page: Page, mode: 'light' | 'dark' = 'light') {
+  await page.addInitScript(theme => {
+    window.localStorage.setItem('theme', theme);
+  }, mode);
+  await page.goto('/ibias-metrics');
+  await page.getByRole('button', { name: 'Enter' }).click();
+}
+
+for (const mode of ['light', 'dark'] as const) {
+  test(`in the browser: the executive dashboard in the ${mode} theme`, async ({
+    page,
+  }) => {
+    await signIn(page, mode);
+    await expect(page.getByTestId('sample-data')).toBeVisible();
+    for (const title of SIX) {
+      // Computed from the sample: a figure (the tile's name is "<title>: <value>").
+      await expect(
+        page.getByRole('button', { name: new RegExp(`^${title}: [$0-9]`) }),
+      ).toBeVisible();
+    }
+    await expect(
+      page.getByRole('button', {
+        name: /^Monthly recurring revenue: \$[0-9.]+k/,
+      }),
+    ).toBeVisible();
+    // The four trends, drawn by the lazily loaded chart code.
+    for (const trend of [
+      'User growth',
+      'Revenue growth',
+      'Performance (uptime)',
+      'Satisfaction (NPS)',
+    ]) {
+      await expect(page.getByText(trend).first()).toBeVisible();
+    }
+    await expect(page.locator('svg.recharts-surface').first()).toBeVisible();
+    // The sample's outage raises the uptime alert; its recommendation has evidence.
+    await expect(page.getByTestId('alert-list')).toContainText(
+      'System uptime past its error threshold',
+      { timeout: 60_000 },
+    );
+    await page.reload();
+    await expect(page.getByTestId('recommendations')).toContainText(
+      'Evidence:',
+    );
+    await expect(page.getByTestId('evidence').first()).toContainText('value =');
+    await expect(page.locator('body')).toHaveAttribute('data-theme-mode', mode);
+    await page.waitForTimeout(500);
+    await page.screenshot({
+      path: `${artifactsDir}/metrics-dashboard-${mode}.png`,
+      fullPage: true,
+    });
+
+    // A tile opens its derivation: formula, inputs, the customers behind it, CSV.
+    await page
+      .getByRole('button', { name: /Monthly recurring revenue/ })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toContainText('Σ customers’ MRR');
+    await expect(dialog.getByRole('table')).toBeVisible();
+    await expect(page).toHaveURL(/kpi=mrr/);
+    await page.waitForTimeout(300);
+    await page.screenshot({
+      path: `${artifactsDir}/metrics-derivation-${mode}.png`,
+    });
+  });
+}
+
+test('the KPI API: every figure has its formula and inputs, gaps are null with a reason', async ({
+  request,
+}) => {
+  const headers = { Authorization: `Bearer ${await guestToken(request)}` };
+  const res = await request.get(`${api}/kpis?period=month&count=3`, {
+    headers,
+  });
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(body.sample).toBe(true);
+  expect(body.business).toBe(true);
+  for (const kpi of body.items) {
+    for (const point of kpi.points) {
+      expect(typeof point.formula).toBe('string');
+      if (point.value === null) expect(point.reason).toBeTruthy();
+    }
+  }
+  const bad = await request.get(`${api}/kpis?period=fortnight`, { headers });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error.message).toMatch(/period/);
+});
+
+test('@developer a developer without the business permission sees no financial figure', async ({
+  page,
+  request,
+}) => {
+  const token = await guestToken(request, 'user:default/wes.web');
+  const headers = { Authorization: `Bearer ${token}` };
+  for (const path of ['/kpis/mrr', '/kpis/cac', '/kpis/ltv/records']) {
+    const res = await request.get(
+      `${api}${path}?period=month&start=2026-01-01T00:00:00.000Z`,
+      { headers },
+    );
+    expect(res.status(), path).toBe(403);
+  }
+  const dashboard = await (
+    await request.get(`${api}/dashboard`, { headers })
+  ).json();
+  expect(dashboard.business).toBe(false);
+  expect(dashboard.tiles.map((t: any) => t.definition.id).sort()).toEqual([
+    'nps',
+    'uptime',
+  ]);
+  expect(JSON.stringify(dashboard)).not.toMatch(/"mrr"|"cac"|"ltv"/);
+
+  await signIn(page);
+  await expect(page.getByTestId('financial-hidden')).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: /Net promoter score/ }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: /Monthly recurring revenue/ }),
+  ).toHaveCount(0);
+  await expect(page.locator('main')).not.toContainText('$');
+  await page.waitForTimeout(500);
+  await page.screenshot({
+    path: `${artifactsDir}/metrics-dashboard-developer.png`,
+    fullPage: true,
+  });
+});

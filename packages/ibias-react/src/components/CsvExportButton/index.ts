@@ -1,0 +1,5 @@
+export {
+  CsvExportButton,
+  downloadTextFile,
+  type CsvExportButtonProps,
+} from './CsvExportButton';

@@ -1,0 +1,6 @@
+export {
+  KpiTile,
+  KpiTileSkeleton,
+  type KpiStatus,
+  type KpiTileProps,
+} from './KpiTile';

@@ -1,0 +1,6 @@
+export {
+  Sparkline,
+  describeSparkline,
+  sparklineSegments,
+  type SparklineProps,
+} from './Sparkline';

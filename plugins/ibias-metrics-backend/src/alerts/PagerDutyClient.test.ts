@@ -1,0 +1,433 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mockServices } from '@backstage/backend-test-utils';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import { dedupKey } from '@internal/plugin-ibias-metrics-common';
+import {
+  PagerDutyClient,
+  PagerDutyDeliveryError,
+  type PagerDutyClientOptions,
+  type PagerDutyTriggerEvent,
+} from './PagerDutyClient';
+
+// A stand-in for PagerDuty's Events API v2 on a real loopback socket: it validates
+// events the way PagerDuty documents (400 `invalid event` with a list of errors), records
+// what it accepted, and can be told to answer the next requests with a status or by
+// cutting the connection.
+type ScriptedAnswer = number | 'reset';
+
+interface ReceivedRequest {
+  method?: string;
+  url?: string;
+  contentType?: string;
+  body: string;
+}
+
+const ROUTING_KEY = 'R0ut1ngKeyR0ut1ngKeyR0ut1ngKey32';
+
+class PagerDutyMimic {
+  readonly requests: ReceivedRequest[] = [];
+  /** Events it answered 202 to, as sent. */
+  readonly events: Array<Record<string, any>> = [];
+  /** Answers for the next requests, in order; validation applies once it is empty. */
+  readonly script: ScriptedAnswer[] = [];
+  /** Quote the routing key back in 400s, as a careless API might. */
+  quoteRoutingKey = false;
+  private server?: http.Server;
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>(resolve =>
+      this.server!.listen(0, '127.0.0.1', resolve),
+    );
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async stop() {
+    this.server?.closeAllConnections();
+    await new Promise(resolve => this.server?.close(resolve));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const body = Buffer.concat(chunks).toString('utf8');
+    this.requests.push({
+      method: req.method,
+      url: req.url,
+      contentType: req.headers['content-type'],
+      body,
+    });
+    const answer = (status: number, json: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(json));
+    };
+    const scripted = this.script.shift();
+    if (scripted === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (scripted !== undefined) {
+      answer(scripted, {
+        status: scripted === 429 ? 'throttle event' : 'error',
+        message: `scripted ${scripted}`,
+      });
+      return;
+    }
+    if (req.method !== 'POST' || req.url !== '/v2/enqueue') {
+      answer(404, { status: 'not found', message: 'Not Found' });
+      return;
+    }
+    if (!req.headers['content-type']?.startsWith('application/json')) {
+      answer(400, {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ['Content-Type must be application/json'],
+      });
+      return;
+    }
+    let event: Record<string, any>;
+    try {
+      event = JSON.parse(body);
+    } catch {
+      answer(400, {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ['Could not parse the body as JSON'],
+      });
+      return;
+    }
+    const errors = this.validate(event);
+    if (errors.length > 0) {
+      answer(400, {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors,
+      });
+      return;
+    }
+    this.events.push(event);
+    answer(202, {
+      status: 'success',
+      message: 'Event processed',
+      dedup_key: event.dedup_key,
+    });
+  }
+
+  private validate(event: Record<string, any>): string[] {
+    const errors: string[] = [];
+    const blank = (value: unknown) =>
+      typeof value !== 'string' || value.trim() === '';
+    if (blank(event.routing_key)) {
+      errors.push("'routing_key' is missing or blank");
+    } else if (event.routing_key.length !== 32) {
+      errors.push(
+        this.quoteRoutingKey
+          ? `Routing key '${event.routing_key}' is unknown`
+          : "Length of 'routing_key' is incorrect (should be 32 characters)",
+      );
+    }
+    if (!['trigger', 'acknowledge', 'resolve'].includes(event.event_action)) {
+      errors.push(
+        "'event_action' is invalid (must be one of trigger, acknowledge, resolve)",
+      );
+    }
+    if (event.event_action !== 'trigger' && blank(event.dedup_key)) {
+      errors.push("'dedup_key' is missing or blank");
+    }
+    if (typeof event.dedup_key === 'string' && event.dedup_key.length > 255) {
+      errors.push("Length of 'dedup_key' is too long (maximum 255)");
+    }
+    if (event.event_action === 'trigger') {
+      const payload = event.payload ?? {};
+      if (blank(payload.summary)) {
+        errors.push("'payload.summary' is missing or blank");
+      } else if (payload.summary.length > 1024) {
+        errors.push("Length of 'payload.summary' is too long (maximum 1024)");
+      }
+      if (blank(payload.source)) {
+        errors.push("'payload.source' is missing or blank");
+      }
+      if (
+        !['critical', 'error', 'warning', 'info'].includes(payload.severity)
+      ) {
+        errors.push(
+          "'payload.severity' is invalid (must be one of critical, error, warning, info)",
+        );
+      }
+    }
+    return errors;
+  }
+}
+
+const key = dedupKey(
+  'high_error_rate',
+  'component:default/ibias-api',
+  '7d1c3f9e-2f64-4a8e-9a51-0c6d2b1e8f11',
+);
+
+const trigger: PagerDutyTriggerEvent = {
+  action: 'trigger',
+  dedupKey: key,
+  summary: 'High Error Rate: ibias-api in production at 12 % (threshold > 5 %)',
+  source: 'component:default/ibias-api',
+  severity: 'critical',
+  timestamp: '2025-03-01T12:00:00.000Z',
+  component: 'ibias-api',
+  group: 'production',
+  class: 'high_error_rate',
+  customDetails: { value: 0.12, threshold: 0.05, escalation: 'immediate' },
+  links: [
+    {
+      href: 'https://portal.example.com/ibias-metrics/alerts/7d1c3f9e',
+      text: 'Alert in the IBIAS portal',
+    },
+  ],
+};
+
+describe('PagerDutyClient against a PagerDuty stand-in on loopback', () => {
+  const mimic = new PagerDutyMimic();
+  let baseUrl: string;
+  let delays: number[];
+  const logger = mockServices.logger.mock();
+
+  const client = (options: Partial<PagerDutyClientOptions> = {}) =>
+    new PagerDutyClient({
+      routingKey: ROUTING_KEY,
+      baseUrl,
+      logger,
+      sleep: async ms => {
+        delays.push(ms);
+      },
+      ...options,
+    });
+
+  beforeAll(async () => {
+    baseUrl = await mimic.start();
+  });
+  afterAll(() => mimic.stop());
+  beforeEach(() => {
+    mimic.requests.length = 0;
+    mimic.events.length = 0;
+    mimic.script.length = 0;
+    mimic.quoteRoutingKey = false;
+    delays = [];
+    jest.clearAllMocks();
+  });
+  afterEach(() => {
+    // Whatever happened, nothing logged carries the routing key.
+    const logged = JSON.stringify(
+      [logger.warn, logger.info, logger.error, logger.debug].flatMap(
+        fn => fn.mock.calls,
+      ),
+    );
+    if (logged.includes(ROUTING_KEY)) {
+      throw new Error(`the routing key was logged: ${logged}`);
+    }
+  });
+
+  it('refuses a 400 at once: one attempt, InputError with PagerDuty’s words, no routing key', async () => {
+    const error = await client()
+      .send({ ...trigger, summary: '   ' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('Event object is invalid');
+    expect(error.message).toContain("'payload.summary' is missing or blank");
+    expect(error.message).toContain(key);
+    expect(error.message).not.toContain(ROUTING_KEY);
+    expect(mimic.requests).toHaveLength(1);
+    expect(delays).toEqual([]);
+  });
+
+  it('never repeats the routing key even when PagerDuty quotes it back', async () => {
+    mimic.quoteRoutingKey = true;
+    const wrongKey = `${ROUTING_KEY}-typo`;
+    const error = await client({ routingKey: wrongKey })
+      .send({ action: 'resolve', dedupKey: key })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(mimic.requests[0].body).toContain(wrongKey); // it was quoted back…
+    expect(error.message).toContain("Routing key '[routing key]' is unknown");
+    expect(error.message).not.toContain(wrongKey); // …and left out of the error
+    expect(error.message).not.toContain('R0ut1ngKey');
+  });
+
+  it('gives up after maxAttempts with an error that says so and names the last answer', async () => {
+    mimic.script.push(503, 503, 503, 503, 503);
+    const error = await client({ maxAttempts: 4 })
+      .send(trigger)
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error.message).toContain(
+      `PagerDuty did not accept the trigger event ${key} after 4 attempts`,
+    );
+    expect(error.message).toContain('503: scripted 503');
+    expect(error.message).not.toContain(ROUTING_KEY);
+    expect(mimic.requests).toHaveLength(4);
+    expect(mimic.script).toEqual([503]); // the fifth answer was never asked for
+    expect(delays).toHaveLength(3);
+    expect(logger.warn).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not retry an answer it cannot fix (404 from a wrong base URL)', async () => {
+    const error = await client({ baseUrl: `${baseUrl}/wrong` })
+      .send(trigger)
+      .catch(e => e);
+    expect(error).toBeInstanceOf(PagerDutyDeliveryError);
+    expect(error.status).toBe(404);
+    expect(error.message).toContain('PagerDuty answered 404');
+    expect(mimic.requests).toHaveLength(1);
+    expect(delays).toEqual([]);
+  });
+
+  it('delivers a trigger and then its resolve under one dedup key', async () => {
+    const pd = client();
+    await expect(pd.send(trigger)).resolves.toEqual({
+      dedupKey: key,
+      attempts: 1,
+    });
+    await expect(
+      pd.send({ action: 'resolve', dedupKey: key }),
+    ).resolves.toEqual({ dedupKey: key, attempts: 1 });
+
+    expect(mimic.requests.map(r => [r.method, r.url, r.contentType])).toEqual([
+      ['POST', '/v2/enqueue', 'application/json'],
+      ['POST', '/v2/enqueue', 'application/json'],
+    ]);
+    expect(mimic.events.map(e => e.event_action)).toEqual([
+      'trigger',
+      'resolve',
+    ]);
+    expect(new Set(mimic.events.map(e => e.dedup_key))).toEqual(new Set([key]));
+    expect(mimic.events[0]).toEqual({
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      dedup_key: key,
+      payload: {
+        summary: trigger.summary,
+        source: 'component:default/ibias-api',
+        severity: 'critical',
+        timestamp: '2025-03-01T12:00:00.000Z',
+        component: 'ibias-api',
+        group: 'production',
+        class: 'high_error_rate',
+        custom_details: {
+          value: 0.12,
+          threshold: 0.05,
+          escalation: 'immediate',
+        },
+      },
+      links: trigger.links,
+    });
+    // A resolve is the key and the action, nothing else.
+    expect(mimic.events[1]).toEqual({
+      routing_key: ROUTING_KEY,
+      event_action: 'resolve',
+      dedup_key: key,
+    });
+  });
+
+  it('acknowledges', async () => {
+    await expect(
+      client().send({ action: 'acknowledge', dedupKey: key }),
+    ).resolves.toEqual({ dedupKey: key, attempts: 1 });
+    expect(mimic.events).toEqual([
+      { routing_key: ROUTING_KEY, event_action: 'acknowledge', dedup_key: key },
+    ]);
+  });
+
+  it('cuts a long summary to PagerDuty’s 1024 characters instead of losing the event', async () => {
+    // 1023 ASCII characters then an emoji: the cut must not split its surrogate pair.
+    const summary = `${'x'.repeat(1022)}🔥${'y'.repeat(500)}`;
+    await client().send({ ...trigger, summary });
+    const sent: string = mimic.events[0].payload.summary;
+    expect(sent.length).toBeLessThanOrEqual(1024);
+    expect(sent).toBe(`${'x'.repeat(1022)}…`);
+  });
+
+  it('retries 429 twice, then succeeds on the third attempt with growing waits', async () => {
+    mimic.script.push(429, 429);
+    await expect(client().send(trigger)).resolves.toEqual({
+      dedupKey: key,
+      attempts: 3,
+    });
+    expect(mimic.requests).toHaveLength(3);
+    expect(mimic.events).toHaveLength(1);
+    expect(delays).toHaveLength(2);
+    // Half fixed, half jitter, doubling from 500 ms: [250, 500] then [500, 1000].
+    expect(delays[0]).toBeGreaterThanOrEqual(250);
+    expect(delays[0]).toBeLessThanOrEqual(500);
+    expect(delays[1]).toBeGreaterThanOrEqual(500);
+    expect(delays[1]).toBeLessThanOrEqual(1000);
+    expect(delays[1]).toBeGreaterThanOrEqual(delays[0]);
+  });
+
+  it('retries a 500, then succeeds', async () => {
+    mimic.script.push(500);
+    await expect(client().send(trigger)).resolves.toEqual({
+      dedupKey: key,
+      attempts: 2,
+    });
+    expect(mimic.requests).toHaveLength(2);
+    expect(mimic.events.map(e => e.dedup_key)).toEqual([key]);
+    expect(delays).toHaveLength(1);
+  });
+
+  it('retries when the connection is cut without an answer', async () => {
+    mimic.script.push('reset', 'reset');
+    await expect(
+      client().send({ action: 'resolve', dedupKey: key }),
+    ).resolves.toEqual({ dedupKey: key, attempts: 3 });
+    expect(mimic.events).toHaveLength(1);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('no answer: fetch failed'),
+    );
+  });
+
+  it('retries when nothing listens, and gives up with the network failure as the cause', async () => {
+    const closed = new PagerDutyMimic();
+    const closedUrl = await closed.start();
+    await closed.stop();
+    const error = await client({ baseUrl: closedUrl, maxAttempts: 3 })
+      .send(trigger)
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error.message).toMatch(/after 3 attempts.*no answer: fetch failed/);
+    expect(delays).toHaveLength(2);
+  });
+});
+
+describe('PagerDutyClient backoff', () => {
+  const withRandom = (random: () => number) =>
+    new PagerDutyClient({
+      routingKey: ROUTING_KEY,
+      initialDelayMs: 1000,
+      maxDelayMs: 8000,
+      random,
+    });
+
+  it.each([
+    // attempt, wait with no jitter, wait with the most jitter
+    [2, 500, 1000],
+    [3, 1000, 2000],
+    [4, 2000, 4000],
+    [5, 4000, 8000],
+    [6, 4000, 8000], // capped
+  ])('before attempt %i waits %i to %i ms', (attempt, least, most) => {
+    expect(withRandom(() => 0).backoffMs(attempt)).toBe(least);
+    expect(withRandom(() => 0.999999).backoffMs(attempt)).toBe(most);
+  });
+
+  it.each([0, -1, 1.5])('refuses maxAttempts %p', maxAttempts => {
+    expect(
+      () => new PagerDutyClient({ routingKey: ROUTING_KEY, maxAttempts }),
+    ).toThrow(InputError);
+  });
+
+  it('refuses to start without a routing key', () => {
+    expect(() => new PagerDutyClient({ routingKey: '' })).toThrow(
+      'PagerDuty needs a routing key',
+    );
+  });
+});
