@@ -15,7 +15,8 @@ import {
   KnexRecordStore,
   migrateMetricsDatabase,
 } from './database/KnexRecordStore';
-import { AlertService, kpiRule } from './alerts/AlertService';
+import { AlertService } from './alerts/AlertService';
+import { kpiAlertRules } from './alerts/rulesFile';
 import { createAlertDelivery } from './alerts/deliveries';
 import { PagerDutyClient } from './alerts/PagerDutyClient';
 import {
@@ -28,6 +29,9 @@ import { createRouter } from './service/router';
 import { RealRecords } from './sources/RealRecords';
 import { StripeWebhook } from './sources/StripeWebhook';
 import { checkHealth } from './health';
+import { PrometheusClient } from './prometheus/PrometheusClient';
+import { GoldenSignals } from './signals/GoldenSignals';
+import { HttpDeployMarkers } from './signals/DeployMarkers';
 
 /**
  * IBIAS metrics: executive KPIs computed from the business's own records, alerts with a
@@ -82,10 +86,13 @@ export const ibiasMetricsPlugin = createBackendPlugin({
           grossMargin: settings.grossMargin,
           sources: {},
         });
-        const kpiRules = Object.values(settings.definitions).flatMap(d => {
-          const rule = kpiRule(d);
-          return rule ? [{ definition: d, rule }] : [];
-        });
+        // The same KPI rules the Prometheus rules file carries (one definition of each).
+        const kpiRules = kpiAlertRules(Object.values(settings.definitions)).map(
+          rule => ({
+            rule,
+            definition: settings.definitions[rule.signal.slice('kpi:'.length)],
+          }),
+        );
         const ruleNames = new Map<string, string>([
           ...SEED_ALERT_RULES.map(r => [r.id, r.name] as const),
           ...kpiRules.map(k => [k.rule.id, k.rule.name] as const),
@@ -126,6 +133,17 @@ export const ibiasMetricsPlugin = createBackendPlugin({
           toleranceSeconds: settings.stripe.toleranceSeconds,
         });
 
+        const goldenSignals = settings.prometheusUrl
+          ? new GoldenSignals({
+              prometheus: new PrometheusClient({ url: settings.prometheusUrl }),
+              markers: new HttpDeployMarkers({
+                discovery: deps.discovery,
+                auth: deps.auth,
+                logger,
+              }),
+            })
+          : undefined;
+
         deps.httpRouter.use(metrics.httpMiddleware());
         deps.httpRouter.use(
           createMetricsRouter({ metrics, token: settings.scrapeToken }),
@@ -142,6 +160,7 @@ export const ibiasMetricsPlugin = createBackendPlugin({
             store,
             realRecords,
             stripe,
+            goldenSignals,
             health: () =>
               checkHealth({ knex, prometheusUrl: settings.prometheusUrl }),
           }),

@@ -22,7 +22,6 @@ import {
   type AlertRule,
   type AlertStatus,
   type AlertTiming,
-  type KpiDefinition,
 } from '@internal/plugin-ibias-metrics-common';
 import type {
   AlertFilter,
@@ -44,29 +43,6 @@ export type EvaluatedRule = Pick<
   'id' | 'name' | 'severity' | 'comparator' | 'threshold' | 'summary'
 > &
   AlertTiming;
-
-const KPI_TIMING: AlertTiming = {
-  for: '0s',
-  minSamples: 0,
-  keepFiringFor: '0s',
-  cooldown: '1h',
-};
-
-/** The alert rule of a KPI with an error threshold, or undefined. */
-export function kpiRule(d: KpiDefinition): EvaluatedRule | undefined {
-  if (!d.thresholds) return undefined;
-  return {
-    id: `kpi_${d.id}`,
-    name: `${d.title} past its error threshold`,
-    severity: 'warning',
-    comparator: d.direction === 'up' ? '<' : '>',
-    threshold: d.thresholds.error,
-    summary: `${d.title} is ${d.direction === 'up' ? 'below' : 'above'} ${
-      d.thresholds.error
-    }`,
-    ...KPI_TIMING,
-  };
-}
 
 /**
  * Alerts: the lifecycle applied to observations (pending → firing → acknowledged or

@@ -313,11 +313,12 @@ describeWithPromtool('the rules file under promtool', () => {
         aiRequests('ai-api', 'success', '0+90x15'),
         aiRequests('ai-api', 'error', '0+10x15'),
         aiRequests('ai-down-api', 'error', '0+50x15'),
-        // Churn 8 % (error above 6 %), NPS −5 (error below 0), uptime fine.
+        // Churn 3 % for two minutes, then 8 % (error above 6 %); NPS −5 (error below
+        // 0); uptime fine.
         series(
           'ibias_kpi_value',
           { kpi: 'customer_churn', instance: 'portal-1' },
-          '0.08x15',
+          '0.03 0.03 0.08x13',
         ),
         series(
           'ibias_kpi_value',
@@ -382,12 +383,12 @@ describeWithPromtool('the rules file under promtool', () => {
           exp_alerts: [],
         },
         {
-          eval_time: minutes(firesAt(churn, 0) - oneMinute),
+          eval_time: minutes(firesAt(churn, 2 * oneMinute) - oneMinute),
           alertname: 'KpiCustomerChurn',
           exp_alerts: [],
         },
         {
-          eval_time: minutes(firesAt(churn, 0)),
+          eval_time: minutes(firesAt(churn, 2 * oneMinute)),
           alertname: 'KpiCustomerChurn',
           exp_alerts: [expectedAlert(churn, { kpi: 'customer_churn' }, '0.08')],
         },

@@ -107,7 +107,8 @@ export function promqlForSignal(signal: AlertRule['signal']): string {
 
 /** What KPI alerts wait for: values move with snapshots, not by the second. */
 export const KPI_ALERT_TIMING = {
-  for: '5m',
+  // A KPI from records is not noisy: it fires on the first evaluation past its threshold.
+  for: '0s',
   minSamples: 0,
   keepFiringFor: '0s',
   cooldown: '1h',
