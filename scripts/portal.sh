@@ -12,6 +12,8 @@ export IBIAS_ROOT
 cd "$IBIAS_ROOT"
 # shellcheck source=scripts/toolchain.sh
 source "$IBIAS_ROOT/scripts/toolchain.sh"
+# shellcheck source=scripts/prometheus-embedded.sh
+source "$IBIAS_ROOT/scripts/prometheus-embedded.sh"
 
 export IBIAS_DATA_DIR="${IBIAS_DATA_DIR:-$IBIAS_ROOT/data}"
 export IBIAS_PORT="${IBIAS_PORT:-7007}"
@@ -73,6 +75,9 @@ run_backend() {
   mkdir -p "$IBIAS_DATA_DIR/sqlite" "$IBIAS_DATA_DIR/work" "$IBIAS_DATA_DIR/techdocs"
   local configs=(--config "$IBIAS_ROOT/app-config.yaml")
   [ -f "$IBIAS_ROOT/app-config.local.yaml" ] && configs+=(--config "$IBIAS_ROOT/app-config.local.yaml")
+  # Prometheus for the Metrics tab when it is installed (sets IBIAS_PROMETHEUS_URL); the
+  # portal starts without it whatever happens there.
+  ibias_prometheus_start "${configs[@]}" "$@" || ibias_log "the embedded Prometheus did not start"
   cd "$IBIAS_ROOT/packages/backend"
   # NODE_ENV=development: the embedded default signs people in as guest, which the guest
   # provider allows only in development.

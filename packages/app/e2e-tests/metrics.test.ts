@@ -68,7 +68,7 @@ for (const mode of ['light', 'dark'] as const) {
 
     // A tile opens its derivation: formula, inputs, the customers behind it, CSV.
     await page
-      .getByRole('button', { name: /Monthly recurring revenue/ })
+      .getByRole('button', { name: /^Monthly recurring revenue: / })
       .click();
     const dialog = page.getByRole('dialog');
     await expect(dialog).toContainText('Σ customers’ MRR');
@@ -129,10 +129,10 @@ test('@developer a developer without the business permission sees no financial f
   await signIn(page);
   await expect(page.getByTestId('financial-hidden')).toBeVisible();
   await expect(
-    page.getByRole('button', { name: /Net promoter score/ }),
+    page.getByRole('button', { name: /^Net promoter score: / }),
   ).toBeVisible();
   await expect(
-    page.getByRole('button', { name: /Monthly recurring revenue/ }),
+    page.getByRole('button', { name: /^Monthly recurring revenue: / }),
   ).toHaveCount(0);
   await expect(page.locator('main')).not.toContainText('$');
   await page.waitForTimeout(500);

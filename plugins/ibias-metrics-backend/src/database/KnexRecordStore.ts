@@ -9,6 +9,7 @@ import {
   customerPeriodMrr,
   npsBucket,
   periodsBetween,
+  periodStart,
   type BillingEvent,
   type MrrSummary,
   type PeriodKind,
@@ -179,21 +180,41 @@ export class KnexRecordStore implements RecordStore {
       }
 
       const customers = [...new Set(billing.map(e => e.customerId))];
-      await this.rebuildCustomers(tx, customers, now);
-      result.customers = customers.length;
+      if (customers.length > 0 && (await this.rowsBehind(tx, now))) {
+        // A month began since the rows were last built: the customers this batch does
+        // not touch have no row in it yet, so every customer is rebuilt.
+        result.customers = await this.rebuildEveryCustomer(tx, now);
+      } else {
+        await this.rebuildCustomers(tx, customers, now);
+        result.customers = customers.length;
+      }
       return result;
     });
   }
 
   async rebuildAll(now: Date): Promise<number> {
-    return this.db.transaction(async tx => {
-      const customers = (
-        await tx('ibias_billing_events').distinct('customer_id')
-      ).map(r => String(r.customer_id));
-      await tx('ibias_customer_period_mrr').delete();
-      await this.rebuildCustomers(tx, customers, now, false);
-      return customers.length;
-    });
+    return this.db.transaction(tx => this.rebuildEveryCustomer(tx, now));
+  }
+
+  /** Whether the newest month rollup is older than the month that holds `now`. */
+  private async rowsBehind(tx: Knex.Transaction, now: Date) {
+    const row = await tx('ibias_mrr_rollup')
+      .where({ period_kind: 'month' })
+      .max({ latest: 'period_start' })
+      .first();
+    if (row?.latest === null || row?.latest === undefined) return false;
+    return num(row.latest) < periodStart('month', now).getTime();
+  }
+
+  private async rebuildEveryCustomer(tx: Knex.Transaction, now: Date) {
+    const customers = (
+      await tx('ibias_billing_events').distinct('customer_id')
+    ).map(r => String(r.customer_id));
+    await tx('ibias_customer_period_mrr').delete();
+    // Rollups before the earliest remaining event (records were removed) go too.
+    await tx('ibias_mrr_rollup').delete();
+    await this.rebuildCustomers(tx, customers, now, false);
+    return customers.length;
   }
 
   /**
@@ -393,6 +414,17 @@ export class KnexRecordStore implements RecordStore {
     }));
   }
 
+  /**
+   * Event ids compared by code unit, as customerMrrSteps orders events of one instant:
+   * PostgreSQL would otherwise use the database's collation ("evt_a" before "evt_B" in
+   * English), SQLite compares bytes already.
+   */
+  private idByCodeUnit() {
+    return /^(pg|postgres)/.test(String(this.db.client.config.client))
+      ? 'id collate "C"'
+      : 'id';
+  }
+
   /** Each customer's MRR just before `at`: the latest event of each subscription. */
   private customerMrrBefore(at: number) {
     const latest = this.db('ibias_billing_events')
@@ -401,7 +433,7 @@ export class KnexRecordStore implements RecordStore {
         'customer_id',
         'mrr_micros',
         this.db.raw(
-          'row_number() over (partition by subscription_id order by occurred_at desc, id desc) as rn',
+          `row_number() over (partition by subscription_id order by occurred_at desc, ${this.idByCodeUnit()} desc) as rn`,
         ),
       )
       .as('latest');
@@ -540,6 +572,7 @@ export class KnexRecordStore implements RecordStore {
   }
 
   async removeSource(source: RecordSource, now: Date) {
+    // One transaction: a reader never sees the records gone but their rollups still there.
     await this.db.transaction(async tx => {
       for (const table of [
         'ibias_billing_events',
@@ -549,8 +582,7 @@ export class KnexRecordStore implements RecordStore {
       ]) {
         await tx(table).where({ source }).delete();
       }
+      await this.rebuildEveryCustomer(tx, now);
     });
-    await this.db('ibias_mrr_rollup').delete();
-    await this.rebuildAll(now);
   }
 }

@@ -388,6 +388,82 @@ export const spec = {
         },
       },
     },
+    '/golden-signals': {
+      get: {
+        operationId: 'getGoldenSignals',
+        summary:
+          "A service's golden signals from Prometheus, per environment and version",
+        description:
+          "Request rate, error rate, latency quantiles (from the request-duration histogram's buckets) and, where the service exports them, AI latency and success rate, over a range, split by environment and version, with the deployments in that range. Any signed-in user may read them. Without ibias.metrics.prometheus.url the answer is `configured: false` with what to install or configure.",
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            required: true,
+            allowReserved: true,
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+          {
+            name: 'environment',
+            in: 'query',
+            description: 'Only this environment (default every environment)',
+            schema: {
+              type: 'string',
+              pattern: '^[a-z][a-z0-9-]{0,62}$',
+              'x-ibias-pattern-message':
+                'must be an environment name such as staging',
+            },
+          },
+          {
+            name: 'range',
+            in: 'query',
+            description: 'How far back from now',
+            schema: {
+              type: 'string',
+              enum: ['15m', '1h', '6h', '24h', '7d'],
+              default: '1h',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The signals, or why there are none',
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [
+                    {
+                      $ref: '#/components/schemas/GoldenSignals',
+                    },
+                    {
+                      $ref: '#/components/schemas/GoldenSignalsUnconfigured',
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '503': {
+            description: 'Prometheus is unreachable, or did not answer in time',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     '/health': {
       get: {
         operationId: 'getHealth',
@@ -1182,6 +1258,315 @@ export const spec = {
           },
         },
       },
+      EntityRef: {
+        type: 'string',
+        description:
+          'An entity ref like component:default/ibias-api, in any letter case',
+        pattern: '^[A-Za-z0-9-]+:[A-Za-z0-9-]+/[A-Za-z0-9][A-Za-z0-9._-]*$',
+        'x-ibias-pattern-message':
+          'must be an entity ref such as component:default/ibias-api',
+      },
+      SignalValue: {
+        type: 'object',
+        required: ['value'],
+        additionalProperties: false,
+        properties: {
+          value: {
+            type: ['number', 'null'],
+            description: 'Null is a gap, never zero; `reason` says why',
+          },
+          reason: {
+            type: 'string',
+            enum: ['no traffic', 'no data'],
+          },
+          topBucket: {
+            type: 'boolean',
+            description:
+              'A latency at the largest finite bucket bound: the quantile fell in the +Inf bucket, so the true value is this or more',
+          },
+        },
+      },
+      SignalPoint: {
+        type: 'object',
+        required: ['at', 'value'],
+        additionalProperties: false,
+        properties: {
+          at: {
+            $ref: '#/components/schemas/Instant',
+          },
+          value: {
+            type: ['number', 'null'],
+          },
+          reason: {
+            type: 'string',
+            enum: ['no traffic', 'no data'],
+          },
+          topBucket: {
+            type: 'boolean',
+          },
+        },
+      },
+      SignalPoints: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/SignalPoint',
+        },
+      },
+      AiSignals: {
+        type: 'object',
+        required: [
+          'requestRate',
+          'latencyP95',
+          'successRate',
+          'largestBucketSeconds',
+          'summary',
+        ],
+        additionalProperties: false,
+        properties: {
+          requestRate: {
+            $ref: '#/components/schemas/SignalPoints',
+          },
+          latencyP95: {
+            $ref: '#/components/schemas/SignalPoints',
+          },
+          successRate: {
+            $ref: '#/components/schemas/SignalPoints',
+          },
+          largestBucketSeconds: {
+            type: ['number', 'null'],
+          },
+          summary: {
+            type: 'object',
+            required: ['requests', 'latencyP95', 'successRate'],
+            additionalProperties: false,
+            properties: {
+              requests: {
+                type: ['integer', 'null'],
+              },
+              latencyP95: {
+                $ref: '#/components/schemas/SignalValue',
+              },
+              successRate: {
+                $ref: '#/components/schemas/SignalValue',
+              },
+            },
+          },
+        },
+      },
+      GoldenSignalSeries: {
+        type: 'object',
+        description: 'One version of the service in one environment',
+        required: [
+          'environment',
+          'version',
+          'requestRate',
+          'errorRate',
+          'latency',
+          'largestBucketSeconds',
+          'summary',
+          'ai',
+        ],
+        additionalProperties: false,
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          requestRate: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/SignalPoints',
+              },
+            ],
+            description: 'Requests per second, probes and scrapes excluded',
+          },
+          errorRate: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/SignalPoints',
+              },
+            ],
+            description:
+              'Fraction of requests answered 5xx; null with "no traffic" when none came',
+          },
+          latency: {
+            type: 'object',
+            description: "Seconds, estimated from the histogram's buckets",
+            required: ['p50', 'p95', 'p99'],
+            additionalProperties: false,
+            properties: {
+              p50: {
+                $ref: '#/components/schemas/SignalPoints',
+              },
+              p95: {
+                $ref: '#/components/schemas/SignalPoints',
+              },
+              p99: {
+                $ref: '#/components/schemas/SignalPoints',
+              },
+            },
+          },
+          largestBucketSeconds: {
+            type: ['number', 'null'],
+          },
+          summary: {
+            type: 'object',
+            description: 'Over the whole range',
+            required: ['requests', 'errorRate', 'p50', 'p95', 'p99'],
+            additionalProperties: false,
+            properties: {
+              requests: {
+                type: ['integer', 'null'],
+              },
+              errorRate: {
+                $ref: '#/components/schemas/SignalValue',
+              },
+              p50: {
+                $ref: '#/components/schemas/SignalValue',
+              },
+              p95: {
+                $ref: '#/components/schemas/SignalValue',
+              },
+              p99: {
+                $ref: '#/components/schemas/SignalValue',
+              },
+            },
+          },
+          ai: {
+            description:
+              'Null when the service exports no ai_request_duration_seconds',
+            oneOf: [
+              {
+                $ref: '#/components/schemas/AiSignals',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
+        },
+      },
+      GoldenSignalsMarker: {
+        type: 'object',
+        required: [
+          'at',
+          'environment',
+          'version',
+          'status',
+          'deploymentId',
+          'label',
+        ],
+        additionalProperties: false,
+        properties: {
+          at: {
+            $ref: '#/components/schemas/Instant',
+          },
+          environment: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+          },
+          deploymentId: {
+            type: 'string',
+          },
+          label: {
+            type: 'string',
+          },
+        },
+      },
+      GoldenSignals: {
+        type: 'object',
+        required: [
+          'configured',
+          'entityRef',
+          'service',
+          'range',
+          'start',
+          'end',
+          'stepSeconds',
+          'windowSeconds',
+          'series',
+          'markers',
+          'queries',
+        ],
+        additionalProperties: false,
+        properties: {
+          configured: {
+            type: 'boolean',
+            enum: [true],
+          },
+          entityRef: {
+            type: 'string',
+            description:
+              'The entity ref as series are labelled with it (lower case)',
+          },
+          service: {
+            type: 'string',
+          },
+          environment: {
+            type: 'string',
+          },
+          range: {
+            type: 'string',
+            enum: ['15m', '1h', '6h', '24h', '7d'],
+          },
+          start: {
+            $ref: '#/components/schemas/Instant',
+          },
+          end: {
+            $ref: '#/components/schemas/Instant',
+          },
+          stepSeconds: {
+            type: 'integer',
+          },
+          windowSeconds: {
+            type: 'integer',
+            description:
+              "Each point's rate is over this many seconds before it",
+          },
+          series: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GoldenSignalSeries',
+            },
+          },
+          markers: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GoldenSignalsMarker',
+            },
+          },
+          queries: {
+            type: 'object',
+            description: 'The PromQL behind each signal',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      GoldenSignalsUnconfigured: {
+        type: 'object',
+        required: ['configured', 'help'],
+        additionalProperties: false,
+        properties: {
+          configured: {
+            type: 'boolean',
+            enum: [false],
+          },
+          help: {
+            type: 'string',
+            description:
+              'What to install or configure for the signals to appear',
+          },
+        },
+      },
       Health: {
         type: 'object',
         required: ['status', 'checks'],
@@ -1244,5 +1629,6 @@ export type EndpointMap = {
   '#get|/alerts': Endpoint<operations['listAlerts']>;
   '#get|/alerts/{id}': Endpoint<operations['getAlert']>;
   '#post|/alerts/{id}/{action}': Endpoint<operations['actOnAlert']>;
+  '#get|/golden-signals': Endpoint<operations['getGoldenSignals']>;
   '#get|/health': Endpoint<operations['getHealth']>;
 };

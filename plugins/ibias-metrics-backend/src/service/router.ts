@@ -17,6 +17,11 @@ import type { KpiService, KpiSeries } from '../kpi/KpiService';
 import type { RecordStore } from '../database/RecordStore';
 import type { RealRecords } from '../sources/RealRecords';
 import type { StripeWebhook } from '../sources/StripeWebhook';
+import {
+  PROMETHEUS_SETUP_HELP,
+  type GoldenSignals,
+} from '../signals/GoldenSignals';
+import { DEFAULT_GOLDEN_SIGNAL_RANGE } from '../signals/signalQueries';
 
 const DEFAULT_COUNT = spec.components.parameters.Count.schema.default;
 const DEFAULT_KIND = spec.components.parameters.PeriodKind.schema.default;
@@ -41,9 +46,14 @@ export function createRouter(options: {
   store: RecordStore;
   realRecords: RealRecords;
   stripe: StripeWebhook;
+  /** Unset when no Prometheus is configured: the endpoint then says what to set up. */
+  goldenSignals?: GoldenSignals;
   health: () => Promise<{
     status: 'up' | 'degraded' | 'down';
-    checks: Record<string, { status: 'up' | 'degraded' | 'down'; detail?: string }>;
+    checks: Record<
+      string,
+      { status: 'up' | 'degraded' | 'down'; detail?: string }
+    >;
   }>;
 }): express.Router {
   const { httpAuth, kpis, alerts } = options;
@@ -86,8 +96,10 @@ export function createRouter(options: {
     const reportable = definitions.filter(d =>
       kind === 'month' || kind === 'quarter'
         ? true
-        : !(d.source.type === 'records' && !['nps', 'uptime'].includes(d.source.formula)) &&
-          !(d.source.type === 'derived'),
+        : !(
+            d.source.type === 'records' &&
+            !['nps', 'uptime'].includes(d.source.formula)
+          ) && !(d.source.type === 'derived'),
     );
     const items = await kpis.series(
       reportable,
@@ -154,7 +166,9 @@ export function createRouter(options: {
       const now = new Date();
       await options.realRecords.arrived(now);
       const result = await options.store.import(req.body, 'import', now);
-      await event.success({ meta: { ...result.inserted, skipped: result.skipped } });
+      await event.success({
+        meta: { ...result.inserted, skipped: result.skipped },
+      });
       res.json({
         inserted: result.inserted,
         skipped: result.skipped,
@@ -212,6 +226,23 @@ export function createRouter(options: {
       await credentials(req),
     );
     res.json(publicAlert(alert, options.ruleName(alert.ruleId)));
+  });
+
+  // Technical signals, not business figures: any signed-in user may read them.
+  router.get('/golden-signals', async (req, res) => {
+    const creds = await credentials(req);
+    if (!options.goldenSignals) {
+      res.json({ configured: false, help: PROMETHEUS_SETUP_HELP });
+      return;
+    }
+    res.json(
+      await options.goldenSignals.read({
+        entityRef: req.query.entityRef,
+        environment: req.query.environment,
+        range: req.query.range ?? DEFAULT_GOLDEN_SIGNAL_RANGE,
+        credentials: creds,
+      }),
+    );
   });
 
   // No token (the plugin allows /health unauthenticated): states and fixed phrases only.

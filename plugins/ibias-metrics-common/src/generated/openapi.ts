@@ -136,6 +136,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/golden-signals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A service's golden signals from Prometheus, per environment and version
+     * @description Request rate, error rate, latency quantiles (from the request-duration histogram's buckets) and, where the service exports them, AI latency and success rate, over a range, split by environment and version, with the deployments in that range. Any signed-in user may read them. Without ibias.metrics.prometheus.url the answer is `configured: false` with what to install or configure.
+     */
+    get: operations['getGoldenSignals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -370,6 +390,96 @@ export interface components {
     AlertAction: {
       silenceFor?: string;
       comment?: string;
+    };
+    /** @description An entity ref like component:default/ibias-api, in any letter case */
+    EntityRef: string;
+    SignalValue: {
+      /** @description Null is a gap, never zero; `reason` says why */
+      value: number | null;
+      /** @enum {string} */
+      reason?: 'no traffic' | 'no data';
+      /** @description A latency at the largest finite bucket bound: the quantile fell in the +Inf bucket, so the true value is this or more */
+      topBucket?: boolean;
+    };
+    SignalPoint: {
+      at: components['schemas']['Instant'];
+      value: number | null;
+      /** @enum {string} */
+      reason?: 'no traffic' | 'no data';
+      topBucket?: boolean;
+    };
+    SignalPoints: components['schemas']['SignalPoint'][];
+    AiSignals: {
+      requestRate: components['schemas']['SignalPoints'];
+      latencyP95: components['schemas']['SignalPoints'];
+      successRate: components['schemas']['SignalPoints'];
+      largestBucketSeconds: number | null;
+      summary: {
+        requests: number | null;
+        latencyP95: components['schemas']['SignalValue'];
+        successRate: components['schemas']['SignalValue'];
+      };
+    };
+    /** @description One version of the service in one environment */
+    GoldenSignalSeries: {
+      environment: string;
+      version: string;
+      /** @description Requests per second, probes and scrapes excluded */
+      requestRate: components['schemas']['SignalPoints'];
+      /** @description Fraction of requests answered 5xx; null with "no traffic" when none came */
+      errorRate: components['schemas']['SignalPoints'];
+      /** @description Seconds, estimated from the histogram's buckets */
+      latency: {
+        p50: components['schemas']['SignalPoints'];
+        p95: components['schemas']['SignalPoints'];
+        p99: components['schemas']['SignalPoints'];
+      };
+      largestBucketSeconds: number | null;
+      /** @description Over the whole range */
+      summary: {
+        requests: number | null;
+        errorRate: components['schemas']['SignalValue'];
+        p50: components['schemas']['SignalValue'];
+        p95: components['schemas']['SignalValue'];
+        p99: components['schemas']['SignalValue'];
+      };
+      /** @description Null when the service exports no ai_request_duration_seconds */
+      ai: components['schemas']['AiSignals'] | null;
+    };
+    GoldenSignalsMarker: {
+      at: components['schemas']['Instant'];
+      environment: string;
+      version: string;
+      status: string;
+      deploymentId: string;
+      label: string;
+    };
+    GoldenSignals: {
+      /** @enum {boolean} */
+      configured: true;
+      /** @description The entity ref as series are labelled with it (lower case) */
+      entityRef: string;
+      service: string;
+      environment?: string;
+      /** @enum {string} */
+      range: '15m' | '1h' | '6h' | '24h' | '7d';
+      start: components['schemas']['Instant'];
+      end: components['schemas']['Instant'];
+      stepSeconds: number;
+      /** @description Each point's rate is over this many seconds before it */
+      windowSeconds: number;
+      series: components['schemas']['GoldenSignalSeries'][];
+      markers: components['schemas']['GoldenSignalsMarker'][];
+      /** @description The PromQL behind each signal */
+      queries: {
+        [key: string]: string;
+      };
+    };
+    GoldenSignalsUnconfigured: {
+      /** @enum {boolean} */
+      configured: false;
+      /** @description What to install or configure for the signals to appear */
+      help: string;
     };
     Health: {
       /** @enum {string} */
@@ -640,6 +750,45 @@ export interface operations {
       403: components['responses']['Error'];
       404: components['responses']['Error'];
       409: components['responses']['Error'];
+    };
+  };
+  getGoldenSignals: {
+    parameters: {
+      query: {
+        entityRef: components['schemas']['EntityRef'];
+        /** @description Only this environment (default every environment) */
+        environment?: string;
+        /** @description How far back from now */
+        range?: '15m' | '1h' | '6h' | '24h' | '7d';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The signals, or why there are none */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['GoldenSignals']
+            | components['schemas']['GoldenSignalsUnconfigured'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      /** @description Prometheus is unreachable, or did not answer in time */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   getHealth: {
