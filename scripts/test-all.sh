@@ -215,7 +215,7 @@ playwright_run() { # name playwright-args...
 }
 
 # Everything but the tests that need a server of their own (below).
-E2E_SKIP='@after-restart|@production|@github|@before-crash|@after-crash|@nobody'
+E2E_SKIP='@after-restart|@production|@github|@before-crash|@after-crash|@nobody|@developer'
 
 e2e_start=$SECONDS
 ibias_log "── starting the portal for end-to-end tests on $IBIAS_BASE_URL"
@@ -240,6 +240,16 @@ if start_backend backend-1; then
       playwright_run e2e-nobody --grep @nobody
     else
       count "nobody-start" 0 1
+    fi
+    # The same data as a developer outside executives and the platform team: no
+    # financial KPI in the page or the API (ibias.metrics.business.read).
+    stop_backend
+    developer_start=$SECONDS
+    if APP_CONFIG_auth_providers_guest_userEntityRef=user:default/wes.web start_backend backend-developer; then
+      ibias_log "portal with the guest as wes.web ready after $((SECONDS - developer_start)) s"
+      playwright_run e2e-developer --grep @developer
+    else
+      count "developer-start" 0 1
     fi
   else
     count "restart" 0 1

@@ -153,6 +153,7 @@ export const spec = {
             name: 'start',
             in: 'query',
             required: true,
+            allowReserved: true,
             description: "The period's start, as the KPI's points give it",
             schema: {
               type: 'string',

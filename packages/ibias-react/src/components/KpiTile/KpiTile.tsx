@@ -194,14 +194,8 @@ export function KpiTile(props: KpiTileProps) {
     );
   }
 
-  // The content lies over the card's trigger: it lets clicks through, so a click
-  // anywhere on the tile opens it (the sparkline's tooltip needs no pointer).
   const body = (
-    <Flex
-      direction="column"
-      gap="2"
-      style={props.onOpen || props.href ? { pointerEvents: 'none' } : undefined}
-    >
+    <Flex direction="column" gap="2">
       <Flex justify="between" align="start" gap="2">
         <Text as="h3" variant="body-medium" weight="bold" color="secondary">
           {props.title}

@@ -28,6 +28,18 @@ import {
 } from '../../api';
 
 const MONEY_COLUMNS = /Micros$/;
+const HEADERS: Record<string, string> = {
+  customer: 'Customer',
+  movement: 'Movement',
+  startMrrMicros: 'MRR at start (USD)',
+  endMrrMicros: 'MRR at end (USD)',
+  input: 'Input',
+  value: 'Value',
+};
+const header = (column: string) => HEADERS[column] ?? column;
+/** A cell as shown and as exported: money in dollars, the rest as it is. */
+const cellValue = (column: string, v: string | number | null) =>
+  typeof v === 'number' && MONEY_COLUMNS.test(column) ? v / 1_000_000 : v;
 
 /**
  * A KPI's derivation for one period: the formula, its inputs, and the records behind
@@ -120,8 +132,9 @@ export function DerivationDialog(props: {
                 <CsvExportButton
                   filename={`${d.id}-${start?.slice(0, 10)}.csv`}
                   columns={records.columns.map((c, i) => ({
-                    header: c,
-                    value: (row: KpiRecords['rows'][number]) => row[i],
+                    header: header(c),
+                    value: (row: KpiRecords['rows'][number]) =>
+                      cellValue(c, row[i]),
                   }))}
                   rows={records.rows}
                   size="small"
@@ -132,7 +145,7 @@ export function DerivationDialog(props: {
                   <TableHeader>
                     {records.columns.map((c, i) => (
                       <Column key={c} isRowHeader={i === 0}>
-                        {c}
+                        {header(c)}
                       </Column>
                     ))}
                   </TableHeader>
@@ -143,7 +156,10 @@ export function DerivationDialog(props: {
                           <Cell key={i}>
                             {typeof v === 'number' &&
                             MONEY_COLUMNS.test(records.columns[i])
-                              ? formatKpiValue(v, 'currency')
+                              ? `$${(v / 1_000_000).toLocaleString('en-US', {
+                                  minimumFractionDigits: 2,
+                                  maximumFractionDigits: 2,
+                                })}`
                               : String(v ?? '')}
                           </Cell>
                         ))}

@@ -119,6 +119,11 @@ export function ExecutiveDashboard() {
           <Grid.Root columns={{ initial: '1', md: '2' }} gap="3">
             {dashboard.trends.map(trend => (
               <Card key={trend.id}>
+                <CardHeader>
+                  <Text variant="title-x-small" as="h3">
+                    {trend.title}
+                  </Text>
+                </CardHeader>
                 <CardBody>
                   <TrendChart
                     title={trend.title}
