@@ -13,6 +13,10 @@ export type AlertWithHistory = Schemas['AlertWithHistory'];
 export type AlertActionBody = Schemas['AlertAction'];
 export type Recommendation = Schemas['Recommendation'];
 export type PeriodKind = Schemas['Period']['kind'];
+export type GoldenSignals = Schemas['GoldenSignals'];
+export type GoldenSignalsUnconfigured = Schemas['GoldenSignalsUnconfigured'];
+export type GoldenSignalSeries = Schemas['GoldenSignalSeries'];
+export type SignalRange = GoldenSignals['range'];
 
 export interface AlertQuery {
   status?: 'open' | Alert['status'];
@@ -30,6 +34,11 @@ export interface IbiasMetricsApi {
   kpi(id: string, period: PeriodKind, count: number): Promise<KpiSeries>;
   records(id: string, period: PeriodKind, start: string): Promise<KpiRecords>;
   alerts(query: AlertQuery): Promise<{ items: Alert[] }>;
+  goldenSignals(
+    entityRef: string,
+    range: SignalRange,
+    environment?: string,
+  ): Promise<GoldenSignals | GoldenSignalsUnconfigured>;
   alert(id: string): Promise<AlertWithHistory>;
   act(
     id: string,

@@ -5,6 +5,7 @@ import type {
   AlertQuery,
   IbiasMetricsApi,
   PeriodKind,
+  SignalRange,
 } from './api';
 
 /** The HTTP client of the ibias-metrics backend (loaded lazily, see plugin.tsx). */
@@ -61,6 +62,14 @@ export class IbiasMetricsClient implements IbiasMetricsApi {
     if (query.limit) params.set('limit', String(query.limit));
     return this.request<Awaited<ReturnType<IbiasMetricsApi['alerts']>>>(
       `/alerts?${params}`,
+    );
+  }
+
+  goldenSignals(entityRef: string, range: SignalRange, environment?: string) {
+    const params = new URLSearchParams({ entityRef, range });
+    if (environment) params.set('environment', environment);
+    return this.request<Awaited<ReturnType<IbiasMetricsApi['goldenSignals']>>>(
+      `/golden-signals?${params}`,
     );
   }
 

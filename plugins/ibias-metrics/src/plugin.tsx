@@ -6,6 +6,8 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { RiLineChartLine, RiAlarmWarningLine } from '@remixicon/react';
 import { lazyApi } from '@internal/ibias-react';
 import { ibiasMetricsApiRef, type IbiasMetricsApi } from './api';
@@ -33,6 +35,7 @@ export const metricsApi = ApiBlueprint.make({
             alerts: true,
             alert: true,
             act: true,
+            goldenSignals: true,
           },
         ),
     }),
@@ -64,9 +67,55 @@ export const alertsPage = PageBlueprint.make({
   },
 });
 
+/** The Metrics tab on services: golden signals per environment and version. */
+export const metricsEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: '/metrics',
+    title: 'Metrics',
+    filter: 'kind:component',
+    loader: () =>
+      import('./components/MetricsContent').then(m => <m.MetricsContent />),
+  },
+});
+
+/** Home: the KPI tiles the signed-in person may see. */
+export const homeKpisWidget = HomePageWidgetBlueprint.make({
+  name: 'kpis',
+  params: {
+    name: 'IbiasKpis',
+    title: 'KPIs',
+    description: 'The executive KPIs you may see',
+    components: () =>
+      import('./components/HomeWidgets').then(m => ({
+        Content: m.HomeKpis,
+      })),
+  },
+});
+
+/** Home: open alerts on what my groups own. */
+export const homeAlertsWidget = HomePageWidgetBlueprint.make({
+  name: 'alerts',
+  params: {
+    name: 'IbiasMyAlerts',
+    title: 'Alerts on what I own',
+    description: 'Open alerts on the services and KPIs your groups own',
+    components: () =>
+      import('./components/HomeWidgets').then(m => ({
+        Content: m.HomeAlerts,
+      })),
+  },
+});
+
 export const ibiasMetricsPlugin = createFrontendPlugin({
   pluginId: 'ibias-metrics',
   info: { packageJson: () => import('../package.json') },
-  extensions: [metricsApi, executivePage, alertsPage],
+  extensions: [
+    metricsApi,
+    executivePage,
+    alertsPage,
+    metricsEntityContent,
+    homeKpisWidget,
+    homeAlertsWidget,
+  ],
   routes: { root: rootRouteRef, alerts: alertsRouteRef },
 });

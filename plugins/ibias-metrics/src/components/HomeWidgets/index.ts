@@ -1,0 +1,1 @@
+export { HomeKpis, HomeAlerts } from './HomeWidgets';
