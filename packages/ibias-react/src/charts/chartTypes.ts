@@ -46,7 +46,8 @@ export interface ChartBaseProps {
   /** The unit of every series (axis, tooltip and summary use formatKpiValue). */
   unit: KpiUnit;
   /** What one point covers; sets how dates read. */
-  granularity?: Granularity;
+  /** What a point covers; `minute` labels ticks with the UTC time of day. */
+  granularity?: Granularity | 'minute';
   /** Height in px, the same while loading; 240 unless given. */
   height?: number;
   /** What to say when no series has a value; "No data in this range" unless given. */

@@ -57,8 +57,14 @@ describe('isStale', () => {
 
 describe('formatPeriodStart', () => {
   it.each<
-    [string, 'day' | 'week' | 'month' | 'quarter' | undefined, string, string]
+    [
+      string,
+      'minute' | 'day' | 'week' | 'month' | 'quarter' | undefined,
+      string,
+      string,
+    ]
   >([
+    ['2026-12-06T19:05:30Z', 'minute', '19:05', '6 Dec 2026 19:05 UTC'],
     ['2026-12-06T00:00:00Z', 'day', '6 Dec', '6 Dec 2026'],
     ['2026-11-30T00:00:00Z', 'week', '30 Nov', 'Week of 30 Nov 2026'],
     ['2026-12-01T00:00:00Z', 'month', 'Dec 2026', 'Dec 2026'],

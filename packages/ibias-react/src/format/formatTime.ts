@@ -83,11 +83,15 @@ export function isStale(
  */
 export function formatPeriodStart(
   at: string | number,
-  granularity: Granularity | undefined,
+  granularity: Granularity | 'minute' | undefined,
   style: 'tick' | 'full',
 ): string {
   const d = new Date(at);
   if (Number.isNaN(d.getTime())) return String(at);
+  if (granularity === 'minute') {
+    const hm = d.toISOString().slice(11, 16);
+    return style === 'tick' ? hm : `${formatUtcDate(at)} ${hm} UTC`;
+  }
   const year = d.getUTCFullYear();
   const month = MONTHS[d.getUTCMonth()];
   switch (granularity) {

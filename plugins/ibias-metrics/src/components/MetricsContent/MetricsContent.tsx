@@ -131,44 +131,62 @@ function SeriesCard(props: {
             />
           )}
           <Grid.Root columns={{ initial: '1', md: '3' }} gap="3">
-            <TrendChart
-              title="Request rate (per second)"
-              unit="count"
-              height={180}
-              data={join({ rate: s.requestRate })}
-              series={[{ key: 'rate', label: 'requests/s' }]}
-              markers={markers}
-              emptyMessage="No traffic in this range"
-            />
-            <TrendChart
-              title="Error rate"
-              unit="percent"
-              height={180}
-              data={join({ errors: s.errorRate })}
-              series={[{ key: 'errors', label: 'errors' }]}
-              markers={markers}
-              emptyMessage="No traffic in this range"
-            />
-            <TrendChart
-              title="Latency (ms)"
-              unit="count"
-              height={180}
-              data={join(
-                {
-                  p50: s.latency.p50,
-                  p95: s.latency.p95,
-                  p99: s.latency.p99,
-                },
-                1000,
-              )}
-              series={[
-                { key: 'p50', label: 'p50' },
-                { key: 'p95', label: 'p95' },
-                { key: 'p99', label: 'p99', dashed: true },
-              ]}
-              markers={markers}
-              emptyMessage="No traffic in this range"
-            />
+            <Flex direction="column" gap="1">
+              <Text variant="body-small" weight="bold">
+                {'Request rate (per second)'}
+              </Text>
+              <TrendChart
+                title="Request rate (per second)"
+                unit="count"
+                height={180}
+                granularity={range === '7d' ? 'day' : 'minute'}
+                data={join({ rate: s.requestRate })}
+                series={[{ key: 'rate', label: 'requests/s' }]}
+                markers={markers}
+                emptyMessage="No traffic in this range"
+              />
+            </Flex>
+            <Flex direction="column" gap="1">
+              <Text variant="body-small" weight="bold">
+                {'Error rate'}
+              </Text>
+              <TrendChart
+                title="Error rate"
+                unit="percent"
+                height={180}
+                granularity={range === '7d' ? 'day' : 'minute'}
+                data={join({ errors: s.errorRate })}
+                series={[{ key: 'errors', label: 'errors' }]}
+                markers={markers}
+                emptyMessage="No traffic in this range"
+              />
+            </Flex>
+            <Flex direction="column" gap="1">
+              <Text variant="body-small" weight="bold">
+                {'Latency (ms)'}
+              </Text>
+              <TrendChart
+                title="Latency (ms)"
+                unit="count"
+                height={180}
+                granularity={range === '7d' ? 'day' : 'minute'}
+                data={join(
+                  {
+                    p50: s.latency.p50,
+                    p95: s.latency.p95,
+                    p99: s.latency.p99,
+                  },
+                  1000,
+                )}
+                series={[
+                  { key: 'p50', label: 'p50' },
+                  { key: 'p95', label: 'p95' },
+                  { key: 'p99', label: 'p99', dashed: true },
+                ]}
+                markers={markers}
+                emptyMessage="No traffic in this range"
+              />
+            </Flex>
           </Grid.Root>
         </Flex>
       </CardBody>
