@@ -1,5 +1,9 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
-import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
+import {
+  HomePageLayoutBlueprint,
+  HomePageWidgetBlueprint,
+  type HomePageLayoutProps,
+} from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
 
 const content = `
@@ -30,7 +34,53 @@ const gettingStartedWidget = HomePageWidgetBlueprint.make({
   },
 });
 
+/** The welcome first, then the KPIs the person may see, then alerts on what they own. */
+const ORDER = ['GettingStarted', 'IbiasKpis', 'IbiasMyAlerts'];
+/**
+ * The home plugin's own widgets shown after ours; the others need set-up the portal
+ * does not have (visit tracking, clocks) or reach the internet (the joke).
+ */
+const ALSO = /starred|notification/i;
+
+function StackedHome({ widgets }: HomePageLayoutProps) {
+  const rank = (name?: string) => {
+    const i = ORDER.indexOf(name ?? '');
+    return i < 0 ? ORDER.length : i;
+  };
+  return (
+    <div
+      style={{
+        display: 'flex',
+        flexDirection: 'column',
+        gap: 'var(--bui-space-4)',
+        padding: 'var(--bui-space-4)',
+      }}
+      data-testid="home-widgets"
+    >
+      {widgets
+        .filter(
+          w =>
+            ORDER.includes(w.name ?? '') ||
+            ALSO.test(`${w.name ?? ''} ${w.title ?? ''}`),
+        )
+        .sort((a, b) => rank(a.name) - rank(b.name))
+        .map(w => (
+          <div key={w.node.spec.id}>{w.component}</div>
+        ))}
+    </div>
+  );
+}
+
+/**
+ * Every installed widget, stacked: the portal's home shows the same for everyone (what
+ * each widget shows depends on who is signed in), with no per-user arranging to lose.
+ */
+const stackedHomeLayout = HomePageLayoutBlueprint.make({
+  name: 'stacked',
+  params: { loader: async () => StackedHome },
+});
+
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [gettingStartedWidget],
+  extensions: [gettingStartedWidget, stackedHomeLayout],
 });
