@@ -84,6 +84,24 @@ for (const mode of ['light', 'dark'] as const) {
   });
 }
 
+test('in the browser: Home shows the KPI tiles and the alerts on what I own', async ({
+  page,
+}) => {
+  await page.goto('/home');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  const kpis = page.getByTestId('home-kpis');
+  await expect(
+    kpis.getByRole('link', { name: /^Monthly recurring revenue: \$/ }),
+  ).toBeVisible();
+  // The guest is in platform-team, which owns the uptime KPI and so its alert.
+  await expect(page.getByTestId('home-alerts')).toContainText(
+    'System uptime past its error threshold',
+    { timeout: 60_000 },
+  );
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${artifactsDir}/home.png`, fullPage: true });
+});
+
 test('the KPI API: every figure has its formula and inputs, gaps are null with a reason', async ({
   request,
 }) => {
@@ -143,6 +161,14 @@ test('@developer a developer without the business permission sees no financial f
     page.getByRole('heading', { name: 'Satisfaction (NPS)' }),
   ).toBeVisible();
   await expect(page.locator('body')).not.toContainText('$');
+  await page.goto('/home');
+  await expect(
+    page
+      .getByTestId('home-kpis')
+      .getByRole('link', { name: /^System uptime: / }),
+  ).toBeVisible();
+  await expect(page.getByTestId('home-kpis')).not.toContainText('$');
+  await page.goto('/ibias-metrics');
   await page.waitForTimeout(500);
   await page.screenshot({
     path: `${artifactsDir}/metrics-dashboard-developer.png`,
