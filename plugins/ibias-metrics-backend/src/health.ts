@@ -50,10 +50,8 @@ export async function checkHealth(options: {
     );
   }
   const statuses = Object.values(checks).map(c => c.status);
-  const status: Status = statuses.includes('down')
-    ? 'down'
-    : statuses.includes('degraded')
-    ? 'degraded'
-    : 'up';
+  let status: Status = 'up';
+  if (statuses.includes('degraded')) status = 'degraded';
+  if (statuses.includes('down')) status = 'down';
   return { status, checks };
 }

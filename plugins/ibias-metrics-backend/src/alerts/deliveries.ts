@@ -14,6 +14,15 @@ export const ALERTS_SIGNAL_CHANNEL = 'ibias-metrics:alerts';
 
 const LINK = '/ibias-metrics/alerts';
 
+/** A resolve is low news; a trigger is critical for critical rules, high otherwise. */
+function notificationSeverity(
+  alert: StoredAlert,
+  action: AlertAction | 'acknowledge',
+): 'low' | 'high' | 'critical' {
+  if (action === 'resolve') return 'low';
+  return alert.severity === 'critical' ? 'critical' : 'high';
+}
+
 /**
  * Delivers each lifecycle step: live to browsers (signals), to the owning group
  * (Backstage notifications; a trigger and a resolve, not every evaluation) and to
@@ -55,12 +64,7 @@ export function createAlertDelivery(options: {
                   title,
                   description: `${alert.ruleId}: value ${alert.lastValue}`,
                   link: `${LINK}?alert=${alert.id}`,
-                  severity:
-                    action === 'resolve'
-                      ? 'low'
-                      : alert.severity === 'critical'
-                      ? 'critical'
-                      : 'high',
+                  severity: notificationSeverity(alert, action),
                   topic: `alert:${alert.ruleId}:${alert.subject}`,
                   scope: alert.id,
                 },

@@ -60,6 +60,19 @@ interface Company {
   subscription: number;
 }
 
+/** 55 % start on starter, 35 % on growth, 10 % on scale. */
+function planFor(p: number): Plan {
+  if (p < 0.55) return 'starter';
+  return p < 0.9 ? 'growth' : 'scale';
+}
+
+/** A survey score from a mood: promoters above 0.62, passives above 0.3. */
+function scoreFor(mood: number, r: number): number {
+  if (mood > 0.62) return 9 + Math.round(r);
+  if (mood > 0.3) return 7 + Math.round(r);
+  return Math.floor(r * 7);
+}
+
 export function generateSampleBusiness(options: SampleOptions): ImportBatch {
   const random = seededRandom(options.seed ?? 20261207);
   const months = options.months ?? 24;
@@ -178,7 +191,7 @@ export function generateSampleBusiness(options: SampleOptions): ImportBatch {
       const p = random();
       const c: Company = {
         id: `cus_sample_${String(companies.length + 1).padStart(6, '0')}`,
-        plan: p < 0.55 ? 'starter' : p < 0.9 ? 'growth' : 'scale',
+        plan: planFor(p),
         active: true,
         addon: false,
         subscription: 1,
@@ -233,12 +246,7 @@ export function generateSampleBusiness(options: SampleOptions): ImportBatch {
       const when = at(monthStart, dayOf());
       if (when.getTime() > until) continue;
       const mood = random() + m * 0.006;
-      const score =
-        mood > 0.62
-          ? 9 + Math.round(random())
-          : mood > 0.3
-          ? 7 + Math.round(random())
-          : Math.floor(random() * 7);
+      const score = scoreFor(mood, random());
       const who = companies[Math.floor(random() * companies.length)];
       surveys.push({
         id: `sample_nps_${m}_${i}`,

@@ -45,6 +45,11 @@ export function SeverityTag(props: { tone: string; children: ReactNode }) {
   );
 }
 
+const round = (v: number) =>
+  Math.abs(v) >= 100
+    ? Math.round(v).toLocaleString()
+    : String(Math.round(v * 1000) / 1000);
+
 /** Open alerts: severity, rule, subject, status and since when. */
 export function AlertList(props: {
   alerts: Alert[];
@@ -84,8 +89,3 @@ export function AlertList(props: {
     </Flex>
   );
 }
-
-const round = (v: number) =>
-  Math.abs(v) >= 100
-    ? Math.round(v).toLocaleString()
-    : String(Math.round(v * 1000) / 1000);

@@ -36,6 +36,18 @@ const HEADERS: Record<string, string> = {
   input: 'Input',
   value: 'Value',
 };
+const MONEY_INPUTS =
+  /mrr|arpa|cac|spend|new|expansion|contraction|churn|reactivation/i;
+
+/** An input as the dialog shows it: money as money, a missing one as "missing". */
+function inputText(name: string, v: number | null): string {
+  if (v === null) return 'missing';
+  if (MONEY_INPUTS.test(name) && Math.abs(v) >= 1000) {
+    return formatKpiValue(v, 'currency');
+  }
+  return String(+v.toPrecision(4));
+}
+
 const header = (column: string) => HEADERS[column] ?? column;
 /** A cell as shown and as exported: money in dollars, the rest as it is. */
 const cellValue = (column: string, v: string | number | null) =>
@@ -110,18 +122,7 @@ export function DerivationDialog(props: {
               </Text>
               <Text variant="body-small" color="secondary" data-testid="inputs">
                 {Object.entries(records.point.inputs)
-                  .map(
-                    ([k, v]) =>
-                      `${k} = ${
-                        v === null
-                          ? 'missing'
-                          : /mrr|arpa|cac|spend|new|expansion|contraction|churn|reactivation/i.test(
-                              k,
-                            ) && Math.abs(v) >= 1000
-                          ? formatKpiValue(v, 'currency')
-                          : +v.toPrecision(4)
-                      }`,
-                  )
+                  .map(([k, v]) => `${k} = ${inputText(k, v)}`)
                   .join(' · ')}
               </Text>
               <Flex justify="between" align="center">

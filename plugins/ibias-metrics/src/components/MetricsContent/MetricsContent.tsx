@@ -79,6 +79,8 @@ function Stat(props: { label: string; value: string; warn?: string }) {
 function SeriesCard(props: {
   s: GoldenSignalSeries;
   markers: GoldenSignals['markers'];
+  /** Days label a week's ticks; shorter ranges show the time of day. */
+  granularity: 'day' | 'minute';
 }) {
   const { s } = props;
   const markers = props.markers
@@ -133,13 +135,13 @@ function SeriesCard(props: {
           <Grid.Root columns={{ initial: '1', md: '3' }} gap="3">
             <Flex direction="column" gap="1">
               <Text variant="body-small" weight="bold">
-                {'Request rate (per second)'}
+                Request rate (per second)
               </Text>
               <TrendChart
                 title="Request rate (per second)"
                 unit="count"
                 height={180}
-                granularity={range === '7d' ? 'day' : 'minute'}
+                granularity={props.granularity}
                 data={join({ rate: s.requestRate })}
                 series={[{ key: 'rate', label: 'requests/s' }]}
                 markers={markers}
@@ -148,13 +150,13 @@ function SeriesCard(props: {
             </Flex>
             <Flex direction="column" gap="1">
               <Text variant="body-small" weight="bold">
-                {'Error rate'}
+                Error rate
               </Text>
               <TrendChart
                 title="Error rate"
                 unit="percent"
                 height={180}
-                granularity={range === '7d' ? 'day' : 'minute'}
+                granularity={props.granularity}
                 data={join({ errors: s.errorRate })}
                 series={[{ key: 'errors', label: 'errors' }]}
                 markers={markers}
@@ -163,13 +165,13 @@ function SeriesCard(props: {
             </Flex>
             <Flex direction="column" gap="1">
               <Text variant="body-small" weight="bold">
-                {'Latency (ms)'}
+                Latency (ms)
               </Text>
               <TrendChart
                 title="Latency (ms)"
                 unit="count"
                 height={180}
-                granularity={range === '7d' ? 'day' : 'minute'}
+                granularity={props.granularity}
                 data={join(
                   {
                     p50: s.latency.p50,
@@ -254,6 +256,7 @@ export function MetricsContent() {
             key={`${s.environment}|${s.version}`}
             s={s}
             markers={answer.markers}
+            granularity={range === '7d' ? 'day' : 'minute'}
           />
         ))}
     </Flex>
