@@ -103,10 +103,14 @@ export interface Config {
       metrics?: {
         source?: 'local-router' | 'prometheus';
         prometheus?: {
-          /** Prometheus' base URL, e.g. http://127.0.0.1:9090 */
-          url: string;
-          /** The file_sd file the local target writes its instances to. */
-          targetsFile: string;
+          /** Prometheus' base URL, e.g. http://127.0.0.1:9090. Needed when source is prometheus. */
+          url?: string;
+          /**
+           * The file_sd file the local target writes its instances to, whenever it is set
+           * (whatever the source), for a Prometheus to scrape. Needed when source is
+           * prometheus.
+           */
+          targetsFile?: string;
         };
       };
       /**

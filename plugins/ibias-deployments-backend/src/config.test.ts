@@ -8,6 +8,7 @@ import {
   readKubernetesTargetConfig,
   readLocalTargetConfig,
   readPrometheusConfig,
+  readPrometheusTargetsFile,
   readServiceConfig,
   readTargetNames,
   readTimeouts,
@@ -80,6 +81,52 @@ describe('readPrometheusConfig (ibias.deployments.metrics)', () => {
         }),
       ),
     ).toEqual({ url: 'http://127.0.0.1:9090', targetsFile: '/p/t.json' });
+  });
+
+  it('stays undefined for a targets file alone: analysis keeps reading the router', () => {
+    for (const source of [undefined, 'local-router']) {
+      expect(
+        readPrometheusConfig(
+          deployments({
+            metrics: { source, prometheus: { targetsFile: '/p/t.json' } },
+          }),
+        ),
+      ).toBeUndefined();
+    }
+  });
+});
+
+describe('readPrometheusTargetsFile (ibias.deployments.metrics.prometheus.targetsFile)', () => {
+  it('is the file whenever it is set, whatever the source, resolved', () => {
+    for (const source of [undefined, 'local-router', 'prometheus']) {
+      expect(
+        readPrometheusTargetsFile(
+          deployments({
+            metrics: {
+              source,
+              prometheus: {
+                url: 'http://127.0.0.1:9090',
+                targetsFile: 'p/t.json',
+              },
+            },
+          }),
+        ),
+      ).toBe(path.resolve('p/t.json'));
+    }
+    expect(readPrometheusTargetsFile(new ConfigReader({}))).toBeUndefined();
+    expect(
+      readPrometheusTargetsFile(
+        deployments({ metrics: { source: 'prometheus' } }),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('reaches the local target config with the router as the source', () => {
+    const local = readLocalTargetConfig(
+      deployments({ metrics: { prometheus: { targetsFile: '/p/t.json' } } }),
+    );
+    expect(local.prometheusTargetsFile).toBe('/p/t.json');
+    expect(local.prometheus).toBeUndefined();
   });
 });
 

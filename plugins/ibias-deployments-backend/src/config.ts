@@ -184,7 +184,8 @@ export function readTimeouts(config: Config): Timeouts {
 
 /**
  * ibias.deployments.metrics: Prometheus' URL and the file_sd file the local target writes
- * when `source` is prometheus, else undefined (the local router's own metrics).
+ * when `source` is prometheus, else undefined (analysis reads the local router's own
+ * metrics).
  */
 export function readPrometheusConfig(config: Config) {
   const metrics = config.getOptionalConfig('ibias.deployments.metrics');
@@ -194,6 +195,19 @@ export function readPrometheusConfig(config: Config) {
         targetsFile: path.resolve(metrics.getString('prometheus.targetsFile')),
       }
     : undefined;
+}
+
+/**
+ * ibias.deployments.metrics.prometheus.targetsFile, resolved: where the local target
+ * writes its instances as file_sd targets whenever it is set, whatever analysis reads,
+ * so a Prometheus (the embedded one of `npm start`) scrapes deployed services for the
+ * Metrics tab while analysis still reads the router.
+ */
+export function readPrometheusTargetsFile(config: Config): string | undefined {
+  const file = config.getOptionalString(
+    'ibias.deployments.metrics.prometheus.targetsFile',
+  );
+  return file ? path.resolve(file) : undefined;
 }
 
 /**
@@ -255,6 +269,7 @@ export function readLocalTargetConfig(config: Config, logger?: LoggerService) {
   }
   return {
     prometheus: readPrometheusConfig(config),
+    prometheusTargetsFile: readPrometheusTargetsFile(config),
     reposDir: reposDir ? path.resolve(reposDir) : undefined,
     samples: {
       names: sampleNames ?? [],

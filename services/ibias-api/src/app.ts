@@ -1,10 +1,11 @@
 // The HTTP service: routes, security headers, CORS, rate limiting, metrics, logs.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ServiceConfig } from './config';
 import { createLogger, type Logger } from './logger';
+import { createMetrics, type ServiceMetrics } from './metrics';
 import { createRateLimiter } from './rateLimit';
 
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -20,6 +21,19 @@ const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
 const MAX_BODY_BYTES = 100 * 1024;
 
 const echoBody = z.strictObject({ message: z.string().min(1).max(1000) });
+/** A business event another system reports (a signup, a paid invoice, …). */
+const eventBody = z.strictObject({
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.]{0,63}$/, 'lower case, digits, "_" and "."'),
+  companyId: z.string().min(1).max(128),
+});
+
+/**
+ * What a route answers when all goes well, when not 200. That series (and, on the API,
+ * those of its 500 and 503) start at 0, so rate() counts a route's first requests too.
+ */
+const SUCCESS_STATUS: Record<string, string> = { '/api/v1/events': '202' };
 
 class HttpError extends Error {
   constructor(
@@ -69,6 +83,8 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
 export interface App {
   server: http.Server;
   registry: Registry;
+  /** What the service's data and AI layers record through (see src/metrics.ts). */
+  metrics: ServiceMetrics;
   logger: Logger;
   /** Marks the service not ready (used while shutting down). */
   setReady(ready: boolean): void;
@@ -83,16 +99,8 @@ export function createApp(
   const startedAt = Date.now();
   let ready = true;
 
-  const registry = new Registry();
-  registry.setDefaultLabels({ service: serviceName });
-  collectDefaultMetrics({ register: registry });
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Duration of HTTP requests in seconds',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
+  const metrics = createMetrics({ serviceName, ...config.metrics });
+  const { registry } = metrics;
 
   const limiter = createRateLimiter(config.rateLimit);
 
@@ -132,7 +140,30 @@ export function createApp(
         });
       },
     },
+    // Counts business_events_total{event_type,company_id}; code in this service that
+    // has events of its own calls metrics.countBusinessEvent directly.
+    '/api/v1/events': {
+      POST: async ({ req, res }) => {
+        const parsed = eventBody.safeParse(await readJson(req));
+        if (!parsed.success) {
+          throw new HttpError(400, 'Invalid request body', parsed.error.issues);
+        }
+        metrics.countBusinessEvent(parsed.data.type, parsed.data.companyId);
+        sendJson(res, 202, { accepted: true });
+      },
+    },
   };
+
+  for (const [route, methods] of Object.entries(routes)) {
+    const statuses = UNLIMITED_ROUTES.has(route)
+      ? ['200']
+      : [SUCCESS_STATUS[route] ?? '200', '500', '503'];
+    for (const method of Object.keys(methods)) {
+      for (const status of statuses) {
+        metrics.zeroHttpRequests({ method, route, status });
+      }
+    }
+  }
 
   async function reportError(error: Error, requestId: string) {
     if (!config.errorTrackingUrl) return;
@@ -182,7 +213,7 @@ export function createApp(
 
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      duration.observe(
+      metrics.observeHttpRequest(
         { method, route, status: String(res.statusCode) },
         seconds,
       );
@@ -255,5 +286,11 @@ export function createApp(
     }
   });
 
-  return { server, registry, logger, setReady: value => (ready = value) };
+  return {
+    server,
+    registry,
+    metrics,
+    logger,
+    setReady: value => (ready = value),
+  };
 }

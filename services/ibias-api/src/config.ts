@@ -16,6 +16,15 @@ export interface ServiceConfig {
    * the API answers 503. Probes and metrics are never faulted. Off (0) by default.
    */
   faultRate: number;
+  /** Ceilings of the metric labels that come from data (see src/metrics.ts). */
+  metrics: {
+    /** How many company ids keep their own `company_id` label. Default 50. */
+    companyLimit: number;
+    /** The AI model names that keep their `model` label; unset, the first 20 seen. */
+    aiModels?: string[];
+    /** The tables the service queries (their series start at 0); unset, the first 50 seen. */
+    databaseTables?: string[];
+  };
   version: string;
   commit: string;
 }
@@ -53,6 +62,14 @@ function positiveInt(value: string | undefined, fallback: number): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
+function list(value: string | undefined): string[] | undefined {
+  const items = (value ?? '')
+    .split(',')
+    .map(item => item.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : undefined;
+}
+
 function fraction(value: string | undefined): number {
   const n = Number(value);
   return Number.isFinite(n) && n > 0 ? Math.min(n, 1) : 0;
@@ -68,6 +85,11 @@ export function loadConfig(
   return {
     environment,
     port: positiveInt(env.PORT, 8080),
+    metrics: {
+      companyLimit: positiveInt(env.METRICS_COMPANY_LIMIT, 50),
+      aiModels: list(env.METRICS_AI_MODELS),
+      databaseTables: list(env.METRICS_DB_TABLES),
+    },
     logLevel: (env.LOG_LEVEL as ServiceConfig['logLevel']) ?? base.logLevel,
     cors: {
       ...base.cors,

@@ -36,6 +36,30 @@ describe('loadConfig', () => {
     assert.equal(config.rateLimit.max, 7);
   });
 
+  it('reads the metric label caps (METRICS_*), with defaults', () => {
+    assert.deepEqual(loadConfig({}).metrics, {
+      companyLimit: 50,
+      aiModels: undefined,
+      databaseTables: undefined,
+    });
+    assert.deepEqual(
+      loadConfig({
+        METRICS_COMPANY_LIMIT: '200',
+        METRICS_AI_MODELS: 'gpt-4o, claude-sonnet-4,',
+        METRICS_DB_TABLES: 'orders',
+      }).metrics,
+      {
+        companyLimit: 200,
+        aiModels: ['gpt-4o', 'claude-sonnet-4'],
+        databaseTables: ['orders'],
+      },
+    );
+    assert.equal(
+      loadConfig({ METRICS_COMPANY_LIMIT: '0' }).metrics.companyLimit,
+      50,
+    );
+  });
+
   it('ignores a PORT that is not a positive integer', () => {
     assert.equal(loadConfig({ PORT: 'abc' }).port, 8080);
     assert.equal(loadConfig({ PORT: '-1' }).port, 8080);

@@ -16,6 +16,7 @@ import {
 import {
   alertExpression,
   kpiAlertRules,
+  NON_TRAFFIC_ROUTE_REGEX,
   PROMETHEUS_RULE_GROUP,
   PROMQL_BY_SIGNAL,
   promqlForSignal,
@@ -42,6 +43,40 @@ describe('PromQL per signal', () => {
       expect(SAMPLES_PROMQL_BY_SIGNAL[signal]).toContain('[5m]');
     },
   );
+
+  it("leaves out probes and scrapes, the portal's own below its mount point too", () => {
+    // As Prometheus reads a regex matcher: anchored at both ends.
+    const nonTraffic = new RegExp(`^(?:${NON_TRAFFIC_ROUTE_REGEX})$`);
+    for (const route of [
+      '/health',
+      '/ready',
+      '/metrics',
+      '/api/ibias-metrics/metrics',
+      '/api/ibias-metrics/health',
+    ]) {
+      expect({ route, traffic: !nonTraffic.test(route) }).toEqual({
+        route,
+        traffic: false,
+      });
+    }
+    for (const route of [
+      '/api/v1/echo',
+      '/api/v1/healthcheck',
+      '/api/v1/metrics/export',
+      '/api/v1/ready-orders',
+      'unmatched',
+    ]) {
+      expect({ route, traffic: !nonTraffic.test(route) }).toEqual({
+        route,
+        traffic: true,
+      });
+    }
+    for (const signal of ['error_rate', 'avg_response_time_seconds'] as const) {
+      expect(PROMQL_BY_SIGNAL[signal]).toContain(
+        `route!~"${NON_TRAFFIC_ROUTE_REGEX}"`,
+      );
+    }
+  });
 
   it('reads a KPI from ibias_kpi_value, and refuses an unknown signal', () => {
     expect(promqlForSignal('kpi:nps')).toBe(
@@ -423,7 +458,18 @@ describeWithPromtool('the rules file under promtool', () => {
           },
           '0+50x15',
         ),
-        // …while readiness answers 503 and slowly (shutting down): not traffic.
+        // …while readiness answers 503 and slowly (shutting down), and the portal's own
+        // scrape below its mount point fails: not traffic.
+        series(
+          'http_request_duration_seconds_count',
+          {
+            ...service('healthy-api'),
+            method: 'GET',
+            route: '/api/ibias-metrics/metrics',
+            status: '500',
+          },
+          '0+1000x15',
+        ),
         series(
           'http_request_duration_seconds_count',
           {
@@ -483,13 +529,37 @@ describeWithPromtool('the rules file under promtool', () => {
       ),
     };
 
+    // A route named like a probe without being one is traffic: all of it fails.
+    const lookalike = {
+      interval: '1m',
+      input_series: [
+        series(
+          'http_request_duration_seconds_count',
+          {
+            ...service('lookalike-api'),
+            method: 'GET',
+            route: '/api/v1/healthcheck',
+            status: '500',
+          },
+          '0+100x15',
+        ),
+      ],
+      alert_rule_test: [
+        {
+          eval_time: minutes(firesAt(errors, oneMinute)),
+          alertname: 'HighErrorRate',
+          exp_alerts: [expectedAlert(errors, service('lookalike-api'), '1')],
+        },
+      ],
+    };
+
     // JSON is YAML: promtool reads the unit-test file as it is.
     const testFile = write(
       'ibias-portal.test.yml',
       JSON.stringify({
         rule_files: [rulesFile],
         evaluation_interval: '1m',
-        tests: [failing, healthy],
+        tests: [failing, healthy, lookalike],
       }),
     );
     const result = runPromtool('test', 'rules', testFile);

@@ -36,11 +36,17 @@ export const SERVICE_LABELS = [
  * an error users saw, and scrapes would dilute the rate of a quiet service.
  */
 export const NON_TRAFFIC_ROUTES = ['/health', '/ready', '/metrics'];
+/**
+ * The routes that are not traffic, as a PromQL regex (which Prometheus anchors at both
+ * ends): any path that ends in one of {@link NON_TRAFFIC_ROUTES}, since the portal serves
+ * its own below its plugins' mount points (`/api/ibias-metrics/metrics`).
+ */
+export const NON_TRAFFIC_ROUTE_REGEX = `.*(${NON_TRAFFIC_ROUTES.join('|')})`;
 export const AI_SUCCESS_OUTCOME = 'success';
 
 const perService = (inner: string) =>
   `sum by (${SERVICE_LABELS.join(', ')}) (${inner})`;
-const traffic = `route!~"${NON_TRAFFIC_ROUTES.join('|')}"`;
+const traffic = `route!~"${NON_TRAFFIC_ROUTE_REGEX}"`;
 const httpRequests = (extra = '') =>
   perService(
     `rate(http_request_duration_seconds_count{${traffic}${extra}}[${SIGNAL_WINDOW}])`,

@@ -1,6 +1,6 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { NON_TRAFFIC_ROUTES } from '../alerts/rulesFile';
+import { NON_TRAFFIC_ROUTE_REGEX } from '../alerts/rulesFile';
 
 /**
  * The PromQL behind the golden signals, and the pure helpers it is built with.
@@ -140,7 +140,7 @@ export function serviceMatchers(target: ServiceTarget): string {
 
 /** Probes and scrapes are not traffic (as in the alert rules). */
 export const TRAFFIC_MATCHER = `route!~${promqlString(
-  NON_TRAFFIC_ROUTES.map(escapeRegex).join('|'),
+  NON_TRAFFIC_ROUTE_REGEX,
 )}`;
 
 const by = (extra: string[] = []) => [...SPLIT_LABELS, ...extra].join(', ');

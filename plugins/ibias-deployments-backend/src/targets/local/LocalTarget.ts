@@ -63,10 +63,16 @@ export interface LocalTargetOptions {
   npmCommand?: string;
   /**
    * Analysis from Prometheus instead of the router: the target writes every running
-   * instance to `targetsFile` (file_sd, labels ibias_service, ibias_environment, version)
-   * for Prometheus to scrape, and queries `url`.
+   * instance to `targetsFile` (as `prometheusTargetsFile` below) for Prometheus to
+   * scrape, and queries `url`.
    */
   prometheus?: { url: string; targetsFile: string };
+  /**
+   * Where every running instance is written as a Prometheus file_sd target (labels
+   * ibias_entity, ibias_service, ibias_environment, version), whatever analysis reads;
+   * `prometheus.targetsFile` when not given.
+   */
+  prometheusTargetsFile?: string;
   /** Each probe, health and readiness request gives up after this long (default 5 s). */
   probeTimeoutMs?: number;
   /** The router answers 504 when an upstream takes longer than this (default 30 s). */
@@ -107,7 +113,8 @@ export class LocalTarget implements DeployTarget {
     this.processes = new ProcessSupervisor({
       workDir: options.workDir,
       logger: options.logger,
-      prometheusTargetsFile: options.prometheus?.targetsFile,
+      prometheusTargetsFile:
+        options.prometheusTargetsFile ?? options.prometheus?.targetsFile,
       readyTimeoutMs: options.readyTimeoutMs,
       probeTimeoutMs: options.probeTimeoutMs,
     });
