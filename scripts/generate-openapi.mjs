@@ -44,8 +44,7 @@ async function generate([plugin, title]) {
   );
 
   const ast = await openapiTS(document, { alphabetize: false });
-  const types =
-    header(`Types of the ${title} HTTP API`) + astToString(ast);
+  const types = header(`Types of the ${title} HTTP API`) + astToString(ast);
 
   const endpoints = [];
   for (const [route, operations] of Object.entries(document.paths)) {

@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   ibias?: {
     metrics?: {
@@ -47,7 +49,10 @@ export interface Config {
         enabled?: boolean;
       };
       prometheus?: {
-        /** Prometheus's (or Thanos', Mimir's, VictoriaMetrics') HTTP API base URL. */
+        /**
+         * Prometheus's (or Thanos', Mimir's, VictoriaMetrics') HTTP API base URL: the
+         * golden signals, and KPIs of `source: { type: prometheus, query }`.
+         */
         url?: string;
       };
       scrape?: {
@@ -67,6 +72,34 @@ export interface Config {
           webhookSecret?: string;
           /** How old a signature's timestamp may be, in seconds. Default 300. */
           toleranceSeconds?: number;
+        };
+        /**
+         * The database KPIs of `source: { type: sql, query }` query (IBIAS runs on
+         * Supabase PostgreSQL). Each query runs in a read-only transaction with a
+         * statement timeout; give it a read-only role as well. Without it, SQL KPIs show
+         * gaps that say so.
+         */
+        sql?: {
+          /**
+           * A PostgreSQL connection string
+           * (postgresql://reader:password@host:5432/postgres?sslmode=require) or its parts.
+           * @visibility secret
+           */
+          connection:
+            | string
+            | {
+                host?: string;
+                port?: number;
+                user?: string;
+                /** @visibility secret */
+                password?: string;
+                database?: string;
+                ssl?: boolean | { rejectUnauthorized?: boolean; ca?: string };
+              };
+          /** pg, the only one: the source relies on PostgreSQL's read-only transactions. */
+          client?: 'pg';
+          /** How long one KPI query may run: '10s', { seconds: 10 }. Default 10 s. */
+          statementTimeout?: HumanDuration | string;
         };
       };
       alerts?: {

@@ -8,12 +8,18 @@ import {
   type AlertRule,
   type KpiDefinition,
 } from '@internal/plugin-ibias-metrics-common';
+import {
+  readSqlSourceSettings,
+  type SqlSourceSettings,
+} from './sources/SqlKpiSource';
 
 export interface MetricsSettings {
   definitions: Record<string, KpiDefinition>;
   grossMargin: number;
   sampleEnabled: boolean;
   prometheusUrl?: string;
+  /** The database SQL KPIs query, when configured. */
+  sql?: SqlSourceSettings;
   scrapeToken?: string;
   stripe: { webhookSecret?: string; toleranceSeconds: number };
   pagerDuty?: { routingKey: string; baseUrl?: string };
@@ -77,6 +83,7 @@ export function readMetricsSettings(config: Config): MetricsSettings {
     sampleEnabled:
       config.getOptionalBoolean('ibias.metrics.sample.enabled') ?? true,
     prometheusUrl: config.getOptionalString('ibias.metrics.prometheus.url'),
+    sql: readSqlSourceSettings(config),
     scrapeToken: config.getOptionalString('ibias.metrics.scrape.token'),
     stripe: {
       webhookSecret: config.getOptionalString(

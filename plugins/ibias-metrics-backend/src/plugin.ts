@@ -28,6 +28,8 @@ import { createMetricsRouter, PortalMetrics } from './prometheus';
 import { createRouter } from './service/router';
 import { RealRecords } from './sources/RealRecords';
 import { StripeWebhook } from './sources/StripeWebhook';
+import { SqlKpiSource } from './sources/SqlKpiSource';
+import { PrometheusKpiSource } from './sources/PrometheusKpiSource';
 import { checkHealth } from './health';
 import { PrometheusClient } from './prometheus/PrometheusClient';
 import { GoldenSignals } from './signals/GoldenSignals';
@@ -55,6 +57,7 @@ export const ibiasMetricsPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         discovery: coreServices.discovery,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         userInfo: coreServices.userInfo,
         signals: signalsServiceRef,
         notifications: notificationService,
@@ -78,13 +81,24 @@ export const ibiasMetricsPlugin = createBackendPlugin({
           .loadSampleIfEmpty(new Date())
           .catch(e => logger.warn(`The sample business was not loaded: ${e}`));
 
+        const prometheus = settings.prometheusUrl
+          ? new PrometheusClient({ url: settings.prometheusUrl })
+          : undefined;
+        const sql = settings.sql
+          ? new SqlKpiSource({ ...settings.sql, logger })
+          : undefined;
+        if (sql) deps.lifecycle.addShutdownHook(() => sql.close());
         const kpis = new KpiService({
           store,
           definitions: settings.definitions,
           permissions: deps.permissions,
           auditor: deps.auditor,
           grossMargin: settings.grossMargin,
-          sources: {},
+          sources: {
+            sql,
+            prometheus:
+              prometheus && new PrometheusKpiSource({ prometheus, logger }),
+          },
         });
         // The same KPI rules the Prometheus rules file carries (one definition of each).
         const kpiRules = kpiAlertRules(Object.values(settings.definitions)).map(
@@ -133,9 +147,9 @@ export const ibiasMetricsPlugin = createBackendPlugin({
           toleranceSeconds: settings.stripe.toleranceSeconds,
         });
 
-        const goldenSignals = settings.prometheusUrl
+        const goldenSignals = prometheus
           ? new GoldenSignals({
-              prometheus: new PrometheusClient({ url: settings.prometheusUrl }),
+              prometheus,
               markers: new HttpDeployMarkers({
                 discovery: deps.discovery,
                 auth: deps.auth,

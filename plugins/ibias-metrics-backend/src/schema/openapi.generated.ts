@@ -225,6 +225,62 @@ export const spec = {
         },
       },
     },
+    '/imports/csv': {
+      post: {
+        operationId: 'importRecordsCsv',
+        summary:
+          'Import business records of one kind from a CSV file (idempotent by record id)',
+        description:
+          "The records POST /imports takes, one kind per file: a header row of that kind's field names in ImportBatch (any order; billing is id,customerId,subscriptionId,type,occurredAt,mrrMicros,plan), then one row per record, quoted as RFC 4180 has it. An empty cell leaves an optional field out. A file with any invalid row is refused whole (400 naming each problem's line and column, never a cell's content) and nothing is written.",
+        parameters: [
+          {
+            name: 'kind',
+            in: 'query',
+            required: true,
+            description: "The kind of the file's records",
+            schema: {
+              type: 'string',
+              enum: ['billing', 'spend', 'surveys', 'probes'],
+            },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'text/csv': {
+              schema: {
+                type: 'string',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'What was written and what was skipped as already known',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ImportResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '413': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/alerts': {
       get: {
         operationId: 'listAlerts',
@@ -1627,6 +1683,7 @@ export type EndpointMap = {
   '#get|/kpis/{id}': Endpoint<operations['getKpi']>;
   '#get|/kpis/{id}/records': Endpoint<operations['getKpiRecords']>;
   '#post|/imports': Endpoint<operations['importRecords']>;
+  '#post|/imports/csv': Endpoint<operations['importRecordsCsv']>;
   '#get|/alerts': Endpoint<operations['listAlerts']>;
   '#get|/alerts/{id}': Endpoint<operations['getAlert']>;
   '#post|/alerts/{id}/{action}': Endpoint<operations['actOnAlert']>;

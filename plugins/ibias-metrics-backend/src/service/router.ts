@@ -14,7 +14,8 @@ import { explainRequestError } from '../schema/validateInput';
 import type { AlertService } from '../alerts/AlertService';
 import { publicAlert, type DashboardService } from '../kpi/DashboardService';
 import type { KpiService, KpiSeries } from '../kpi/KpiService';
-import type { RecordStore } from '../database/RecordStore';
+import type { ImportBatch, RecordStore } from '../database/RecordStore';
+import { parseCsvImport } from '../sources/csvImport';
 import type { RealRecords } from '../sources/RealRecords';
 import type { StripeWebhook } from '../sources/StripeWebhook';
 import {
@@ -73,7 +74,11 @@ export function createRouter(options: {
 
   const router =
     createValidatedOpenApiRouterFromGeneratedEndpointMap<EndpointMap>(spec, {
-      middleware: [express.json({ limit: '8mb' })],
+      middleware: [
+        express.json({ limit: '8mb' }),
+        // POST /imports/csv: its body arrives as a string for the validator and the route.
+        express.text({ type: 'text/csv', limit: '8mb' }),
+      ],
     });
   const credentials = (req: Parameters<HttpAuthService['credentials']>[0]) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -140,18 +145,21 @@ export function createRouter(options: {
     );
   });
 
-  router.post('/imports', async (req, res) => {
+  /**
+   * An import, JSON or CSV: audited, allowed by ibias.metrics.import, then written. The
+   * batch is read only once the caller may import (a CSV is parsed then).
+   */
+  const importRecords = async (
+    req: express.Request,
+    meta: Record<string, string | number>,
+    readBatch: () => ImportBatch,
+  ) => {
     const creds = await credentials(req);
     const event = await options.auditor.createEvent({
       eventId: 'records-import',
       severityLevel: 'medium',
       request: req,
-      meta: {
-        billing: req.body.billing?.length ?? 0,
-        spend: req.body.spend?.length ?? 0,
-        surveys: req.body.surveys?.length ?? 0,
-        probes: req.body.probes?.length ?? 0,
-      },
+      meta,
     });
     try {
       const [decision] = await options.permissions.authorize(
@@ -163,21 +171,49 @@ export function createRouter(options: {
           'Importing business records needs the ibias.metrics.import permission',
         );
       }
+      const batch = readBatch();
       const now = new Date();
       await options.realRecords.arrived(now);
-      const result = await options.store.import(req.body, 'import', now);
+      const result = await options.store.import(batch, 'import', now);
       await event.success({
         meta: { ...result.inserted, skipped: result.skipped },
       });
-      res.json({
+      return {
         inserted: result.inserted,
         skipped: result.skipped,
         customers: result.customers,
-      });
+      };
     } catch (error) {
       await event.fail({ error: error as Error });
       throw error;
     }
+  };
+
+  router.post('/imports', async (req, res) => {
+    res.json(
+      await importRecords(
+        req,
+        {
+          billing: req.body.billing?.length ?? 0,
+          spend: req.body.spend?.length ?? 0,
+          surveys: req.body.surveys?.length ?? 0,
+          probes: req.body.probes?.length ?? 0,
+        },
+        () => req.body,
+      ),
+    );
+  });
+
+  router.post('/imports/csv', async (req, res) => {
+    const kind = req.query.kind;
+    // The spec's text/csv body is not in the generated types: it is checked here.
+    const body: unknown = req.body;
+    const text = typeof body === 'string' ? body : '';
+    res.json(
+      await importRecords(req, { format: 'csv', kind }, () =>
+        parseCsvImport(kind, text),
+      ),
+    );
   });
 
   router.get('/alerts', async (req, res) => {

@@ -85,6 +85,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/imports/csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import business records of one kind from a CSV file (idempotent by record id)
+     * @description The records POST /imports takes, one kind per file: a header row of that kind's field names in ImportBatch (any order; billing is id,customerId,subscriptionId,type,occurredAt,mrrMicros,plan), then one row per record, quoted as RFC 4180 has it. An empty cell leaves an optional field out. A file with any invalid row is refused whole (400 naming each problem's line and column, never a cell's content) and nothing is written.
+     */
+    post: operations['importRecordsCsv'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/alerts': {
     parameters: {
       query?: never;
@@ -658,6 +678,37 @@ export interface operations {
       400: components['responses']['Error'];
       401: components['responses']['Error'];
       403: components['responses']['Error'];
+    };
+  };
+  importRecordsCsv: {
+    parameters: {
+      query: {
+        /** @description The kind of the file's records */
+        kind: 'billing' | 'spend' | 'surveys' | 'probes';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description What was written and what was skipped as already known */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportResult'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      403: components['responses']['Error'];
+      413: components['responses']['Error'];
     };
   };
   listAlerts: {
