@@ -31,6 +31,7 @@ import { StripeWebhook } from './sources/StripeWebhook';
 import { SqlKpiSource } from './sources/SqlKpiSource';
 import { PrometheusKpiSource } from './sources/PrometheusKpiSource';
 import { checkHealth } from './health';
+import { scrapeableKpiValues } from './prometheus/scrapeableKpiValues';
 import { PrometheusClient } from './prometheus/PrometheusClient';
 import { GoldenSignals } from './signals/GoldenSignals';
 import { HttpDeployMarkers } from './signals/DeployMarkers';
@@ -203,7 +204,11 @@ export const ibiasMetricsPlugin = createBackendPlugin({
               values[s.definition.id] =
                 s.points[s.points.length - 1]?.value ?? null;
             }
-            metrics.setKpiValues(values);
+            metrics.setKpiValues(
+              scrapeableKpiValues(values, settings.definitions, {
+                tokenRequired: Boolean(settings.scrapeToken),
+              }),
+            );
             for (const { definition, rule } of kpiRules) {
               const value = values[definition.id];
               await alerts.evaluate(
