@@ -118,6 +118,22 @@ export interface Config {
             cooldown?: string;
           };
         };
+        /**
+         * Per-service changes to the seed's rules: the service's entity ref (as its
+         * metrics' `ibias_entity` label carries it, e.g. component:default/ibias-api),
+         * then the rule id, then the fields to change. Laid over `rules` above.
+         */
+        services?: {
+          [entityRef: string]: {
+            [ruleId: string]: {
+              threshold?: number;
+              for?: string;
+              minSamples?: number;
+              keepFiringFor?: string;
+              cooldown?: string;
+            };
+          };
+        };
         pagerDuty?: {
           /**
            * The Events API v2 integration's routing key.

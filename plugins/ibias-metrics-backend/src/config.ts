@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { z } from 'zod';
 import {
@@ -24,12 +25,86 @@ export interface MetricsSettings {
   stripe: { webhookSecret?: string; toleranceSeconds: number };
   pagerDuty?: { routingKey: string; baseUrl?: string };
   rules: AlertRule[];
+  /**
+   * Per-service changes to the seed's rules, by normalised entity ref, then rule id; laid
+   * over the rule after its global override.
+   */
+  serviceOverrides: Record<string, Record<string, AlertRuleOverride>>;
   evaluationSeconds: number;
   snapshotMinutes: number;
 }
 
 const objectAt = (config: Config, key: string) =>
   config.getOptional<Record<string, Record<string, unknown>>>(key) ?? {};
+
+/** What may change of a seed rule: its threshold and its timing. */
+export type AlertRuleOverride = Partial<
+  Pick<
+    AlertRule,
+    'threshold' | 'for' | 'minSamples' | 'keepFiringFor' | 'cooldown'
+  >
+>;
+
+const ruleOverrideSchema = alertTimingSchema
+  .partial()
+  .extend({ threshold: z.number().optional() })
+  .strict();
+
+/** `component:default/ibias-api`, lower case: how ibias_entity and config keys compare. */
+export function normalizeEntityRef(ref: string): string {
+  return stringifyEntityRef(parseEntityRef(ref)).toLocaleLowerCase('en-US');
+}
+
+function parseRuleOverride(key: string, override: unknown): AlertRuleOverride {
+  const parsed = ruleOverrideSchema.safeParse(override);
+  if (!parsed.success) {
+    throw new Error(
+      `Invalid alert rule: ${describeDefinitionIssues(key, parsed.error)}`,
+    );
+  }
+  return parsed.data;
+}
+
+function unknownRule(key: string, id: string): Error {
+  return new Error(
+    `Invalid alert rule: ${key}.${id} is not a rule; the rules are ${SEED_ALERT_RULES.map(
+      r => r.id,
+    ).join(', ')}`,
+  );
+}
+
+/** ibias.metrics.alerts.services.<entityRef>.<ruleId>, validated like the global ones. */
+function readServiceOverrides(
+  config: Config,
+): Record<string, Record<string, AlertRuleOverride>> {
+  const base = 'ibias.metrics.alerts.services';
+  const services = objectAt(config, base);
+  const result: Record<string, Record<string, AlertRuleOverride>> = {};
+  for (const [ref, byRule] of Object.entries(services)) {
+    let normalized: string;
+    try {
+      normalized = normalizeEntityRef(ref);
+    } catch {
+      throw new Error(
+        `Invalid alert rule: ${base}.${ref} is not an entity ref such as component:default/ibias-api`,
+      );
+    }
+    if (result[normalized]) {
+      throw new Error(
+        `Invalid alert rule: ${base}.${ref} names ${normalized} a second time`,
+      );
+    }
+    const overrides: Record<string, AlertRuleOverride> = {};
+    for (const [id, override] of Object.entries(byRule ?? {})) {
+      if (!SEED_ALERT_RULES.some(r => r.id === id)) {
+        throw unknownRule(`${base}.${ref}`, id);
+      }
+      overrides[id] = parseRuleOverride(`${base}.${ref}.${id}`, override);
+    }
+    result[normalized] = overrides;
+  }
+  return result;
+}
 
 /**
  * Everything under ibias.metrics, read once and validated: an invalid KPI definition or
@@ -50,28 +125,14 @@ export function readMetricsSettings(config: Config): MetricsSettings {
   const rules = SEED_ALERT_RULES.map(rule => {
     const override = overrides[rule.id];
     if (!override) return rule;
-    const parsed = alertTimingSchema
-      .partial()
-      .extend({ threshold: z.number().optional() })
-      .strict()
-      .safeParse(override);
-    if (!parsed.success) {
-      throw new Error(
-        `Invalid alert rule: ${describeDefinitionIssues(
-          `ibias.metrics.alerts.rules.${rule.id}`,
-          parsed.error,
-        )}`,
-      );
-    }
-    return { ...rule, ...parsed.data };
+    return {
+      ...rule,
+      ...parseRuleOverride(`ibias.metrics.alerts.rules.${rule.id}`, override),
+    };
   });
   for (const id of Object.keys(overrides)) {
     if (!SEED_ALERT_RULES.some(r => r.id === id)) {
-      throw new Error(
-        `Invalid alert rule: ibias.metrics.alerts.rules.${id} is not a rule; the rules are ${SEED_ALERT_RULES.map(
-          r => r.id,
-        ).join(', ')}`,
-      );
+      throw unknownRule('ibias.metrics.alerts.rules', id);
     }
   }
   const routingKey = config.getOptionalString(
@@ -103,6 +164,7 @@ export function readMetricsSettings(config: Config): MetricsSettings {
         }
       : undefined,
     rules,
+    serviceOverrides: readServiceOverrides(config),
     evaluationSeconds:
       config.getOptionalNumber('ibias.metrics.alerts.evaluationSeconds') ?? 30,
     snapshotMinutes:

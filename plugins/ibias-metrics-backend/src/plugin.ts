@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
@@ -19,6 +20,10 @@ import { AlertService } from './alerts/AlertService';
 import { kpiAlertRules } from './alerts/rulesFile';
 import { createAlertDelivery } from './alerts/deliveries';
 import { PagerDutyClient } from './alerts/PagerDutyClient';
+import {
+  catalogOwnerOf,
+  ServiceAlertEvaluator,
+} from './alerts/ServiceAlertEvaluator';
 import {
   DashboardService,
   HttpDeploymentHistory,
@@ -62,6 +67,7 @@ export const ibiasMetricsPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         signals: signalsServiceRef,
         notifications: notificationService,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
         const { config, logger } = deps;
@@ -130,6 +136,17 @@ export const ibiasMetricsPlugin = createBackendPlugin({
           logger,
           ruleNames: ruleName,
         });
+        // The seed's service rules, per service, from Prometheus (production series).
+        const serviceAlerts = prometheus
+          ? new ServiceAlertEvaluator({
+              prometheus,
+              alerts,
+              rules: settings.rules,
+              serviceOverrides: settings.serviceOverrides,
+              ownerOf: catalogOwnerOf(deps),
+              logger,
+            })
+          : undefined;
         const dashboard = new DashboardService({
           kpis,
           store,
@@ -186,7 +203,8 @@ export const ibiasMetricsPlugin = createBackendPlugin({
           deps.httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
         }
 
-        // KPI threshold alerts and the KPI gauges, every evaluation interval.
+        // KPI threshold alerts, the seed's service alerts and the KPI gauges, every
+        // evaluation interval.
         await deps.scheduler.scheduleTask({
           id: 'ibias-metrics-evaluate',
           frequency: { seconds: settings.evaluationSeconds },
@@ -227,6 +245,7 @@ export const ibiasMetricsPlugin = createBackendPlugin({
                 },
               );
             }
+            await serviceAlerts?.evaluate(new Date());
             metrics.setAlertCounts(await alertStore.counts());
           },
         });

@@ -84,9 +84,12 @@ export class AlertService {
     const { store } = this.options;
     const now = this.now();
     const open = await store.open(rule.id, subject);
-    const lastResolved = open
-      ? undefined
-      : await store.lastResolvedAt(rule.id, subject);
+    // The cooldown gates a pending alert's firing, so it is read while one is pending
+    // too: a breach opened inside the cooldown must not fire once `for` has passed.
+    const lastResolved =
+      open && open.status !== 'pending'
+        ? undefined
+        : await store.lastResolvedAt(rule.id, subject);
     const step = evaluateAlert(rule, open, observation, now, lastResolved);
     if (!step.changed || !step.next) return open;
     const next: Omit<StoredAlert, 'id' | 'revision'> = {
