@@ -453,27 +453,64 @@ export class KnexRecordStore implements RecordStore {
   }
 
   async mrrWindow(window: Window): Promise<CustomerMrrRow[]> {
-    const [atStart, atEnd, paid] = await Promise.all([
-      this.customerMrrBefore(window.from),
-      this.customerMrrBefore(window.until),
-      this.db('ibias_billing_events')
-        .where('occurred_at', '<', window.from)
-        .andWhere('mrr_micros', '>', 0)
-        .distinct('customer_id'),
-    ]);
-    const start = new Map(atStart.map(r => [r.customer_id, num(r.mrr)]));
-    const end = new Map(atEnd.map(r => [r.customer_id, num(r.mrr)]));
-    const paidBefore = new Set(paid.map(r => r.customer_id));
+    const { from, until } = window;
+    // One walk over each subscription's events, newest first (the order of
+    // ibias_billing_events_latest_idx): the newest event is the subscription's value at
+    // `until`; the first one before `from` whose newer neighbour is not, its value at
+    // `from`.
+    const events = this.db('ibias_billing_events')
+      .where('occurred_at', '<', until)
+      .select(
+        'customer_id',
+        'mrr_micros',
+        'occurred_at',
+        this.db.raw(
+          `lag(occurred_at) over (partition by subscription_id order by occurred_at desc, ${this.idByCodeUnit()} desc) as newer_at`,
+        ),
+      )
+      .as('e');
+    const customers = this.db
+      .from(events)
+      .whereNull('newer_at')
+      .orWhere(q =>
+        q.where('occurred_at', '<', from).andWhere('newer_at', '>=', from),
+      )
+      .groupBy('customer_id')
+      .select(
+        'customer_id',
+        this.db.raw(
+          'sum(case when occurred_at < ? and (newer_at is null or newer_at >= ?) then mrr_micros else 0 end) as start_micros',
+          [from, from],
+        ),
+        this.db.raw(
+          'sum(case when newer_at is null then mrr_micros else 0 end) as end_micros',
+        ),
+      )
+      .as('c');
+    // Whether the customer paid before `from` only tells "new" from "reactivation", so it
+    // is looked up (by the customer index) for those customers alone.
+    const found = await this.db.from(customers).select(
+      'customer_id',
+      'start_micros',
+      'end_micros',
+      this.db.raw(
+        `case when start_micros = 0 and end_micros > 0 and exists (
+             select 1 from ibias_billing_events p
+             where p.customer_id = c.customer_id and p.occurred_at < ? and p.mrr_micros > 0
+           ) then 1 else 0 end as paid_before`,
+        [from],
+      ),
+    );
     const rows: CustomerMrrRow[] = [];
-    for (const customerId of new Set([...start.keys(), ...end.keys()])) {
-      const s = start.get(customerId) ?? 0;
-      const e = end.get(customerId) ?? 0;
+    for (const r of found) {
+      const s = num(r.start_micros);
+      const e = num(r.end_micros);
       if (s === 0 && e === 0) continue;
       rows.push({
-        customerId,
+        customerId: r.customer_id,
         startMicros: s,
         endMicros: e,
-        movement: classifyMovement(s, e, paidBefore.has(customerId)),
+        movement: classifyMovement(s, e, num(r.paid_before) === 1),
       });
     }
     return rows;

@@ -202,6 +202,10 @@ describe('KpiService on the sample business', () => {
     await expect(service.definition('no_such_kpi', reader)).rejects.toThrow(
       NotFoundError,
     );
+    // An id the pattern allows that names a property every object inherits.
+    await expect(service.definition('constructor', reader)).rejects.toThrow(
+      NotFoundError,
+    );
 
     const hidden = await service.visibleDefinitions(outsider);
     expect(hidden.map(d => d.id).sort()).toEqual(['nps', 'uptime']);

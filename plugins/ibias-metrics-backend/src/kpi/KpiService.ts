@@ -128,7 +128,10 @@ export class KpiService {
     id: string,
     credentials: BackstageCredentials,
   ): Promise<KpiDefinition> {
-    const definition = this.options.definitions[id];
+    // Own properties only: `constructor` passes the id pattern and every object has one.
+    const definition = Object.hasOwn(this.options.definitions, id)
+      ? this.options.definitions[id]
+      : undefined;
     if (!definition) throw new NotFoundError(`No KPI "${id}"`);
     if (definition.financial && !(await this.canSeeBusiness(credentials))) {
       throw new NotAllowedError(
