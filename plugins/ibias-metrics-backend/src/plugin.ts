@@ -36,7 +36,10 @@ import { StripeWebhook } from './sources/StripeWebhook';
 import { SqlKpiSource } from './sources/SqlKpiSource';
 import { PrometheusKpiSource } from './sources/PrometheusKpiSource';
 import { checkHealth } from './health';
-import { scrapeableKpiValues } from './prometheus/scrapeableKpiValues';
+import {
+  scrapeableAlertCounts,
+  scrapeableKpiValues,
+} from './prometheus/scrapeableKpiValues';
 import { PrometheusClient } from './prometheus/PrometheusClient';
 import { GoldenSignals } from './signals/GoldenSignals';
 import { HttpDeployMarkers } from './signals/DeployMarkers';
@@ -246,7 +249,13 @@ export const ibiasMetricsPlugin = createBackendPlugin({
               );
             }
             await serviceAlerts?.evaluate(new Date());
-            metrics.setAlertCounts(await alertStore.counts());
+            metrics.setAlertCounts(
+              scrapeableAlertCounts(
+                await alertStore.counts(),
+                settings.definitions,
+                { tokenRequired: Boolean(settings.scrapeToken) },
+              ),
+            );
           },
         });
 

@@ -29,6 +29,9 @@ import type {
   StoredAlert,
 } from '../database/KnexAlertStore';
 
+/** The longest silence: past it, resolve the alert or change the rule. */
+export const MAX_SILENCE_MS = 30 * 86_400_000;
+
 /** Where a lifecycle step's actions go: notifications, signals, PagerDuty. */
 export interface AlertDelivery {
   deliver(
@@ -167,11 +170,16 @@ export class AlertService {
         { credentials },
       );
       const claims = await this.claims(credentials);
+      // An alert nobody owns (the catalog named no owner) is changed by nobody: it
+      // resolves by itself when its condition clears.
       const owns =
-        !alert.owner || claims.includes(alert.owner.toLocaleLowerCase('en-US'));
+        alert.owner !== undefined &&
+        claims.includes(alert.owner.toLocaleLowerCase('en-US'));
       if (decision.result !== AuthorizeResult.ALLOW || !owns) {
         throw new NotAllowedError(
-          `Only the owners of ${alert.subject} may ${action} its alerts`,
+          alert.owner
+            ? `Only the owners of ${alert.subject} may ${action} its alerts`
+            : `The alert on ${alert.subject} has no owner in the catalog, so nobody may ${action} it; it resolves when its condition clears`,
         );
       }
       const to = manualTransition(alert.status, action);
@@ -184,6 +192,14 @@ export class AlertService {
       }
       if (action === 'silence' && !body.silenceFor) {
         throw new InputError('request/body/silenceFor is required to silence');
+      }
+      if (
+        action === 'silence' &&
+        parseDuration(body.silenceFor ?? '0s') > MAX_SILENCE_MS
+      ) {
+        throw new InputError(
+          'request/body/silenceFor must be at most 30d: a longer silence hides the alert for good',
+        );
       }
       const now = this.now();
       const actor = claims[0];

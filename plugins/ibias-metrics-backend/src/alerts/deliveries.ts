@@ -62,7 +62,8 @@ export function createAlertDelivery(options: {
                 recipients: { type: 'entity', entityRef: alert.owner },
                 payload: {
                   title,
-                  description: `${alert.ruleId}: value ${alert.lastValue}`,
+                  // The rule, not the value: a KPI's figure is for those who may read it.
+                  description: `Rule ${alert.ruleId}`,
                   link: `${LINK}?alert=${alert.id}`,
                   severity: notificationSeverity(alert, action),
                   topic: `alert:${alert.ruleId}:${alert.subject}`,

@@ -1,6 +1,9 @@
 import { DEFAULT_KPIS } from '@internal/plugin-ibias-metrics-common';
 import { PortalMetrics } from './PortalMetrics';
-import { scrapeableKpiValues } from './scrapeableKpiValues';
+import {
+  scrapeableAlertCounts,
+  scrapeableKpiValues,
+} from './scrapeableKpiValues';
 
 describe('scrapeableKpiValues', () => {
   const values = { mrr: 153_000_000_000, nps: 57, uptime: 0.94, unknown: 1 };
@@ -30,5 +33,29 @@ describe('scrapeableKpiValues', () => {
     expect(scrapeableKpiValues({ x: 1 }, {}, { tokenRequired: false })).toEqual(
       { x: null },
     );
+  });
+});
+
+describe('scrapeableAlertCounts', () => {
+  const rows = [
+    {
+      rule: 'high_error_rate',
+      severity: 'critical',
+      status: 'firing',
+      count: 1,
+    },
+    { rule: 'kpi_ltv_cac', severity: 'warning', status: 'firing', count: 1 },
+    { rule: 'kpi_uptime', severity: 'warning', status: 'firing', count: 1 },
+    { rule: 'kpi_unknown', severity: 'warning', status: 'firing', count: 1 },
+  ];
+  it.each([
+    [false, ['high_error_rate', 'kpi_uptime']],
+    [true, ['high_error_rate', 'kpi_ltv_cac', 'kpi_uptime', 'kpi_unknown']],
+  ])('token required: %s → %j', (tokenRequired, expected) => {
+    expect(
+      scrapeableAlertCounts(rows, DEFAULT_KPIS, { tokenRequired }).map(
+        r => r.rule,
+      ),
+    ).toEqual(expected);
   });
 });

@@ -1,4 +1,5 @@
 import type { KpiDefinition } from '@internal/plugin-ibias-metrics-common';
+import type { AlertCount } from './PortalMetrics';
 
 /**
  * The KPI values `/metrics` may carry. Without a scrape token the endpoint is open to
@@ -17,4 +18,20 @@ export function scrapeableKpiValues(
     out[id] = financial && !options.tokenRequired ? null : value;
   }
   return out;
+}
+
+/**
+ * The alert counts `/metrics` may carry: without a scrape token, none of a financial
+ * KPI's rule (`kpi_<id>`), since that a figure is past its threshold is a figure too.
+ */
+export function scrapeableAlertCounts(
+  rows: ReadonlyArray<AlertCount>,
+  definitions: Record<string, KpiDefinition>,
+  options: { tokenRequired: boolean },
+): AlertCount[] {
+  if (options.tokenRequired) return [...rows];
+  return rows.filter(row => {
+    if (!row.rule.startsWith('kpi_')) return true;
+    return definitions[row.rule.slice('kpi_'.length)]?.financial === false;
+  });
 }

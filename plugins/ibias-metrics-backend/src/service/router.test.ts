@@ -512,6 +512,60 @@ describe.each(databases.eachSupportedId())(
         expect(again.status).toBe(409);
       });
 
+      it('refuses what the attacker pass found: a financial alert to its owners who may not read finances, an alert nobody owns, a silence past 30 days', async () => {
+        const store = new KnexAlertStore(knex);
+        const now = Date.now();
+        const theirs = await store.create(
+          alert({
+            ruleId: 'kpi_cac_payback',
+            subject: 'kpi:cac_payback',
+            owner: 'group:default/web-team',
+            lastValue: 6.4,
+          }),
+          now,
+        );
+        const res = await request(server)
+          .post(`/api/ibias-metrics/alerts/${theirs.id}/acknowledge`)
+          .set(as(OUTSIDER))
+          .send({});
+        expect(res.status).toBe(403);
+        expect(JSON.stringify(res.body)).not.toContain('6.4');
+        expect((await store.get(theirs.id))?.status).toBe('firing');
+
+        const ownerless = await store.create(
+          alert({
+            ruleId: 'ai_service_degradation',
+            subject: 'component:default/ai-recommendations',
+            owner: undefined,
+          }),
+          now,
+        );
+        const nobody = await request(server)
+          .post(`/api/ibias-metrics/alerts/${ownerless.id}/resolve`)
+          .set(as(EXEC))
+          .send({});
+        expect(nobody.status).toBe(403);
+        expect(nobody.body.error.message).toMatch(/has no owner/);
+
+        const forever = await request(server)
+          .post(`/api/ibias-metrics/alerts/${firing.id}/silence`)
+          .set(as(EXEC))
+          .send({ silenceFor: '9999d' });
+        expect(forever.status).toBe(400);
+        expect(forever.body.error.message).toMatch(/at most 30d/);
+      });
+
+      it('says a malformed JSON body is not JSON, quoting none of it', async () => {
+        const res = await request(server)
+          .post(`/api/ibias-metrics/alerts/${firing.id}/silence`)
+          .set(as(EXEC))
+          .set('content-type', 'application/json')
+          .send('{"silenceFor": SECRET_PASSWORD');
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toBe('request/body is not valid JSON');
+        expect(JSON.stringify(res.body)).not.toContain('SECRET_PASSWORD');
+      });
+
       it('answers 409 for acknowledging a resolved alert and 404 for an unknown one', async () => {
         const res = await request(server)
           .post(`/api/ibias-metrics/alerts/${resolved.id}/acknowledge`)

@@ -6,7 +6,7 @@ import type {
   PermissionsService,
   AuditorService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { metricsImportPermission } from '@internal/plugin-ibias-metrics-common';
 import { spec, type EndpointMap } from '../schema/openapi.generated';
@@ -31,6 +31,18 @@ const DEFAULT_KIND = spec.components.parameters.PeriodKind.schema.default;
 function publicSeries(s: KpiSeries) {
   return s;
 }
+
+const parseJson = express.json({ limit: '8mb' });
+
+/** JSON bodies; body-parser quotes a malformed body back, so say only that it is not JSON. */
+const jsonBody: express.RequestHandler = (req, res, next) =>
+  parseJson(req, res, (error?: unknown) =>
+    next(
+      (error as { type?: string } | undefined)?.type === 'entity.parse.failed'
+        ? new InputError('request/body is not valid JSON')
+        : error,
+    ),
+  );
 
 /**
  * The HTTP API of src/schema/openapi.yaml, validated against it before a handler runs.
@@ -75,7 +87,7 @@ export function createRouter(options: {
   const router =
     createValidatedOpenApiRouterFromGeneratedEndpointMap<EndpointMap>(spec, {
       middleware: [
-        express.json({ limit: '8mb' }),
+        jsonBody,
         // POST /imports/csv: its body arrives as a string for the validator and the route.
         express.text({ type: 'text/csv', limit: '8mb' }),
       ],
@@ -255,11 +267,17 @@ export function createRouter(options: {
   });
 
   router.post('/alerts/:id/:action', async (req, res) => {
+    const creds = await credentials(req);
+    // A financial KPI's alert is read, and so changed, only by those who may read it.
+    const { alert: current } = await alerts.get(req.params.id);
+    if (current.subject.startsWith('kpi:')) {
+      await kpis.definition(current.subject.slice(4), creds);
+    }
     const alert = await alerts.act(
       req.params.id,
       req.params.action,
       req.body ?? {},
-      await credentials(req),
+      creds,
     );
     res.json(publicAlert(alert, options.ruleName(alert.ruleId)));
   });

@@ -117,7 +117,15 @@ export class StripeWebhook {
           : 'The Stripe signature does not match the payload and the endpoint secret',
       );
     }
-    const billing = billingEventOf(event);
+    let billing: BillingEvent | undefined;
+    try {
+      billing = billingEventOf(event);
+    } catch {
+      // Signed by Stripe, but not the shape of a subscription event.
+      throw new InputError(
+        `The Stripe event ${event.id} (${event.type}) does not carry a subscription`,
+      );
+    }
     const now = this.options.now?.() ?? new Date();
     if (billing) await this.options.realRecords.arrived(now);
     const result = await store.import(
