@@ -15,7 +15,9 @@ describe('AlertsPage', () => {
         .mockResolvedValue({
           items: [{ ...firingAlert, status: 'acknowledged' }],
         }),
-      act: jest.fn().mockResolvedValue({ ...firingAlert, status: 'acknowledged' }),
+      act: jest
+        .fn()
+        .mockResolvedValue({ ...firingAlert, status: 'acknowledged' }),
     };
     await renderInTestApp(<AlertsPage />, {
       apis: [[ibiasMetricsApiRef, api]],
@@ -25,7 +27,9 @@ describe('AlertsPage', () => {
     );
     expect(api.act).toHaveBeenCalledWith(firingAlert.id, 'acknowledge', {});
     await waitFor(() =>
-      expect(screen.getByTestId('alert-list')).toHaveTextContent('acknowledged'),
+      expect(screen.getByTestId('alert-list')).toHaveTextContent(
+        'acknowledged',
+      ),
     );
     expect(
       screen.queryByRole('button', { name: 'Acknowledge' }),
