@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './databaseFaults';
+export * from './within';

@@ -1,16 +1,7 @@
+import { within } from '@internal/ibias-backend-resilience';
 import type { Knex } from 'knex';
 
 type Status = 'up' | 'degraded' | 'down';
-
-function within<T>(ms: number, work: Promise<T>, late: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<T>(resolve => {
-      timer = setTimeout(() => resolve(late), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * The plugin's state for GET /health (no token): down when its database does not answer,

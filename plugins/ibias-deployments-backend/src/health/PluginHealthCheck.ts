@@ -1,3 +1,4 @@
+import { within } from '@internal/ibias-backend-resilience';
 import type {
   CheckStatus,
   DependencyCheck,
@@ -13,16 +14,6 @@ const SAFE_DETAIL =
 
 /** How long one check may take before it counts as down. */
 const CHECK_TIMEOUT_MS = 2_000;
-
-function within<T>(ms: number, work: Promise<T>, late: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<T>(resolve => {
-      timer = setTimeout(() => resolve(late), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * The plugin's own state (GET /health): its database, what each deploy target depends
