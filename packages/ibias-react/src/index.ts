@@ -51,4 +51,5 @@ export * from './components/TrendChart';
 export * from './components/StackedBarChart';
 export * from './components/EmptyState';
 export * from './components/ErrorState';
+export * from './components/ToneTag';
 export * from './lazyApi';

@@ -1,47 +1,20 @@
 import type { ReactNode } from 'react';
 import { Flex, Text } from '@backstage/ui';
+import { ToneTag, type Tone } from '@internal/ibias-react';
 import type { Alert } from '../../api';
 
-const TONES: Record<
-  string,
-  { background: string; color: string; borderColor: string }
-> = {
-  critical: {
-    background: 'var(--bui-negative-bg-subdued)',
-    color: 'var(--bui-negative-fg-subdued)',
-    borderColor: 'var(--bui-negative-border)',
-  },
-  warning: {
-    background: 'var(--bui-warning-bg-subdued)',
-    color: 'var(--bui-warning-fg-subdued)',
-    borderColor: 'var(--bui-warning-border)',
-  },
-  info: {
-    background: 'var(--bui-bg-neutral-2)',
-    color: 'var(--bui-fg-secondary)',
-    borderColor: 'var(--bui-border-1)',
-  },
+const SEVERITY_TONES: Record<string, Tone> = {
+  critical: 'danger',
+  warning: 'warning',
+  info: 'neutral',
 };
 
-/** A small rounded label in the theme's tone for a severity or status. */
+/** A severity (or a status drawn in its severity's tone) as a small rounded label. */
 export function SeverityTag(props: { tone: string; children: ReactNode }) {
   return (
-    <span
-      data-tone={props.tone}
-      style={{
-        ...(TONES[props.tone] ?? TONES.info),
-        borderWidth: 1,
-        borderStyle: 'solid',
-        display: 'inline-flex',
-        padding: '1px 8px',
-        borderRadius: 'var(--bui-radius-full)',
-        fontSize: 'var(--bui-font-size-2)',
-        fontWeight: 'var(--bui-font-weight-bold)' as 'bold',
-        whiteSpace: 'nowrap',
-      }}
-    >
+    <ToneTag tone={SEVERITY_TONES[props.tone] ?? 'neutral'}>
       {props.children}
-    </span>
+    </ToneTag>
   );
 }
 

@@ -1,0 +1,1 @@
+export { ToneTag, toneColors, type Tone } from './ToneTag';
