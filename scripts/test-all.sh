@@ -242,10 +242,11 @@ if start_backend backend-1; then
       count "nobody-start" 0 1
     fi
     # The same data as a developer outside executives and the platform team: no
-    # financial KPI in the page or the API (ibias.metrics.business.read).
+    # financial KPI in the page or the API (ibias.metrics.business.read). Without
+    # Prometheus, so the Metrics tab falls back to the local traffic router's records.
     stop_backend
     developer_start=$SECONDS
-    if APP_CONFIG_auth_providers_guest_userEntityRef=user:default/wes.web start_backend backend-developer; then
+    if IBIAS_PROMETHEUS=off APP_CONFIG_auth_providers_guest_userEntityRef=user:default/wes.web start_backend backend-developer; then
       ibias_log "portal with the guest as wes.web ready after $((SECONDS - developer_start)) s"
       playwright_run e2e-developer --grep @developer
     else

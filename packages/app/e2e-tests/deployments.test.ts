@@ -122,6 +122,54 @@ test('in the browser: 1.1.0 blue-green succeeds, 1.2.0 canary rolls back on its 
   });
 });
 
+// The default start runs Prometheus next to the portal (scripts/test-all.sh installs it):
+// it scrapes what the local target runs, and the Metrics tab reads it back.
+test('in the browser: the Metrics tab shows staging 1.1.0 from the embedded Prometheus, p95 included', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(180_000);
+  const token = await guestToken(request);
+  const staging = (await environments(request, token)).find(
+    e =>
+      e.entityRef === 'component:default/ibias-api' &&
+      e.environment === 'staging',
+  )!;
+  expect(staging.version).toBe('1.1.0');
+  // Traffic a user would send (probes and scrapes do not count as requests).
+  for (let i = 0; i < 60; i++) {
+    const res = await request.get(`${staging.url}/api/v1/echo?i=${i}`);
+    expect(res.status()).toBeLessThan(500);
+  }
+  await page.goto('/catalog/default/component/ibias-api/metrics?range=15m');
+  const card = page.getByTestId('signals-staging-1.1.0');
+  // Prometheus scrapes every 15 s and a rate needs two scrapes: reload until it has them.
+  await expect(async () => {
+    await page.reload();
+    await expect(card).toBeVisible({ timeout: 10_000 });
+    await expect(card).toContainText(/p95\s*[\d.]+ ms/, { timeout: 1_000 });
+  }).toPass({ timeout: 150_000, intervals: [5_000] });
+  await expect(page.getByTestId('signals-source')).toHaveCount(0);
+  await expect(card).toContainText(/Error rate\s*\d+\.\d\d %/);
+  await page.screenshot({
+    path: `${artifactsDir}/metrics-tab-prometheus.png`,
+    fullPage: true,
+  });
+  // The API says where the figures come from.
+  const res = await request.get(
+    '/api/ibias-metrics/golden-signals?entityRef=component:default/ibias-api&range=15m',
+    { headers: { Authorization: `Bearer ${token}` } },
+  );
+  const body = await res.json();
+  expect(body).toMatchObject({ configured: true, source: 'prometheus' });
+  const series = body.series.find(
+    (x: { environment: string; version: string }) =>
+      x.environment === 'staging' && x.version === '1.1.0',
+  );
+  expect(series.summary.p95.value).toBeGreaterThan(0);
+  expect(series.summary.requests).toBeGreaterThan(0);
+});
+
 test('in the browser: a service the guest does not own shows Deploy disabled and why', async ({
   page,
 }) => {

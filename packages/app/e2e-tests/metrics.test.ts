@@ -175,3 +175,57 @@ test('@developer a developer without the business permission sees no financial f
     fullPage: true,
   });
 });
+
+// This stage runs without Prometheus (IBIAS_PROMETHEUS=off in scripts/test-all.sh); the
+// earlier stages left ibias-api 1.1.0 running in staging, which the restart restored.
+test("@developer without Prometheus, the Metrics tab shows the local traffic router's records, labelled", async ({
+  page,
+  request,
+}) => {
+  const token = await guestToken(request, 'user:default/wes.web');
+  const headers = { Authorization: `Bearer ${token}` };
+  const states = await (
+    await request.get('/api/ibias-deployments/environments', { headers })
+  ).json();
+  const staging = states.items.find(
+    (e: { entityRef: string; environment: string }) =>
+      e.entityRef === 'component:default/ibias-api' &&
+      e.environment === 'staging',
+  );
+  expect(staging?.url).toBeTruthy();
+  for (let i = 0; i < 40; i++) {
+    const res = await request.get(`${staging.url}/api/v1/echo?i=${i}`);
+    expect(res.status()).toBeLessThan(500);
+  }
+  const answer = await (
+    await request.get(
+      `${api}/golden-signals?entityRef=component:default/ibias-api&range=15m`,
+      { headers },
+    )
+  ).json();
+  expect(answer).toMatchObject({
+    configured: false,
+    fallback: { source: 'traffic-router', configured: true },
+  });
+  const series = answer.fallback.series.find(
+    (s: { environment: string }) => s.environment === 'staging',
+  );
+  expect(series.summary.requests).toBeGreaterThanOrEqual(40);
+  expect(series.summary.p95.value).toBeGreaterThan(0);
+
+  await signIn(page);
+  await page.goto('/catalog/default/component/ibias-api/metrics?range=15m');
+  await expect(page.getByTestId('signals-source')).toContainText(
+    "From the local traffic router's records",
+  );
+  await expect(page.getByTestId('signals-source')).toContainText(
+    'apt-get install prometheus',
+  );
+  await expect(
+    page.getByTestId(`signals-staging-${series.version}`),
+  ).toContainText(/p95\s*[\d.]+ ms/);
+  await page.screenshot({
+    path: `${artifactsDir}/metrics-tab-router-fallback.png`,
+    fullPage: true,
+  });
+});

@@ -38,6 +38,34 @@ export interface RunningRelease {
   version: string;
 }
 
+/** What one version served in the step that ends at `at` (epoch ms): (at − step, at]. */
+export interface TrafficHistoryPoint {
+  at: number;
+  requests: number;
+  /** Answered 5xx, or not at all. */
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+/**
+ * A target's own records of what each version served (the local target's traffic
+ * router), for services no Prometheus watches. Health probes and scrapes left out.
+ */
+export interface TrafficHistory {
+  /** What the records are, in words (shown next to the charts). */
+  source: string;
+  /** Records begin here (epoch ms): earlier steps are unknown, not idle. */
+  coverageFromMs: number;
+  versions: Array<{
+    version: string;
+    points: TrafficHistoryPoint[];
+    /** Over the whole range. */
+    total: TrafficHistoryPoint;
+  }>;
+}
+
 /**
  * Where deployments happen. The engine drives it step by step; every method is safe to
  * call again after a crash (idempotent by version).
@@ -103,6 +131,14 @@ export interface DeployTarget {
   dependencies?(): Promise<DependencyCheck[]>;
   /** The running versions and where each answers directly, if the target knows. */
   endpoints?(ref: TargetRef): Array<{ version: string; url: string }>;
+  /**
+   * The target's own per-version records over a range, on the grid `fromMs + k·stepMs`,
+   * or undefined when it keeps none for the service (nothing routed there since start).
+   */
+  trafficHistory?(
+    ref: TargetRef,
+    range: { fromMs: number; toMs: number; stepMs: number },
+  ): Promise<TrafficHistory | undefined>;
   /** What takes traffic now: version → weight. */
   traffic(ref: TargetRef): Promise<Record<string, number>>;
   /**

@@ -43,6 +43,8 @@ import {
 import { PrometheusClient } from './prometheus/PrometheusClient';
 import { GoldenSignals } from './signals/GoldenSignals';
 import { HttpDeployMarkers } from './signals/DeployMarkers';
+import { DeploymentsApi } from './signals/DeploymentsApi';
+import { RouterSignals } from './signals/RouterSignals';
 
 /**
  * IBIAS metrics: executive KPIs computed from the business's own records, alerts with a
@@ -168,16 +170,18 @@ export const ibiasMetricsPlugin = createBackendPlugin({
           toleranceSeconds: settings.stripe.toleranceSeconds,
         });
 
+        const deployments = new DeploymentsApi({
+          discovery: deps.discovery,
+          auth: deps.auth,
+          logger,
+        });
+        const markers = new HttpDeployMarkers(deployments);
         const goldenSignals = prometheus
-          ? new GoldenSignals({
-              prometheus,
-              markers: new HttpDeployMarkers({
-                discovery: deps.discovery,
-                auth: deps.auth,
-                logger,
-              }),
-            })
+          ? new GoldenSignals({ prometheus, markers })
           : undefined;
+        const routerSignals = prometheus
+          ? undefined
+          : new RouterSignals({ deployments, markers });
 
         deps.httpRouter.use(metrics.httpMiddleware());
         deps.httpRouter.use(
@@ -196,6 +200,7 @@ export const ibiasMetricsPlugin = createBackendPlugin({
             realRecords,
             stripe,
             goldenSignals,
+            routerSignals,
             health: () =>
               checkHealth({ knex, prometheusUrl: settings.prometheusUrl }),
           }),

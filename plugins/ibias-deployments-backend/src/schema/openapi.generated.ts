@@ -437,6 +437,89 @@ export const spec = {
         },
       },
     },
+    '/traffic': {
+      get: {
+        operationId: 'getTrafficHistory',
+        summary:
+          "What each version of a service served, from the deploy targets' own records",
+        description:
+          "Per environment and version, requests, errors and latency quantiles on a grid of steps, from targets that keep records of their own (the local target's traffic router). Health probes and metrics scrapes are left out. For services no Prometheus watches; with one, read the golden signals from ibias-metrics. The caller must be able to read the entity in the catalog. At most 2,000 steps.",
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            required: true,
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+          {
+            name: 'environment',
+            in: 'query',
+            description: 'Only this environment (default every environment)',
+            schema: {
+              $ref: '#/components/schemas/Environment',
+            },
+          },
+          {
+            name: 'from',
+            in: 'query',
+            required: true,
+            allowReserved: true,
+            description: 'Start of the range (ISO 8601), the first point',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: true,
+            allowReserved: true,
+            description: 'End of the range (ISO 8601)',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
+            name: 'stepSeconds',
+            in: 'query',
+            required: true,
+            description:
+              'Seconds between points; each point covers the step before it',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 86400,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The records, per environment whose target keeps them',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/TrafficHistoryResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/health': {
       get: {
         operationId: 'getHealth',
@@ -566,6 +649,97 @@ export const spec = {
         type: 'string',
         description: 'The IBIAS environments, in promotion order',
         enum: ['development', 'staging', 'production'],
+      },
+      TrafficPoint: {
+        type: 'object',
+        required: ['at', 'requests', 'errors', 'p50Ms', 'p95Ms', 'p99Ms'],
+        additionalProperties: false,
+        properties: {
+          at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'The end of the step this point covers',
+          },
+          requests: {
+            type: 'integer',
+            minimum: 0,
+          },
+          errors: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Answered 5xx, or not at all',
+          },
+          p50Ms: {
+            type: ['number', 'null'],
+          },
+          p95Ms: {
+            type: ['number', 'null'],
+          },
+          p99Ms: {
+            type: ['number', 'null'],
+          },
+        },
+      },
+      TrafficHistoryResponse: {
+        type: 'object',
+        required: ['items'],
+        additionalProperties: false,
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: [
+                'environment',
+                'target',
+                'source',
+                'coverageFrom',
+                'versions',
+              ],
+              additionalProperties: false,
+              properties: {
+                environment: {
+                  $ref: '#/components/schemas/Environment',
+                },
+                target: {
+                  type: 'string',
+                },
+                source: {
+                  type: 'string',
+                  description: 'What the records are, in words',
+                },
+                coverageFrom: {
+                  type: 'string',
+                  format: 'date-time',
+                  description:
+                    'Records begin here; earlier steps are unknown, not idle',
+                },
+                versions: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['version', 'points', 'total'],
+                    additionalProperties: false,
+                    properties: {
+                      version: {
+                        type: 'string',
+                      },
+                      points: {
+                        type: 'array',
+                        items: {
+                          $ref: '#/components/schemas/TrafficPoint',
+                        },
+                      },
+                      total: {
+                        $ref: '#/components/schemas/TrafficPoint',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
       },
       TargetEnvironment: {
         allOf: [
@@ -1451,5 +1625,6 @@ export type EndpointMap = {
   >;
   '#get|/environments': Endpoint<operations['listEnvironments']>;
   '#get|/versions': Endpoint<operations['listVersions']>;
+  '#get|/traffic': Endpoint<operations['getTrafficHistory']>;
   '#get|/health': Endpoint<operations['getHealth']>;
 };

@@ -39,7 +39,10 @@ import type {
   StoredDeployment,
 } from '../database/DeploymentStore';
 import { targetRef, type DeployEngine } from '../engine/DeployEngine';
-import type { DeployTarget } from '@internal/plugin-ibias-deployments-node';
+import type {
+  DeployTarget,
+  TrafficHistoryPoint,
+} from '@internal/plugin-ibias-deployments-node';
 import { assertTrimmedReason, assertValidInput } from '../schema/validateInput';
 import {
   entityLocations,
@@ -47,6 +50,9 @@ import {
   notDeployable,
 } from '../catalog/entities';
 import type { EnvironmentConfigReader } from './EnvironmentConfigReader';
+
+/** Points per version in one traffic history answer. */
+const MAX_TRAFFIC_STEPS = 2000;
 
 export interface DeploymentServiceOptions {
   configReader: EnvironmentConfigReader;
@@ -625,6 +631,63 @@ export class DeploymentService {
     return this.o.configReader.read(
       (await this.entity(entityRef, credentials)).entity,
     );
+  }
+
+  /**
+   * What each version served, from the targets that keep records of their own (the local
+   * router), for each environment the service has run in. The caller must see the entity.
+   */
+  async trafficHistory(
+    request: {
+      entityRef: string;
+      environment?: EnvironmentName;
+      from: Date;
+      to: Date;
+      stepSeconds: number;
+    },
+    credentials: BackstageCredentials,
+  ) {
+    const { ref } = await this.entity(request.entityRef, credentials);
+    const fromMs = request.from.getTime();
+    const toMs = request.to.getTime();
+    const stepMs = request.stepSeconds * 1000;
+    if (!(fromMs < toMs)) throw new InputError('from must be before to');
+    if ((toMs - fromMs) / stepMs > MAX_TRAFFIC_STEPS) {
+      throw new InputError(
+        `The range holds more than ${MAX_TRAFFIC_STEPS} steps: use a larger stepSeconds`,
+      );
+    }
+    const states = (await this.o.store.environmentStates(ref)).filter(
+      s =>
+        request.environment === undefined ||
+        s.environment === request.environment,
+    );
+    const environments = [...new Set(states.map(s => s.environment))];
+    const items = await Promise.all(
+      environments.map(async environment => {
+        const history = await this.o.target.trafficHistory?.(
+          targetRef({ entityRef: ref, environment }),
+          { fromMs, toMs, stepMs },
+        );
+        if (!history) return undefined;
+        const point = (p: TrafficHistoryPoint) => ({
+          ...p,
+          at: new Date(p.at).toISOString(),
+        });
+        return {
+          environment,
+          target: this.o.target.name,
+          source: history.source,
+          coverageFrom: new Date(history.coverageFromMs).toISOString(),
+          versions: history.versions.map(v => ({
+            version: v.version,
+            points: v.points.map(point),
+            total: point(v.total),
+          })),
+        };
+      }),
+    );
+    return { items: items.filter(i => i !== undefined) };
   }
 
   async environments(entityRef?: string) {

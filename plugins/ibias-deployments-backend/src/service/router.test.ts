@@ -333,6 +333,67 @@ describe.each(ibiasTestDatabaseIds())('on %s', passDatabaseId => {
       ).toBe(404);
       await engine.settled(created.body.id);
       const id = created.body.id;
+
+      // The target's own records of what ran, on the asked grid.
+      target.requestsOf['1.1.0'] = 3;
+      const to = new Date();
+      const from = new Date(to.getTime() - 60 * 60_000);
+      const range = `from=${from.toISOString()}&to=${to.toISOString()}`;
+      const traffic = await call(
+        server,
+        'get',
+        `/traffic?entityRef=${deploy.entityRef}&${range}&stepSeconds=60`,
+        '/traffic',
+      );
+      expect(traffic.status).toBe(200);
+      expect(traffic.body.items).toHaveLength(1);
+      expect(traffic.body.items[0]).toMatchObject({
+        environment: 'staging',
+        source: 'scripted',
+        coverageFrom: from.toISOString(),
+        versions: [{ version: '1.1.0', total: { requests: 3 } }],
+      });
+      expect(traffic.body.items[0].versions[0].points).toHaveLength(61);
+      // Only the asked environment; none ran in development.
+      const dev = await call(
+        server,
+        'get',
+        `/traffic?entityRef=${deploy.entityRef}&environment=development&${range}&stepSeconds=60`,
+        '/traffic',
+      );
+      expect(dev.body).toEqual({ items: [] });
+      for (const [query, status, message] of [
+        [`${range}&stepSeconds=1`, 400, /more than 2000 steps/],
+        [
+          `from=${to.toISOString()}&to=${from.toISOString()}&stepSeconds=60`,
+          400,
+          /from must be before to/,
+        ],
+        [`${range}&stepSeconds=0`, 400, /stepSeconds/],
+        [`from=yesterday&to=${to.toISOString()}&stepSeconds=60`, 400, /from/],
+      ] as const) {
+        const res = await call(
+          server,
+          'get',
+          `/traffic?entityRef=${deploy.entityRef}&${query}`,
+          '/traffic',
+        );
+        expect({
+          status: res.status,
+          message: res.body.error?.message,
+        }).toEqual({ status, message: expect.stringMatching(message) });
+      }
+      // An entity the caller cannot see is a 404, whatever its target recorded.
+      expect(
+        (
+          await call(
+            server,
+            'get',
+            `/traffic?entityRef=component:default/nope&${range}&stepSeconds=60`,
+            '/traffic',
+          )
+        ).status,
+      ).toBe(404);
       await call(server, 'get', `/deployments/${id}`, '/deployments/{id}');
       expect(
         (

@@ -117,6 +117,23 @@ export function createRouter(options: {
     });
   });
 
+  router.get('/traffic', async (req, res) => {
+    const { credentials } = await caller(req);
+    const q = req.query;
+    res.json(
+      await service.trafficHistory(
+        {
+          entityRef: q.entityRef,
+          environment: q.environment,
+          from: new Date(q.from),
+          to: new Date(q.to),
+          stepSeconds: q.stepSeconds,
+        },
+        credentials,
+      ),
+    );
+  });
+
   // No token (the plugin allows /health unauthenticated): states and fixed phrases only.
   router.get('/health', async (_req, res) => {
     const answer = await health.check();

@@ -57,6 +57,12 @@ export class TargetsByEnvironment implements DeployTarget {
   traffic(ref: TargetRef) {
     return this.of(ref).traffic(ref);
   }
+  async trafficHistory(
+    ref: TargetRef,
+    range: { fromMs: number; toMs: number; stepMs: number },
+  ) {
+    return this.of(ref).trafficHistory?.(ref, range);
+  }
   async health(ref: TargetRef) {
     return (await this.of(ref).health?.(ref)) ?? 'unknown';
   }

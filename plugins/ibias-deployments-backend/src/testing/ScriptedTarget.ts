@@ -7,6 +7,8 @@ import type {
 
 // The engine's decisions against a scripted target (the local target with real processes
 // is exercised end to end in the browser tests): which step fails, what the metrics say.
+import { bucketSamples } from '../targets/local/TrafficRouter';
+
 export class ScriptedTarget implements DeployTarget {
   /** A name of its own, e.g. to stand for a team's target added by a module. */
   constructor(readonly name: string = 'scripted') {}
@@ -68,5 +70,28 @@ export class ScriptedTarget implements DeployTarget {
   }
   async traffic() {
     return this.live;
+  }
+  /** What runs, each version with `requestsOf` requests (default none) at the range's end. */
+  requestsOf: Record<string, number> = {};
+  async trafficHistory(
+    _r: TargetRef,
+    range: { fromMs: number; toMs: number; stepMs: number },
+  ) {
+    if (Object.keys(this.live).length === 0) return undefined;
+    return {
+      source: 'scripted',
+      coverageFromMs: range.fromMs,
+      versions: Object.keys(this.live).map(version => ({
+        version,
+        ...bucketSamples(
+          Array.from({ length: this.requestsOf[version] ?? 0 }, (_, i) => ({
+            t: range.toMs,
+            ms: 10 + i,
+            error: false,
+          })),
+          range,
+        ),
+      })),
+    };
   }
 }

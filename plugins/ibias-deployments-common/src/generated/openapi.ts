@@ -123,6 +123,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/traffic': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What each version of a service served, from the deploy targets' own records
+     * @description Per environment and version, requests, errors and latency quantiles on a grid of steps, from targets that keep records of their own (the local target's traffic router). Health probes and metrics scrapes are left out. For services no Prometheus watches; with one, read the golden signals from ibias-metrics. The caller must be able to read the entity in the catalog. At most 2,000 steps.
+     */
+    get: operations['getTrafficHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -173,6 +193,37 @@ export interface components {
      * @enum {string}
      */
     Environment: 'development' | 'staging' | 'production';
+    TrafficPoint: {
+      /**
+       * Format: date-time
+       * @description The end of the step this point covers
+       */
+      at: string;
+      requests: number;
+      /** @description Answered 5xx, or not at all */
+      errors: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+      p99Ms: number | null;
+    };
+    TrafficHistoryResponse: {
+      items: {
+        environment: components['schemas']['Environment'];
+        target: string;
+        /** @description What the records are, in words */
+        source: string;
+        /**
+         * Format: date-time
+         * @description Records begin here; earlier steps are unknown, not idle
+         */
+        coverageFrom: string;
+        versions: {
+          version: string;
+          points: components['schemas']['TrafficPoint'][];
+          total: components['schemas']['TrafficPoint'];
+        }[];
+      }[];
+    };
     /**
      * @description The environment whose deploy target answers; development by default
      * @default development
@@ -727,6 +778,39 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['VersionsResponse'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      404: components['responses']['Error'];
+    };
+  };
+  getTrafficHistory: {
+    parameters: {
+      query: {
+        entityRef: components['schemas']['EntityRef'];
+        /** @description Only this environment (default every environment) */
+        environment?: components['schemas']['Environment'];
+        /** @description Start of the range (ISO 8601), the first point */
+        from: string;
+        /** @description End of the range (ISO 8601) */
+        to: string;
+        /** @description Seconds between points; each point covers the step before it */
+        stepSeconds: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The records, per environment whose target keeps them */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TrafficHistoryResponse'];
         };
       };
       400: components['responses']['Error'];

@@ -451,7 +451,7 @@ export const spec = {
         summary:
           "A service's golden signals from Prometheus, per environment and version",
         description:
-          "Request rate, error rate, latency quantiles (from the request-duration histogram's buckets) and, where the service exports them, AI latency and success rate, over a range, split by environment and version, with the deployments in that range. Any signed-in user may read them. Without ibias.metrics.prometheus.url the answer is `configured: false` with what to install or configure.",
+          "Request rate, error rate, latency quantiles (from the request-duration histogram's buckets) and, where the service exports them, AI latency and success rate, over a range, split by environment and version, with the deployments in that range. Any signed-in user may read them. Without ibias.metrics.prometheus.url the answer is `configured: false` with what to install or configure and, for services the local deploy target runs, `fallback`: the same signals from its traffic router's records (read from ibias-deployments as the caller).",
         parameters: [
           {
             name: 'entityRef',
@@ -1541,6 +1541,7 @@ export const spec = {
         type: 'object',
         required: [
           'configured',
+          'source',
           'entityRef',
           'service',
           'range',
@@ -1557,6 +1558,17 @@ export const spec = {
           configured: {
             type: 'boolean',
             enum: [true],
+          },
+          source: {
+            type: 'string',
+            enum: ['prometheus', 'traffic-router'],
+            description:
+              "Prometheus, or without one the local deploy target's traffic router (exact quantiles of what it forwarded; no AI signals)",
+          },
+          sourceNote: {
+            type: 'string',
+            description:
+              "What the figures are, in words, when they are not Prometheus's",
           },
           entityRef: {
             type: 'string',
@@ -1601,7 +1613,8 @@ export const spec = {
           },
           queries: {
             type: 'object',
-            description: 'The PromQL behind each signal',
+            description:
+              "How each signal is computed (its PromQL, or the router's arithmetic)",
             additionalProperties: {
               type: 'string',
             },
@@ -1621,6 +1634,15 @@ export const spec = {
             type: 'string',
             description:
               'What to install or configure for the signals to appear',
+          },
+          fallback: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/GoldenSignals',
+              },
+            ],
+            description:
+              "For services the local deploy target runs: the signals from its traffic router's records, labelled as such",
           },
         },
       },

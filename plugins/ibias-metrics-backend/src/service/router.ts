@@ -23,6 +23,7 @@ import {
   type GoldenSignals,
 } from '../signals/GoldenSignals';
 import { DEFAULT_GOLDEN_SIGNAL_RANGE } from '../signals/signalQueries';
+import type { RouterSignals } from '../signals/RouterSignals';
 
 const DEFAULT_COUNT = spec.components.parameters.Count.schema.default;
 const DEFAULT_KIND = spec.components.parameters.PeriodKind.schema.default;
@@ -61,6 +62,8 @@ export function createRouter(options: {
   stripe: StripeWebhook;
   /** Unset when no Prometheus is configured: the endpoint then says what to set up. */
   goldenSignals?: GoldenSignals;
+  /** The fallback of the golden signals when no Prometheus is configured. */
+  routerSignals?: RouterSignals;
   health: () => Promise<{
     status: 'up' | 'degraded' | 'down';
     checks: Record<
@@ -286,7 +289,18 @@ export function createRouter(options: {
   router.get('/golden-signals', async (req, res) => {
     const creds = await credentials(req);
     if (!options.goldenSignals) {
-      res.json({ configured: false, help: PROMETHEUS_SETUP_HELP });
+      // Without Prometheus: the local deploy target's router records, when it has some.
+      const fallback = await options.routerSignals?.read({
+        entityRef: req.query.entityRef,
+        environment: req.query.environment,
+        range: req.query.range ?? DEFAULT_GOLDEN_SIGNAL_RANGE,
+        credentials: creds,
+      });
+      res.json({
+        configured: false,
+        help: PROMETHEUS_SETUP_HELP,
+        ...(fallback ? { fallback } : {}),
+      });
       return;
     }
     res.json(

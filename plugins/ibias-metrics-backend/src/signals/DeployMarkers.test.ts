@@ -1,5 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { HttpDeployMarkers } from './DeployMarkers';
+import { DeploymentsApi } from './DeploymentsApi';
 
 const credentials = mockCredentials.user('user:default/mona');
 const from = new Date('2026-12-07T09:00:00Z');
@@ -22,12 +23,14 @@ function markersWith(answer: () => Promise<Response>) {
     async (_url: string | URL | Request, _init?: RequestInit) => answer(),
   );
   const logger = mockServices.logger.mock();
-  const source = new HttpDeployMarkers({
-    discovery: mockServices.discovery(),
-    auth: mockServices.auth(),
-    logger,
-    fetch,
-  });
+  const source = new HttpDeployMarkers(
+    new DeploymentsApi({
+      discovery: mockServices.discovery(),
+      auth: mockServices.auth(),
+      logger,
+      fetch,
+    }),
+  );
   return { source, fetch, logger };
 }
 
@@ -139,7 +142,7 @@ describe('HttpDeployMarkers', () => {
         await source.markers({ credentials, entityRef: 'x', from, to }),
       ).toEqual([]);
       expect(logger.debug).toHaveBeenCalledWith(
-        expect.stringMatching(/^No deploy markers/),
+        expect.stringMatching(/^ibias-deployments .*\/deployments/),
       );
     },
   );

@@ -84,6 +84,10 @@ export interface GoldenSignalsMarker {
 
 export interface GoldenSignalsReport {
   configured: true;
+  /** Prometheus, or (without one) the local deploy target's traffic router. */
+  source: 'prometheus' | 'traffic-router';
+  /** What the figures are, in words, when they are not Prometheus's. */
+  sourceNote?: string;
   entityRef: string;
   service: string;
   environment?: string;
@@ -94,8 +98,8 @@ export interface GoldenSignalsReport {
   windowSeconds: number;
   series: GoldenSignalSeries[];
   markers: GoldenSignalsMarker[];
-  /** The PromQL of each signal, for "how is this computed". */
-  queries: Record<keyof GoldenSignalQueries, string>;
+  /** How each signal is computed: its PromQL, or the router's arithmetic in words. */
+  queries: Partial<Record<keyof GoldenSignalQueries, string>>;
 }
 
 /** Deployments from ibias-deployments, read as the caller (see HttpDeployMarkers). */
@@ -168,7 +172,8 @@ const trafficOf = (rate: SignalValue): Traffic => {
   return rate.value > 0 ? 'traffic' : 'idle';
 };
 
-function compareSeries(a: GoldenSignalSeries, b: GoldenSignalSeries) {
+/** Environments in promotion order, then the newest version first. */
+export function compareSeries(a: GoldenSignalSeries, b: GoldenSignalSeries) {
   const rank = (env: string) => {
     const i = ENVIRONMENT_ORDER.indexOf(env);
     return i === -1 ? ENVIRONMENT_ORDER.length : i;
@@ -390,6 +395,7 @@ export class GoldenSignals {
 
     return {
       configured: true,
+      source: 'prometheus',
       entityRef: target.entityRef,
       service: target.service,
       ...(request.environment !== undefined

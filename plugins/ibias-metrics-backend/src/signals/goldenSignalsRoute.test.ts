@@ -1,6 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import express from 'express';
+import {
+  coreServices,
+  createBackendPlugin,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -44,10 +49,61 @@ async function emptyPrometheus() {
   };
 }
 
+/**
+ * ibias-deployments as the metrics plugin meets it: a plugin of the same backend whose
+ * /traffic answers for ibias-web only, and records who asked.
+ */
+const trafficCallers: string[] = [];
+const fakeDeployments = createBackendPlugin({
+  pluginId: 'ibias-deployments',
+  register(env) {
+    env.registerInit({
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+      },
+      async init({ httpRouter, httpAuth }) {
+        const router = express.Router();
+        router.get('/traffic', async (req, res) => {
+          const creds = await httpAuth.credentials(req, { allow: ['user'] });
+          trafficCallers.push(creds.principal.userEntityRef);
+          const q = req.query as Record<string, string>;
+          if (q.entityRef !== 'component:default/ibias-web') {
+            res.json({ items: [] });
+            return;
+          }
+          const at = q.to;
+          const point = {
+            at,
+            requests: 20,
+            errors: 1,
+            p50Ms: 30,
+            p95Ms: 80,
+            p99Ms: 95,
+          };
+          res.json({
+            items: [
+              {
+                environment: 'development',
+                target: 'local',
+                source: 'the router',
+                coverageFrom: q.from,
+                versions: [{ version: '1.0.0', points: [point], total: point }],
+              },
+            ],
+          });
+        });
+        httpRouter.use(router);
+      },
+    });
+  },
+});
+
 function start(metricsConfig: Record<string, unknown>) {
   return startTestBackend({
     features: [
       ibiasMetricsPlugin,
+      fakeDeployments,
       mockServices.rootConfig.factory({
         data: {
           ibias: { metrics: { sample: { enabled: false }, ...metricsConfig } },
@@ -99,6 +155,42 @@ describe('GET /golden-signals', () => {
       });
       expect(PROMETHEUS_SETUP_HELP).toMatch(/apt-get install prometheus/);
       expect(PROMETHEUS_SETUP_HELP).toMatch(/ibias\.metrics\.prometheus\.url/);
+      expect(
+        validation.problemsWith('GoldenSignalsUnconfigured', res.body, 'body'),
+      ).toBeUndefined();
+    });
+
+    it("falls back, labelled, to the local router's records, read as the caller", async () => {
+      trafficCallers.length = 0;
+      const res = await request(backend.server)
+        .get(ENDPOINT)
+        .query({ ...query, entityRef: 'component:default/ibias-web' })
+        .set('authorization', mockCredentials.user.header('user:default/wes'))
+        .expect(200);
+      expect(res.body).toMatchObject({
+        configured: false,
+        help: PROMETHEUS_SETUP_HELP,
+        fallback: {
+          configured: true,
+          source: 'traffic-router',
+          sourceNote: expect.stringMatching(
+            /Prometheus is not configured.*the router/,
+          ),
+          series: [
+            {
+              environment: 'development',
+              version: '1.0.0',
+              summary: {
+                requests: 20,
+                errorRate: { value: 0.05 },
+                p95: { value: 0.08 },
+              },
+              ai: null,
+            },
+          ],
+        },
+      });
+      expect(trafficCallers).toEqual(['user:default/wes']);
       expect(
         validation.problemsWith('GoldenSignalsUnconfigured', res.body, 'body'),
       ).toBeUndefined();

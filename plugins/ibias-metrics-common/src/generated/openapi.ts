@@ -165,7 +165,7 @@ export interface paths {
     };
     /**
      * A service's golden signals from Prometheus, per environment and version
-     * @description Request rate, error rate, latency quantiles (from the request-duration histogram's buckets) and, where the service exports them, AI latency and success rate, over a range, split by environment and version, with the deployments in that range. Any signed-in user may read them. Without ibias.metrics.prometheus.url the answer is `configured: false` with what to install or configure.
+     * @description Request rate, error rate, latency quantiles (from the request-duration histogram's buckets) and, where the service exports them, AI latency and success rate, over a range, split by environment and version, with the deployments in that range. Any signed-in user may read them. Without ibias.metrics.prometheus.url the answer is `configured: false` with what to install or configure and, for services the local deploy target runs, `fallback`: the same signals from its traffic router's records (read from ibias-deployments as the caller).
      */
     get: operations['getGoldenSignals'];
     put?: never;
@@ -477,6 +477,13 @@ export interface components {
     GoldenSignals: {
       /** @enum {boolean} */
       configured: true;
+      /**
+       * @description Prometheus, or without one the local deploy target's traffic router (exact quantiles of what it forwarded; no AI signals)
+       * @enum {string}
+       */
+      source: 'prometheus' | 'traffic-router';
+      /** @description What the figures are, in words, when they are not Prometheus's */
+      sourceNote?: string;
       /** @description The entity ref as series are labelled with it (lower case) */
       entityRef: string;
       service: string;
@@ -490,7 +497,7 @@ export interface components {
       windowSeconds: number;
       series: components['schemas']['GoldenSignalSeries'][];
       markers: components['schemas']['GoldenSignalsMarker'][];
-      /** @description The PromQL behind each signal */
+      /** @description How each signal is computed (its PromQL, or the router's arithmetic) */
       queries: {
         [key: string]: string;
       };
@@ -500,6 +507,8 @@ export interface components {
       configured: false;
       /** @description What to install or configure for the signals to appear */
       help: string;
+      /** @description For services the local deploy target runs: the signals from its traffic router's records, labelled as such */
+      fallback?: components['schemas']['GoldenSignals'];
     };
     Health: {
       /** @enum {string} */

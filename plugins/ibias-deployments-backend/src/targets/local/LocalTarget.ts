@@ -14,6 +14,7 @@ import type {
   ProbeResult,
   RunningRelease,
   TargetRef,
+  TrafficHistory,
 } from '@internal/plugin-ibias-deployments-node';
 import { PrometheusMetrics } from '../PrometheusMetrics';
 import { LoadGenerator, type LoadProfile } from './LoadGenerator';
@@ -400,6 +401,23 @@ export class LocalTarget implements DeployTarget {
 
   async traffic(ref: TargetRef) {
     return this.routers.get(instanceKey(ref))?.weights() ?? {};
+  }
+
+  /** The router's records (never starts a router for a service that has none). */
+  async trafficHistory(
+    ref: TargetRef,
+    range: { fromMs: number; toMs: number; stepMs: number },
+  ): Promise<TrafficHistory | undefined> {
+    const router = this.routers.get(instanceKey(ref));
+    if (!router) return undefined;
+    return {
+      source:
+        "the local target's traffic router: every request it forwarded since the " +
+        'portal started (the last 20,000 per version, in memory), health probes and ' +
+        'scrapes left out; latency is measured at the router, 5xx or no answer counts ' +
+        'as an error',
+      ...router.history(range),
+    };
   }
 
   /** Brings up what the database says runs (after a restart), at full traffic. */

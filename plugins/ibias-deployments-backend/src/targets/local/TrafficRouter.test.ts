@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TrafficRouter } from './TrafficRouter';
+import { bucketSamples, TrafficRouter } from './TrafficRouter';
 
 // Real upstreams on loopback: one healthy, one that fails every other request.
 async function upstream(fail: (n: number) => boolean) {
@@ -160,5 +160,121 @@ describe('TrafficRouter', () => {
       errors: 1,
     });
     await router.close();
+  });
+});
+
+describe('bucketSamples', () => {
+  const range = { fromMs: 1000, toMs: 4000, stepMs: 1000 };
+  it.each([
+    // [case, samples (t, ms, error), requests per point, errors per point]
+    ['nothing', [], [0, 0, 0, 0], [0, 0, 0, 0]],
+    // A point covers (at − step, at]: t = 1000 is the first point's, 1001 the second's.
+    [
+      'step edges',
+      [
+        [1, 5, false],
+        [1000, 5, false],
+        [1001, 5, true],
+        [2000, 5, false],
+        [4000, 5, true],
+      ],
+      [2, 2, 0, 1],
+      [0, 1, 0, 1],
+    ],
+    [
+      'outside the range',
+      [
+        [0, 5, false],
+        [4001, 5, true],
+      ],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ],
+  ] as Array<[string, Array<[number, number, boolean]>, number[], number[]]>)(
+    '%s',
+    (_case, samples, requests, errors) => {
+      const out = bucketSamples(
+        samples.map(([t, ms, error]) => ({ t, ms, error })),
+        range,
+      );
+      expect(out.points.map(p => p.at)).toEqual([1000, 2000, 3000, 4000]);
+      expect(out.points.map(p => p.requests)).toEqual(requests);
+      expect(out.points.map(p => p.errors)).toEqual(errors);
+      expect(out.total.requests).toBe(requests.reduce((a, b) => a + b, 0));
+      expect(out.total.errors).toBe(errors.reduce((a, b) => a + b, 0));
+    },
+  );
+
+  it('takes exact quantiles (nearest rank) of each step, null when idle', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => ({
+      t: 1500,
+      ms: i + 1,
+      error: false,
+    }));
+    const { points, total } = bucketSamples(samples, range);
+    expect(points[1]).toEqual({
+      at: 2000,
+      requests: 100,
+      errors: 0,
+      p50Ms: 50,
+      p95Ms: 95,
+      p99Ms: 99,
+    });
+    expect(points[0]).toMatchObject({ requests: 0, p95Ms: null });
+    expect(total).toMatchObject({ at: 4000, p95Ms: 95 });
+  });
+});
+
+describe('TrafficRouter history', () => {
+  it('records user requests per version, leaves probes out, and lists idle routed versions', async () => {
+    const good = await upstream(() => false);
+    const bad = await upstream(n => n % 2 === 0);
+    const router = new TrafficRouter();
+    const port = await router.listen();
+    try {
+      router.route([{ version: '1.0.0', port: good.port, weight: 100 }]);
+      const from = Date.now();
+      for (let i = 0; i < 4; i += 1) {
+        await (await fetch(`http://127.0.0.1:${port}/api/v1/echo`)).text();
+      }
+      await (await fetch(`http://127.0.0.1:${port}/health`)).text();
+      await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      router.route([
+        { version: '1.0.0', port: good.port, weight: 0 },
+        { version: '1.1.0', port: bad.port, weight: 100 },
+      ]);
+      for (let i = 0; i < 4; i += 1) {
+        await (await fetch(`http://127.0.0.1:${port}/api/v1/echo`)).text();
+      }
+      const to = Date.now() + 1000;
+      const history = router.history({
+        fromMs: from,
+        toMs: to,
+        stepMs: 60_000,
+      });
+      expect(history.coverageFromMs).toBeLessThanOrEqual(from);
+      const byVersion = Object.fromEntries(
+        history.versions.map(v => [v.version, v.total]),
+      );
+      // The probe and the scrape reached 1.0.0 but are not in its history.
+      expect(byVersion['1.0.0']).toMatchObject({ requests: 4, errors: 0 });
+      expect(byVersion['1.1.0']).toMatchObject({ requests: 4, errors: 2 });
+      // The analysis still counts everything the version served.
+      expect(router.metrics('1.0.0', from).requests).toBe(6);
+
+      // A range before any request: only the routed version, idle.
+      const before = router.history({
+        fromMs: from - 120_000,
+        toMs: from - 60_000,
+        stepMs: 60_000,
+      });
+      expect(before.versions.map(v => [v.version, v.total.requests])).toEqual([
+        ['1.1.0', 0],
+      ]);
+    } finally {
+      await router.close();
+      await good.close();
+      await bad.close();
+    }
   });
 });

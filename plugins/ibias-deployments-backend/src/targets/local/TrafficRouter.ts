@@ -6,9 +6,70 @@ interface Sample {
   t: number;
   ms: number;
   error: boolean;
+  /** A health probe or a metrics scrape: counted for analysis, left out of history. */
+  probe: boolean;
 }
 
 const MAX_SAMPLES = 20_000;
+
+/** Paths that are the platform asking, not users: as the services' metrics exclude them. */
+const PROBE_PATH = /^\/(health|ready|live|metrics)(\/|\?|$)/;
+
+/** What one version served in the step that ends at `at` (epoch ms): (at − step, at]. */
+export interface TrafficBucket {
+  at: number;
+  requests: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** The router's records of one version over a range, probes left out. */
+export interface VersionTraffic {
+  version: string;
+  points: TrafficBucket[];
+  /** Over the whole range (`at` is its end). */
+  total: TrafficBucket;
+}
+
+function bucketOf(at: number, samples: Sample[]): TrafficBucket {
+  const ms = samples.map(s => s.ms);
+  return {
+    at,
+    requests: samples.length,
+    errors: samples.filter(s => s.error).length,
+    p50Ms: percentile(ms, 0.5),
+    p95Ms: percentile(ms, 0.95),
+    p99Ms: percentile(ms, 0.99),
+  };
+}
+
+/**
+ * Samples into steps on the grid `fromMs, fromMs + stepMs, … ≤ toMs`, each point covering
+ * the step before it (as a Prometheus rate over the window before a point does).
+ */
+export function bucketSamples(
+  samples: Array<{ t: number; ms: number; error: boolean }>,
+  range: { fromMs: number; toMs: number; stepMs: number },
+): { points: TrafficBucket[]; total: TrafficBucket } {
+  const { fromMs, toMs, stepMs } = range;
+  const grid: number[] = [];
+  for (let at = fromMs; at <= toMs; at += stepMs) grid.push(at);
+  const steps = grid.map(() => [] as Sample[]);
+  const inRange: Sample[] = [];
+  for (const s of samples) {
+    if (s.t <= fromMs - stepMs || s.t > toMs) continue;
+    inRange.push(s as Sample);
+    // The first grid point at or after the sample.
+    const i = Math.ceil((s.t - fromMs) / stepMs);
+    if (i >= 0 && i < grid.length) steps[i].push(s as Sample);
+  }
+  return {
+    points: grid.map((at, i) => bucketOf(at, steps[i])),
+    total: bucketOf(toMs, inRange),
+  };
+}
 
 /**
  * A loopback HTTP router in front of the versions of one service in one environment. It
@@ -26,6 +87,8 @@ export class TrafficRouter {
     [];
   private readonly samples = new Map<string, Sample[]>();
   private readonly counts = new Map<string, number>();
+  /** Records go back to here: when the router started, or the oldest sample kept. */
+  private coverageFromMs = Date.now();
 
   constructor(options: { upstreamTimeoutMs?: number } = {}) {
     this.upstreamTimeoutMs = options.upstreamTimeoutMs ?? 30_000;
@@ -73,6 +136,34 @@ export class TrafficRouter {
     };
   }
 
+  /**
+   * Per version, what users asked of the router in a range (health probes and metrics
+   * scrapes left out), with where its records begin: the router keeps the last
+   * 20,000 requests of each version, in memory, since the portal started.
+   */
+  history(range: { fromMs: number; toMs: number; stepMs: number }): {
+    coverageFromMs: number;
+    versions: VersionTraffic[];
+  } {
+    // Versions that served in the range, and those routed now (idle is "no traffic").
+    const names = new Set(this.upstreams.map(u => u.version));
+    const versions = [...this.samples.keys(), ...names]
+      .filter((v, i, all) => all.indexOf(v) === i)
+      .map(version => ({
+        version,
+        ...bucketSamples(
+          (this.samples.get(version) ?? []).filter(s => !s.probe),
+          range,
+        ),
+      }));
+    return {
+      coverageFromMs: this.coverageFromMs,
+      versions: versions.filter(
+        v => v.total.requests > 0 || names.has(v.version),
+      ),
+    };
+  }
+
   private pick() {
     const total = this.upstreams.reduce((n, u) => n + u.weight, 0);
     let r = Math.random() * total;
@@ -87,7 +178,14 @@ export class TrafficRouter {
     let list = this.samples.get(version);
     if (!list) this.samples.set(version, (list = []));
     list.push(sample);
-    if (list.length > MAX_SAMPLES) list.splice(0, list.length - MAX_SAMPLES);
+    if (list.length > MAX_SAMPLES) {
+      const dropped = list.splice(0, list.length - MAX_SAMPLES);
+      // Older records are gone: history from before the newest dropped one is partial.
+      this.coverageFromMs = Math.max(
+        this.coverageFromMs,
+        dropped[dropped.length - 1].t + 1,
+      );
+    }
     this.counts.set(version, (this.counts.get(version) ?? 0) + 1);
   }
 
@@ -99,6 +197,7 @@ export class TrafficRouter {
       return;
     }
     const start = performance.now();
+    const probe = PROBE_PATH.test(req.url ?? '');
     let recorded = false;
     const done = (status: number) => {
       if (recorded) return;
@@ -107,6 +206,7 @@ export class TrafficRouter {
         t: Date.now(),
         ms: performance.now() - start,
         error: status >= 500,
+        probe,
       });
     };
     const timeoutMs = this.upstreamTimeoutMs;

@@ -25,6 +25,7 @@ const points = (...vs: Array<number | null>) =>
 
 const signals: GoldenSignals = {
   configured: true,
+  source: 'prometheus',
   entityRef: 'component:default/ibias-api',
   service: 'ibias-api',
   range: '1h',
@@ -112,5 +113,31 @@ describe('MetricsContent', () => {
       await screen.findByText('No Prometheus is configured'),
     ).toBeInTheDocument();
     expect(screen.getByText(/apt-get install prometheus/)).toBeInTheDocument();
+  });
+
+  it('shows the local router records, labelled, when there is no Prometheus', async () => {
+    await render({
+      goldenSignals: jest.fn().mockResolvedValue({
+        configured: false,
+        help: 'Install Prometheus (apt-get install prometheus)',
+        fallback: {
+          ...signals,
+          source: 'traffic-router',
+          sourceNote:
+            "Prometheus is not configured, so these figures come from the records of the local deploy target's traffic router",
+          series: [signals.series[0]],
+        },
+      }),
+    });
+    expect(
+      await screen.findByText("From the local traffic router's records"),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('signals-source')).toHaveTextContent(
+      /apt-get install prometheus/,
+    );
+    expect(screen.getByTestId('signals-staging-1.1.0')).toBeInTheDocument();
+    expect(
+      screen.queryByText('No Prometheus is configured'),
+    ).not.toBeInTheDocument();
   });
 });

@@ -214,6 +214,8 @@ export function MetricsContent() {
     api.goldenSignals(entityRef, range).then(setAnswer, setError);
   }, [api, entityRef, range]);
   useEffect(load, [load]);
+  // Prometheus's signals, or without one the local router's (labelled above them).
+  const signals = answer?.configured ? answer : answer?.fallback;
 
   return (
     <Flex direction="column" gap="4" data-testid="golden-signals">
@@ -238,27 +240,41 @@ export function MetricsContent() {
         />
       )}
       {!answer && !error && <Skeleton style={{ height: 240 }} />}
-      {answer && !answer.configured && (
+      {answer && !answer.configured && !answer.fallback && (
         <EmptyState
           title="No Prometheus is configured"
           description={answer.help}
         />
       )}
-      {answer?.configured && answer.series.length === 0 && (
-        <EmptyState
-          title="No series for this service"
-          description={`Prometheus has no request metrics for ${answer.service} in the last ${range}. Is it deployed, and does Prometheus scrape it?`}
+      {answer && !answer.configured && answer.fallback && (
+        <Banner
+          status="info"
+          icon
+          title="From the local traffic router's records"
+          description={`${
+            answer.fallback.sourceNote ?? ''
+          }. For history, AI signals and services elsewhere: ${answer.help}`}
+          data-testid="signals-source"
         />
       )}
-      {answer?.configured &&
-        answer.series.map(s => (
-          <SeriesCard
-            key={`${s.environment}|${s.version}`}
-            s={s}
-            markers={answer.markers}
-            granularity={range === '7d' ? 'day' : 'minute'}
-          />
-        ))}
+      {signals && signals.series.length === 0 && (
+        <EmptyState
+          title="No series for this service"
+          description={
+            signals.source === 'prometheus'
+              ? `Prometheus has no request metrics for ${signals.service} in the last ${range}. Is it deployed, and does Prometheus scrape it?`
+              : `The traffic router forwarded nothing for ${signals.service} in the last ${range}.`
+          }
+        />
+      )}
+      {signals?.series.map(s => (
+        <SeriesCard
+          key={`${s.environment}|${s.version}`}
+          s={s}
+          markers={signals.markers}
+          granularity={range === '7d' ? 'day' : 'minute'}
+        />
+      ))}
     </Flex>
   );
 }
