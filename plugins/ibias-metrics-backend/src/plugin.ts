@@ -45,6 +45,7 @@ import { GoldenSignals } from './signals/GoldenSignals';
 import { HttpDeployMarkers } from './signals/DeployMarkers';
 import { DeploymentsApi } from './signals/DeploymentsApi';
 import { RouterSignals } from './signals/RouterSignals';
+import { snapshotRows } from './kpi/snapshots';
 
 /**
  * IBIAS metrics: executive KPIs computed from the business's own records, alerts with a
@@ -282,22 +283,8 @@ export const ibiasMetricsPlugin = createBackendPlugin({
               const n = await store.rebuildAll(now);
               logger.info(`A new month began: rebuilt ${n} customers' MRR`);
             }
-            const series = await kpis.series(
-              Object.values(settings.definitions),
-              'month',
-              2,
-            );
             await store.saveSnapshots(
-              series.flatMap(s =>
-                s.points.map(p => ({
-                  kpiId: s.definition.id,
-                  kind: p.period.kind,
-                  periodStart: Date.parse(p.period.start),
-                  value: p.value,
-                  reason: p.reason,
-                  partial: Boolean(p.period.asOf),
-                })),
-              ),
+              await snapshotRows(kpis, settings.definitions),
               now.getTime(),
             );
           },

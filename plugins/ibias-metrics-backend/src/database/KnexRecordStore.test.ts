@@ -293,6 +293,39 @@ describe.each(databases.eachSupportedId())('KnexRecordStore on %s', id => {
     expect(await store.latestRollup('quarter')).toBe(APR);
   });
 
+  it('keeps KPI snapshots: a later value replaces one, a gap never does', async () => {
+    const { store } = await storeOn(id);
+    const row = (
+      periodStart: number,
+      value: number | null,
+      partial = false,
+    ) => ({
+      kpiId: 'active_users',
+      kind: 'day' as const,
+      periodStart,
+      value,
+      partial,
+      ...(value === null ? { reason: 'no data' } : {}),
+    });
+    await store.saveSnapshots([row(JAN, 5, true), row(FEB, null)], 1000);
+    await store.saveSnapshots([row(JAN, 7), row(FEB, null), row(MAR, 9)], 2000);
+    // The gap does not replace March's value; a later gap changes nothing either.
+    await store.saveSnapshots([row(MAR, null)], 3000);
+    expect(
+      await store.snapshots('active_users', 'day', [JAN, FEB, MAR, APR]),
+    ).toEqual(
+      expect.arrayContaining([
+        { periodStart: JAN, value: 7, partial: false, takenAt: 2000 },
+        { periodStart: MAR, value: 9, partial: false, takenAt: 2000 },
+      ]),
+    );
+    expect(
+      await store.snapshots('active_users', 'day', [JAN, FEB, MAR, APR]),
+    ).toHaveLength(2);
+    expect(await store.snapshots('active_users', 'week', [JAN])).toEqual([]);
+    expect(await store.snapshots('active_users', 'day', [])).toEqual([]);
+  });
+
   it('lists the customers behind a month, largest movement first, without the unmoved', async () => {
     const { store } = await storeOn(id);
     await store.import(BUSINESS, 'import', NOW);

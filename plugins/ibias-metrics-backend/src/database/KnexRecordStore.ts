@@ -578,22 +578,49 @@ export class KnexRecordStore implements RecordStore {
     rows: Parameters<RecordStore['saveSnapshots']>[0],
     now: number,
   ) {
-    for (const part of chunks(rows, 100)) {
+    const row = (r: (typeof rows)[number]) => ({
+      kpi_id: r.kpiId,
+      period_kind: r.kind,
+      period_start: r.periodStart,
+      value: r.value,
+      reason: r.reason ?? null,
+      partial: r.partial,
+      taken_at: now,
+    });
+    const key = ['kpi_id', 'period_kind', 'period_start'];
+    // A value replaces what was kept; a gap (the source did not answer) never does.
+    for (const part of chunks(
+      rows.filter(r => r.value !== null),
+      100,
+    )) {
       await this.db('ibias_kpi_snapshots')
-        .insert(
-          part.map(r => ({
-            kpi_id: r.kpiId,
-            period_kind: r.kind,
-            period_start: r.periodStart,
-            value: r.value,
-            reason: r.reason ?? null,
-            partial: r.partial,
-            taken_at: now,
-          })),
-        )
-        .onConflict(['kpi_id', 'period_kind', 'period_start'])
+        .insert(part.map(row))
+        .onConflict(key)
         .merge();
     }
+    for (const part of chunks(
+      rows.filter(r => r.value === null),
+      100,
+    )) {
+      await this.db('ibias_kpi_snapshots')
+        .insert(part.map(row))
+        .onConflict(key)
+        .ignore();
+    }
+  }
+
+  async snapshots(kpiId: string, kind: PeriodKind, periodStarts: number[]) {
+    if (periodStarts.length === 0) return [];
+    const rows = await this.db('ibias_kpi_snapshots')
+      .where({ kpi_id: kpiId, period_kind: kind })
+      .whereIn('period_start', periodStarts)
+      .whereNotNull('value');
+    return rows.map(r => ({
+      periodStart: Number(r.period_start),
+      value: Number(r.value),
+      partial: Boolean(r.partial),
+      takenAt: Number(r.taken_at),
+    }));
   }
 
   async getFact(key: string) {

@@ -120,6 +120,20 @@ export interface RecordStore {
     }>,
     now: number,
   ): Promise<void>;
+  /** The kept values of a KPI for these periods (gaps are not kept). */
+  snapshots(
+    kpiId: string,
+    kind: PeriodKind,
+    periodStarts: number[],
+  ): Promise<
+    Array<{
+      periodStart: number;
+      value: number;
+      /** Taken before the period ended. */
+      partial: boolean;
+      takenAt: number;
+    }>
+  >;
   getFact(key: string): Promise<string | undefined>;
   setFact(key: string, value: string): Promise<void>;
   /** Removes every record of a source (the sample, once real data arrives). */

@@ -15,6 +15,7 @@ import {
 import { KnexRecordStore } from '../database/KnexRecordStore';
 import { generateSampleBusiness } from '../sample/sampleBusiness';
 import { KpiService } from './KpiService';
+import { snapshotRows } from './snapshots';
 
 jest.setTimeout(60_000);
 
@@ -298,5 +299,82 @@ describe('KpiService on the sample business', () => {
     await expect(
       service.records(def('mrr'), 'month', '2026-06-01T00:00:00.000Z'),
     ).rejects.toThrow(InputError);
+  });
+});
+
+describe('a Prometheus KPI past retention', () => {
+  const activeUsers: KpiDefinition = {
+    ...def('nps'),
+    id: 'active_users',
+    title: 'Active users',
+    unit: 'count',
+    financial: false,
+    source: {
+      type: 'prometheus',
+      query: 'max_over_time(active_users[$__range])',
+    },
+  };
+  /** Answers every period until it "forgets" those that start before `retainedFrom`. */
+  let retainedFrom = 0;
+  const prometheus = {
+    values: jest.fn(async (_d: KpiDefinition, periods: { start: string }[]) =>
+      periods.map(p =>
+        Date.parse(p.start) >= retainedFrom
+          ? {
+              value: 100 + new Date(p.start).getUTCDate(),
+              formula: 'q',
+              inputs: {},
+            }
+          : { value: null, reason: 'no data', formula: 'q', inputs: {} },
+      ),
+    ),
+  };
+  const withPrometheus = () =>
+    new KpiService({
+      store,
+      definitions: { ...DEFAULT_KPIS, active_users: activeUsers },
+      permissions,
+      grossMargin: GROSS_MARGIN,
+      sources: { prometheus },
+      now: () => NOW,
+    });
+
+  it('keeps its days, weeks and months, and reads them back once the source has forgotten them', async () => {
+    const kpis = withPrometheus();
+    const rows = await snapshotRows(kpis, {
+      ...DEFAULT_KPIS,
+      active_users: activeUsers,
+    });
+    // Every KPI's two months; only the Prometheus KPI's days, weeks and quarters.
+    const kinds = (id: string) =>
+      [...new Set(rows.filter(r => r.kpiId === id).map(r => r.kind))].sort();
+    expect(kinds('active_users')).toEqual(['day', 'month', 'quarter', 'week']);
+    expect(kinds('mrr')).toEqual(['month']);
+    await store.saveSnapshots(rows, NOW.getTime());
+
+    retainedFrom = Date.parse('2026-04-10T00:00:00Z');
+    const [days] = await kpis.series([activeUsers], 'day', 3);
+    // Today: from the source. Yesterday: kept. The day before: never kept, a gap.
+    expect(days.points.map(p => p.value)).toEqual([null, 109, 110]);
+    expect(days.points[0].reason).toBe('no data');
+    expect(days.points[1].formula).toMatch(
+      /^q — kept by the snapshot of 2026-04-10T12:00:00.000Z, as the source has no value now \(no data\)$/,
+    );
+    expect(days.points[1].inputs).toEqual({ snapshot: 109 });
+    expect(days.points[2].formula).toBe('q');
+
+    // A snapshot taken while the source does not answer keeps what was kept.
+    const gaps = await snapshotRows(kpis, { active_users: activeUsers });
+    const kept = gaps.filter(r => r.kind === 'day');
+    // Only today is the source's own; yesterday's value came from a snapshot.
+    expect(kept.map(r => r.value)).toEqual([110]);
+    retainedFrom = Number.MAX_SAFE_INTEGER;
+    await store.saveSnapshots(
+      await snapshotRows(kpis, { active_users: activeUsers }),
+      NOW.getTime() + 3_600_000,
+    );
+    const [later] = await kpis.series([activeUsers], 'day', 2);
+    expect(later.points.map(p => p.value)).toEqual([109, 110]);
+    expect(later.points[1].formula).toMatch(/before the period ended/);
   });
 });

@@ -141,6 +141,42 @@ export class KpiService {
     return definition;
   }
 
+  /**
+   * A SQL or Prometheus KPI's gaps filled from the values kept by the snapshot task:
+   * Prometheus forgets what is older than its retention, and a source that does not
+   * answer now answered before. A filled point says so in its formula; a gap stays a gap.
+   */
+  private async withSnapshots(
+    definition: KpiDefinition,
+    periods: Period[],
+    values: KpiComputation[],
+  ): Promise<KpiComputation[]> {
+    const missing = periods.filter((_p, i) => values[i].value === null);
+    if (missing.length === 0) return values;
+    const kept = new Map(
+      (
+        await this.options.store.snapshots(
+          definition.id,
+          periods[0].kind,
+          missing.map(p => Date.parse(p.start)),
+        )
+      ).map(k => [k.periodStart, k]),
+    );
+    return values.map((v, i) => {
+      const snapshot =
+        v.value === null ? kept.get(Date.parse(periods[i].start)) : undefined;
+      if (!snapshot) return v;
+      const when = new Date(snapshot.takenAt).toISOString();
+      return {
+        value: snapshot.value,
+        formula: `${v.formula} — kept by the snapshot of ${when}${
+          snapshot.partial ? ', before the period ended' : ''
+        }, as the source has no value now (${v.reason ?? 'no data'})`,
+        inputs: { snapshot: snapshot.value },
+      };
+    });
+  }
+
   /** Several KPIs over the last `count` periods of `kind`, each with its comparison. */
   async series(
     definitions: KpiDefinition[],
@@ -230,7 +266,11 @@ export class KpiService {
               inputs: {},
             }));
           } else {
-            values = await external.values(d, ps);
+            values = await this.withSnapshots(
+              d,
+              ps,
+              await external.values(d, ps),
+            );
           }
         }
       }
