@@ -106,6 +106,12 @@ export interface Config {
         /** Seconds between evaluations. Default 30. */
         evaluationSeconds?: number;
         /**
+         * The environment whose services' series raise the seed's service alerts (error
+         * rate, response time, database connections, AI): other environments' series are
+         * charted, never paged. Default production.
+         */
+        environment?: string;
+        /**
          * Overrides of the seed's rules by id (high_error_rate, high_response_time,
          * database_connection_issues, ai_service_degradation).
          */

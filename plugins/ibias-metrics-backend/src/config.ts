@@ -13,6 +13,7 @@ import {
   readSqlSourceSettings,
   type SqlSourceSettings,
 } from './sources/SqlKpiSource';
+import { DEFAULT_ALERT_ENVIRONMENT } from './alerts/ServiceAlertEvaluator';
 
 export interface MetricsSettings {
   definitions: Record<string, KpiDefinition>;
@@ -31,6 +32,8 @@ export interface MetricsSettings {
    */
   serviceOverrides: Record<string, Record<string, AlertRuleOverride>>;
   evaluationSeconds: number;
+  /** The environment whose services' series raise the seed's service alerts. */
+  alertEnvironment: string;
   snapshotMinutes: number;
 }
 
@@ -49,6 +52,18 @@ const ruleOverrideSchema = alertTimingSchema
   .partial()
   .extend({ threshold: z.number().optional() })
   .strict();
+
+/** ibias.metrics.alerts.environment: an environment name, `production` by default. */
+function readAlertEnvironment(config: Config): string {
+  const key = 'ibias.metrics.alerts.environment';
+  const value = config.getOptionalString(key) ?? DEFAULT_ALERT_ENVIRONMENT;
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(value)) {
+    throw new Error(
+      `Invalid ${key}: must be an environment name such as production (lower case letters, digits and dashes)`,
+    );
+  }
+  return value;
+}
 
 /** `component:default/ibias-api`, lower case: how ibias_entity and config keys compare. */
 export function normalizeEntityRef(ref: string): string {
@@ -167,6 +182,7 @@ export function readMetricsSettings(config: Config): MetricsSettings {
     serviceOverrides: readServiceOverrides(config),
     evaluationSeconds:
       config.getOptionalNumber('ibias.metrics.alerts.evaluationSeconds') ?? 30,
+    alertEnvironment: readAlertEnvironment(config),
     snapshotMinutes:
       config.getOptionalNumber('ibias.metrics.snapshots.everyMinutes') ?? 60,
   };

@@ -46,6 +46,7 @@ import { HttpDeployMarkers } from './signals/DeployMarkers';
 import { DeploymentsApi } from './signals/DeploymentsApi';
 import { RouterSignals } from './signals/RouterSignals';
 import { snapshotRows } from './kpi/snapshots';
+import { eachSettled, evaluationRound } from './alerts/evaluationRound';
 
 /**
  * IBIAS metrics: executive KPIs computed from the business's own records, alerts with a
@@ -142,13 +143,15 @@ export const ibiasMetricsPlugin = createBackendPlugin({
           logger,
           ruleNames: ruleName,
         });
-        // The seed's service rules, per service, from Prometheus (production series).
+        // The seed's service rules, per service, from Prometheus (the alerting
+        // environment's series: ibias.metrics.alerts.environment, production by default).
         const serviceAlerts = prometheus
           ? new ServiceAlertEvaluator({
               prometheus,
               alerts,
               rules: settings.rules,
               serviceOverrides: settings.serviceOverrides,
+              environment: settings.alertEnvironment,
               ownerOf: catalogOwnerOf(deps),
               logger,
             })
@@ -220,49 +223,71 @@ export const ibiasMetricsPlugin = createBackendPlugin({
           timeout: { minutes: 2 },
           initialDelay: { seconds: 5 },
           scope: 'global',
-          fn: async () => {
-            const series = await kpis.series(
-              Object.values(settings.definitions),
-              'month',
-              2,
-            );
-            const values: Record<string, number | null> = {};
-            for (const s of series) {
-              values[s.definition.id] =
-                s.points[s.points.length - 1]?.value ?? null;
-            }
-            metrics.setKpiValues(
-              scrapeableKpiValues(values, settings.definitions, {
-                tokenRequired: Boolean(settings.scrapeToken),
-              }),
-            );
-            for (const { definition, rule } of kpiRules) {
-              const value = values[definition.id];
-              await alerts.evaluate(
-                rule,
-                `kpi:${definition.id}`,
-                value === null || value === undefined
-                  ? undefined
-                  : { value, samples: 1 },
+          fn: () =>
+            evaluationRound(
+              [
                 {
-                  owner: definition.owner,
-                  evidence: {
-                    kpi: definition.id,
-                    value: value ?? null,
-                    threshold: rule.threshold,
+                  name: 'KPI alerts',
+                  run: async () => {
+                    const series = await kpis.series(
+                      Object.values(settings.definitions),
+                      'month',
+                      2,
+                    );
+                    const values: Record<string, number | null> = {};
+                    for (const s of series) {
+                      values[s.definition.id] =
+                        s.points[s.points.length - 1]?.value ?? null;
+                    }
+                    metrics.setKpiValues(
+                      scrapeableKpiValues(values, settings.definitions, {
+                        tokenRequired: Boolean(settings.scrapeToken),
+                      }),
+                    );
+                    await eachSettled(
+                      kpiRules,
+                      k => k.rule.id,
+                      async ({ definition, rule }) => {
+                        const value = values[definition.id];
+                        await alerts.evaluate(
+                          rule,
+                          `kpi:${definition.id}`,
+                          value === null || value === undefined
+                            ? undefined
+                            : { value, samples: 1 },
+                          {
+                            owner: definition.owner,
+                            evidence: {
+                              kpi: definition.id,
+                              value: value ?? null,
+                              threshold: rule.threshold,
+                            },
+                          },
+                        );
+                      },
+                    );
                   },
                 },
-              );
-            }
-            await serviceAlerts?.evaluate(new Date());
-            metrics.setAlertCounts(
-              scrapeableAlertCounts(
-                await alertStore.counts(),
-                settings.definitions,
-                { tokenRequired: Boolean(settings.scrapeToken) },
-              ),
-            );
-          },
+                {
+                  name: 'service alerts',
+                  run: async () => {
+                    await serviceAlerts?.evaluate(new Date());
+                  },
+                },
+                {
+                  name: 'alert gauges',
+                  run: async () =>
+                    metrics.setAlertCounts(
+                      scrapeableAlertCounts(
+                        await alertStore.counts(),
+                        settings.definitions,
+                        { tokenRequired: Boolean(settings.scrapeToken) },
+                      ),
+                    ),
+                },
+              ],
+              logger,
+            ),
         });
 
         // Snapshots (trends outlive Prometheus retention) and a rebuild when a new

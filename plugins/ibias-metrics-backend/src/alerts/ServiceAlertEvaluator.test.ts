@@ -116,7 +116,7 @@ describe.each(databases.eachSupportedId())(
       await knex('ibias_alerts').delete();
     });
 
-    function harness(config: JsonObject = {}, environment?: string) {
+    function harness(config: JsonObject = {}) {
       const clock = { now: T0 };
       const logger = mockServices.logger.mock();
       const delivery = {
@@ -148,7 +148,7 @@ describe.each(databases.eachSupportedId())(
         serviceOverrides: settings.serviceOverrides,
         ownerOf,
         logger,
-        environment,
+        environment: settings.alertEnvironment,
       });
       const evaluateAt = (offsetMs: number) => {
         clock.now = T0 + offsetMs;
@@ -343,7 +343,9 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('watches another environment when told to', async () => {
-      const { evaluateAt } = harness({}, 'development');
+      const { evaluateAt } = harness({
+        alerts: { environment: 'development' },
+      });
       answer(
         'db_connection_errors',
         [
@@ -434,6 +436,24 @@ describe('readMetricsSettings: per-service rule overrides', () => {
     ],
   ])('refuses %s, naming the key', (_what, services, message) => {
     expect(() => read(services)).toThrow(message);
+  });
+
+  it('reads the alerting environment, production by default, and refuses one that is not a name', () => {
+    const environment = (value?: string) =>
+      readMetricsSettings(
+        new ConfigReader({
+          ibias: {
+            metrics: {
+              alerts: value === undefined ? {} : { environment: value },
+            },
+          },
+        }),
+      ).alertEnvironment;
+    expect(environment()).toBe('production');
+    expect(environment('staging')).toBe('staging');
+    expect(() => environment('Prod"}')).toThrow(
+      /^Invalid ibias\.metrics\.alerts\.environment: must be an environment name/,
+    );
   });
 
   it('keeps the seed rules as they are without overrides', () => {
