@@ -293,6 +293,72 @@ describe.each(databases.eachSupportedId())('KnexRecordStore on %s', id => {
     expect(await store.latestRollup('quarter')).toBe(APR);
   });
 
+  it('computes a window once per import, and sees the next import, made by this replica or another', async () => {
+    const { knex, store } = await storeOn(id);
+    const other = await KnexRecordStore.create({
+      getClient: async () => knex,
+      migrations: { skip: true },
+    });
+    await store.import(BUSINESS, 'import', NOW);
+    const compute = jest.spyOn(store as any, 'computeMrrWindow');
+    const mtd = (until: number) =>
+      store.mrrWindow({ from: APR, until }).then(summarizeMrr);
+    const first = await mtd(NOW.getTime());
+    // Later "nows" after the newest event: the same window, not computed again.
+    expect(await mtd(NOW.getTime() + 60_000)).toEqual(first);
+    expect(compute).toHaveBeenCalledTimes(1);
+    // An end at or before the newest event is another window.
+    const [{ m }] = await knex('ibias_billing_events').max({
+      m: 'occurred_at',
+    });
+    await store.mrrWindow({ from: JAN, until: Number(m) });
+    expect(compute).toHaveBeenCalledTimes(2);
+
+    // Another replica imports a new customer in April: this one sees it at once.
+    await other.import(
+      {
+        billing: [
+          billing(
+            'late-1',
+            'cust-late',
+            'sub-late',
+            'created',
+            '2026-04-05T00:00:00Z',
+            50,
+          ),
+        ],
+      },
+      'import',
+      NOW,
+    );
+    const after = await mtd(NOW.getTime() + 120_000);
+    expect(after.endMrrMicros - first.endMrrMicros).toBe(50 * DOLLAR);
+    expect(after.newMicros - first.newMicros).toBe(50 * DOLLAR);
+    expect(compute).toHaveBeenCalledTimes(3);
+    // A replayed import inserts nothing: the cached window still holds.
+    await other.import(
+      {
+        billing: [
+          billing(
+            'late-1',
+            'cust-late',
+            'sub-late',
+            'created',
+            '2026-04-05T00:00:00Z',
+            50,
+          ),
+        ],
+      },
+      'import',
+      NOW,
+    );
+    expect(await mtd(NOW.getTime() + 180_000)).toEqual(after);
+    expect(compute).toHaveBeenCalledTimes(3);
+    // Removing a source is a change too.
+    await other.removeSource('import', NOW);
+    expect((await mtd(NOW.getTime())).endMrrMicros).toBe(0);
+  });
+
   it('keeps KPI snapshots: a later value replaces one, a gap never does', async () => {
     const { store } = await storeOn(id);
     const row = (

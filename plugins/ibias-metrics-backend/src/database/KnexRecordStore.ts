@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
   resolvePackagePath,
@@ -60,12 +61,31 @@ export async function migrateMetricsDatabase(database: DatabaseService) {
   return knex;
 }
 
+/** The fact that changes whenever billing events do (a fresh UUID each time). */
+const BILLING_GENERATION = 'billing_generation';
+const WINDOW_CACHE_SIZE = 16;
+
 export class KnexRecordStore implements RecordStore {
   static async create(database: DatabaseService): Promise<KnexRecordStore> {
     return new KnexRecordStore(await migrateMetricsDatabase(database));
   }
 
   constructor(private readonly db: Knex) {}
+
+  /**
+   * MRR windows already computed, by billing generation, start and effective end (see
+   * mrrWindow). A few entries: the dashboard asks for the current partial period and its
+   * comparison, the same two until the next import.
+   */
+  private readonly windows = new Map<string, CustomerMrrRow[]>();
+
+  /** A new billing generation: every cached window is stale (in this and every replica). */
+  private async bumpBillingGeneration(tx: Knex.Transaction) {
+    await tx('ibias_metrics_facts')
+      .insert({ key: BILLING_GENERATION, value: randomUUID() })
+      .onConflict('key')
+      .merge();
+  }
 
   async import(
     batch: ImportBatch,
@@ -126,6 +146,7 @@ export class KnexRecordStore implements RecordStore {
         );
       }
       result.inserted.billing = billing.length;
+      if (billing.length > 0) await this.bumpBillingGeneration(tx);
 
       const spend = await fresh('ibias_marketing_spend', batch.spend ?? []);
       for (const part of chunks(spend)) {
@@ -452,7 +473,32 @@ export class KnexRecordStore implements RecordStore {
     return num(row?.total);
   }
 
+  /**
+   * Customers' MRR at a window's start and end, computed once per billing generation:
+   * events change only by import or removal, which start a new generation in their own
+   * transaction, and an end after the newest event is the same end as any other after
+   * it, so "month to date" is computed once per import, not once per request.
+   */
   async mrrWindow(window: Window): Promise<CustomerMrrRow[]> {
+    const [generation, latest] = await Promise.all([
+      this.getFact(BILLING_GENERATION),
+      this.db('ibias_billing_events').max({ m: 'occurred_at' }).first(),
+    ]);
+    const newest =
+      latest?.m === null || latest?.m === undefined ? -1 : Number(latest.m);
+    const end = window.until > newest ? 'after-newest' : String(window.until);
+    const key = `${generation ?? 'none'}|${window.from}|${end}`;
+    const cached = this.windows.get(key);
+    if (cached) return cached;
+    const rows = await this.computeMrrWindow(window);
+    if (this.windows.size >= WINDOW_CACHE_SIZE) {
+      this.windows.delete(this.windows.keys().next().value!);
+    }
+    this.windows.set(key, rows);
+    return rows;
+  }
+
+  private async computeMrrWindow(window: Window): Promise<CustomerMrrRow[]> {
     const { from, until } = window;
     // One walk over each subscription's events, newest first (the order of
     // ibias_billing_events_latest_idx): the newest event is the subscription's value at
@@ -646,6 +692,7 @@ export class KnexRecordStore implements RecordStore {
       ]) {
         await tx(table).where({ source }).delete();
       }
+      await this.bumpBillingGeneration(tx);
       await this.rebuildEveryCustomer(tx, now);
     });
   }
