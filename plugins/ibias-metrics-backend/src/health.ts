@@ -5,11 +5,13 @@ type Status = 'up' | 'degraded' | 'down';
 
 /**
  * The plugin's state for GET /health (no token): down when its database does not answer,
- * degraded when a configured Prometheus does not. Fixed phrases only.
+ * degraded when a configured Prometheus or SQL KPI source does not. Fixed phrases only.
  */
 export async function checkHealth(options: {
   knex: Knex;
   prometheusUrl?: string;
+  /** The SQL KPI source, when one is configured. */
+  sql?: { ping(): Promise<void> };
   fetch?: typeof fetch;
 }): Promise<{
   status: Status;
@@ -36,6 +38,16 @@ export async function checkHealth(options: {
             ? { status: 'up' as Status }
             : { status: 'degraded' as Status, detail: `answered ${r.status}` },
         )
+        .catch(() => ({ status: 'degraded' as Status, detail: 'unreachable' })),
+      { status: 'degraded' as Status, detail: 'timed out after 2 s' },
+    );
+  }
+  if (options.sql) {
+    checks.sqlSource = await within(
+      2000,
+      options.sql
+        .ping()
+        .then(() => ({ status: 'up' as Status }))
         .catch(() => ({ status: 'degraded' as Status, detail: 'unreachable' })),
       { status: 'degraded' as Status, detail: 'timed out after 2 s' },
     );

@@ -206,7 +206,7 @@ export const ibiasMetricsPlugin = createBackendPlugin({
             goldenSignals,
             routerSignals,
             health: () =>
-              checkHealth({ knex, prometheusUrl: settings.prometheusUrl }),
+              checkHealth({ knex, prometheusUrl: settings.prometheusUrl, sql }),
           }),
         );
         // Prometheus sends its own bearer token (checked by the metrics router), Stripe

@@ -398,6 +398,10 @@ describe('SqlKpiSource on PostgreSQL', () => {
         expect(text).not.toContain('postgresql://');
       }
       expect(warnings().some(w => w.includes('unreachable'))).toBe(true);
+      // What /health asks: the real source answers, the others do not.
+      await expect(source.ping()).resolves.toBeUndefined();
+      await expect(unreachable.ping()).rejects.toThrow();
+      await expect(wrongDatabase.ping()).rejects.toThrow();
     } finally {
       await unreachable.close();
       await wrongDatabase.close();

@@ -247,6 +247,11 @@ export class SqlKpiSource implements ExternalKpiSource {
     });
   }
 
+  /** Whether the SQL database answers a read (for /health); throws when it does not. */
+  async ping(): Promise<void> {
+    await this.#run('select 1', {});
+  }
+
   /** Closes the pool. */
   async close(): Promise<void> {
     await this.#knex.destroy();
