@@ -13,7 +13,7 @@ import { spec, type EndpointMap } from '../schema/openapi.generated';
 import { explainRequestError } from '../schema/validateInput';
 import type { AlertService } from '../alerts/AlertService';
 import { publicAlert, type DashboardService } from '../kpi/DashboardService';
-import type { KpiService, KpiSeries } from '../kpi/KpiService';
+import type { KpiService } from '../kpi/KpiService';
 import type { ImportBatch, RecordStore } from '../database/RecordStore';
 import { parseCsvImport } from '../sources/csvImport';
 import type { RealRecords } from '../sources/RealRecords';
@@ -27,11 +27,6 @@ import type { RouterSignals } from '../signals/RouterSignals';
 
 const DEFAULT_COUNT = spec.components.parameters.Count.schema.default;
 const DEFAULT_KIND = spec.components.parameters.PeriodKind.schema.default;
-
-/** A series in the API's shape (the definition without what the API does not declare). */
-function publicSeries(s: KpiSeries) {
-  return s;
-}
 
 const parseJson = express.json({ limit: '8mb' });
 
@@ -127,7 +122,7 @@ export function createRouter(options: {
       req.query.count ?? DEFAULT_COUNT,
     );
     res.json({
-      items: items.map(publicSeries),
+      items,
       sample: await options.realRecords.isSample(),
       business: definitions.some(d => d.financial),
     });
@@ -143,7 +138,7 @@ export function createRouter(options: {
       req.query.period ?? DEFAULT_KIND,
       req.query.count ?? DEFAULT_COUNT,
     );
-    res.json(publicSeries(series));
+    res.json(series);
   });
 
   router.get('/kpis/:id/records', async (req, res) => {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { render, screen, within } from '@testing-library/react';
-import { chooseOption, optionNames } from '../../__testUtils__/chooseOption';
+import { chooseOption, optionNames } from '../../testUtils';
 import { TimeRangePicker } from './TimeRangePicker';
 import {
   timeRangeBounds,

@@ -9,7 +9,7 @@ import {
   type IbiasDeploymentsApi,
 } from '../../api';
 import { DeploymentsContent } from './DeploymentsContent';
-import { chooseOption } from '../../__testUtils__/chooseOption';
+import { chooseOption } from '@internal/ibias-react/testUtils';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',

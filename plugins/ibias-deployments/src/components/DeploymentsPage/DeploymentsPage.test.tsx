@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { chooseOption } from '../../__testUtils__/chooseOption';
+import { chooseOption } from '@internal/ibias-react/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { ibiasDeploymentsApiRef, type IbiasDeploymentsApi } from '../../api';
 import { DeploymentsPage } from './DeploymentsPage';

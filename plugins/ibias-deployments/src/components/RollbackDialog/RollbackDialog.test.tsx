@@ -3,7 +3,7 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import type { Deployment } from '@internal/plugin-ibias-deployments-common';
 import { ibiasDeploymentsApiRef } from '../../api';
 import { RollbackDialog } from './RollbackDialog';
-import { optionNames } from '../../__testUtils__/chooseOption';
+import { optionNames } from '@internal/ibias-react/testUtils';
 
 const deployment = (
   version: string,
