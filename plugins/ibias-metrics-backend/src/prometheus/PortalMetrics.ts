@@ -62,6 +62,9 @@ export interface AlertCount {
 }
 
 /** The template of the route that answered, e.g. `/api/ibias-metrics/alerts/:id`. */
+/** Label sets whose histogram child the HTTP middleware keeps at hand. */
+const MAX_CACHED_CHILDREN = 4096;
+
 function routeTemplate(req: Request): string {
   // `req.route` is typed `any` by express; only a route's `path` is read.
   const path: unknown = req.route?.path;
@@ -169,18 +172,32 @@ export class PortalMetrics {
    * response is sent. Mount it before the routes.
    */
   httpMiddleware(): RequestHandler {
+    // The histogram's child per label set, found by a plain string key: prom-client
+    // hashes sorted labels on every observe, which a trivial route feels.
+    const children = new Map<string, { observe(value: number): void }>();
+    const childOf = (method: string, route: string, status: number) => {
+      const key = `${method} ${status} ${route}`;
+      let child = children.get(key);
+      if (!child) {
+        child = this.#httpDuration.labels({
+          method,
+          route,
+          status: String(status),
+        });
+        // Routes, methods and statuses are bounded; the cap is a guard, not a limit.
+        if (children.size < MAX_CACHED_CHILDREN) children.set(key, child);
+      }
+      return child;
+    };
     return (req, res, next) => {
       const start = process.hrtime.bigint();
       res.once('finish', () => {
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        this.#httpDuration.observe(
-          {
-            method: this.#methods.label(req.method),
-            route: routeTemplate(req),
-            status: String(res.statusCode),
-          },
-          seconds,
-        );
+        childOf(
+          this.#methods.label(req.method),
+          routeTemplate(req),
+          res.statusCode,
+        ).observe(seconds);
       });
       next();
     };
