@@ -142,6 +142,7 @@ test('in the browser: the Metrics tab shows staging 1.1.0 from the embedded Prom
     expect(res.status()).toBeLessThan(500);
   }
   await page.goto('/catalog/default/component/ibias-api/metrics?range=15m');
+  await page.getByRole('button', { name: 'Enter' }).click();
   const card = page.getByTestId('signals-staging-1.1.0');
   // Prometheus scrapes every 15 s and a rate needs two scrapes: reload until it has them.
   await expect(async () => {

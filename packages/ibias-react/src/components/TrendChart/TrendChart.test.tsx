@@ -1,6 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import type { TrendPoint } from '../../charts/chartTypes';
 import { TrendChart } from './TrendChart';
+import { flatDomain, writtenMarkerLabels } from './TrendChartImpl';
 
 /**
  * The first chart of a test file loads recharts cold (a few hundred modules); on a busy
@@ -149,6 +150,26 @@ describe('TrendChart', () => {
     expect(screen.getByText('Target $150k')).toBeInTheDocument();
   });
 
+  it('writes out the label of a marker close to another as a dot with a tooltip', async () => {
+    render(
+      <TrendChart
+        title="MRR by month"
+        data={months}
+        series={[{ key: 'mrr', label: 'MRR' }]}
+        unit="currency"
+        granularity="month"
+        markers={[
+          { at: '2026-03-14T10:00:00Z', label: '1.1.0 (succeeded)' },
+          { at: '2026-03-15T10:00:00Z', label: '1.2.0 (rolled back)' },
+        ]}
+      />,
+    );
+    await linePath('MRR');
+    expect(screen.getByText('1.1.0 (succeeded)')).toBeInTheDocument();
+    const dot = screen.getByTestId('trend-marker-dot');
+    expect(dot).toHaveTextContent(/^1\.2\.0 \(rolled back\), /);
+  });
+
   it('tells screen readers what the chart shows, gaps included', () => {
     render(
       <TrendChart
@@ -187,5 +208,43 @@ describe('TrendChart', () => {
     expect(screen.getByRole('status')).toHaveStyle({ minHeight: '200px' });
     expect(screen.queryByRole('figure')).toBeNull();
     expect(screen.queryByTestId('chart-loading')).toBeNull();
+  });
+});
+
+describe('flatDomain', () => {
+  it.each([
+    [[0, 0, null], 'percent', [0, 0.01]],
+    [[0, null], 'count', [0, 1]],
+    [[], 'currency', [0, 1]],
+    [[0, 0.02], 'percent', undefined],
+    [[-1, 0], 'count', undefined],
+  ] as const)('%j as %s → %j', (values, unit, expected) => {
+    expect(flatDomain(values, unit)).toEqual(expected);
+  });
+});
+
+describe('writtenMarkerLabels', () => {
+  const m = (at: string) => ({ at, label: at });
+  const range = {
+    from: Date.parse('2026-01-01T00:00:00Z'),
+    to: Date.parse('2026-01-09T00:00:00Z'),
+  };
+  it.each([
+    // An eighth of eight days is one day.
+    [
+      ['2026-01-02T00:00:00Z', '2026-01-02T12:00:00Z'],
+      ['2026-01-02T00:00:00Z'],
+    ],
+    [
+      ['2026-01-05T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z'],
+      ['2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z', '2026-01-05T00:00:00Z'],
+    ],
+    [
+      ['2026-01-02T00:00:00Z', '2026-01-02T18:00:00Z', '2026-01-03T06:00:00Z'],
+      ['2026-01-02T00:00:00Z', '2026-01-03T06:00:00Z'],
+    ],
+  ])('%j → %j', (ats, expected) => {
+    const written = writtenMarkerLabels(ats.map(m), range);
+    expect([...written].map(w => w.at)).toEqual(expected);
   });
 });

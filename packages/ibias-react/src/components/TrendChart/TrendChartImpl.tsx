@@ -66,25 +66,74 @@ function boxOf(viewBox: unknown): { x: number; y: number } | undefined {
   return undefined;
 }
 
+/**
+ * The y axis of a chart of nothing but zeros (gaps aside): 0 to one unit (1 % for a
+ * rate), where recharts would draw 0 to 4 (400 %). Undefined otherwise: recharts' own.
+ */
+export function flatDomain(
+  values: ReadonlyArray<number | null>,
+  unit: TrendChartProps['unit'],
+): [number, number] | undefined {
+  if (!values.every(v => v === null || v === 0)) return undefined;
+  return [0, unit === 'percent' ? 0.01 : 1];
+}
+
+/**
+ * Which markers get their label written out: the first, and each one far enough (an
+ * eighth of the range) after the last written, so close deploys do not print over each
+ * other. The others keep their line and a dot whose tooltip says what they are.
+ */
+export function writtenMarkerLabels(
+  markers: ReadonlyArray<TrendMarker>,
+  range: { from: number; to: number },
+): Set<TrendMarker> {
+  const gap = (range.to - range.from) / 8;
+  const written = new Set<TrendMarker>();
+  let last = -Infinity;
+  for (const m of [...markers].sort(
+    (a, b) => Date.parse(a.at) - Date.parse(b.at),
+  )) {
+    const t = Date.parse(m.at);
+    if (t - last >= gap) {
+      written.add(m);
+      last = t;
+    }
+  }
+  return written;
+}
+
 /** A marker's label at the top of its line; a link when the marker has one. */
-function markerLabel(marker: TrendMarker) {
+function markerLabel(marker: TrendMarker, written: boolean) {
   return function MarkerLabel(props: { viewBox?: unknown }) {
     const box = boxOf(props.viewBox);
     if (!box) return <g />;
-    const text = (
+    const title = (
+      <title>{`${marker.label}, ${formatPeriodStart(
+        marker.at,
+        'day',
+        'full',
+      )}`}</title>
+    );
+    const text = written ? (
       <text
         x={box.x + 4}
         y={box.y + 12}
         fontSize={11}
         style={{ fill: 'var(--bui-fg-secondary)' }}
       >
-        <title>{`${marker.label}, ${formatPeriodStart(
-          marker.at,
-          'day',
-          'full',
-        )}`}</title>
+        {title}
         {marker.label}
       </text>
+    ) : (
+      <circle
+        cx={box.x}
+        cy={box.y + 4}
+        r={3}
+        style={{ fill: 'var(--bui-fg-secondary)' }}
+        data-testid="trend-marker-dot"
+      >
+        {title}
+      </circle>
     );
     return marker.href ? (
       <a href={marker.href} data-testid="trend-marker-link">
@@ -109,6 +158,14 @@ export function TrendChartImpl(props: TrendChartProps) {
     typeof t === 'number' ? formatPeriodStart(t, props.granularity, style) : '';
   // With many points, dots would hide the line; show only those a line cannot draw.
   const showAllDots = rows.length <= 45;
+  const written = writtenMarkerLabels(props.markers ?? [], {
+    from: rows[0]?.t ?? 0,
+    to: rows[rows.length - 1]?.t ?? 0,
+  });
+  const yDomain = flatDomain(
+    rows.flatMap(r => props.series.map(sr => valueOf(r, sr.key))),
+    props.unit,
+  );
 
   return (
     <ResponsiveContainer
@@ -136,7 +193,12 @@ export function TrendChartImpl(props: TrendChartProps) {
           tickFormatter={t => period(t, 'tick')}
           {...AXIS_STYLE}
         />
-        <YAxis tickFormatter={v => format(v)} width={72} {...AXIS_STYLE} />
+        <YAxis
+          tickFormatter={v => format(v)}
+          width={72}
+          {...(yDomain ? { domain: yDomain } : {})}
+          {...AXIS_STYLE}
+        />
         <Tooltip
           formatter={value => format(value)}
           labelFormatter={t => period(t, 'full')}
@@ -164,7 +226,7 @@ export function TrendChartImpl(props: TrendChartProps) {
             x={Date.parse(marker.at)}
             stroke="var(--bui-fg-secondary)"
             strokeDasharray="2 3"
-            label={markerLabel(marker)}
+            label={markerLabel(marker, written.has(marker))}
           />
         ))}
         {props.series.map((series, index) => {
