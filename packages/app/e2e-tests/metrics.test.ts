@@ -182,17 +182,29 @@ test("@developer without Prometheus, the Metrics tab shows the local traffic rou
   page,
   request,
 }) => {
+  test.setTimeout(150_000);
   const token = await guestToken(request, 'user:default/wes.web');
   const headers = { Authorization: `Bearer ${token}` };
-  const states = await (
-    await request.get('/api/ibias-deployments/environments', { headers })
-  ).json();
-  const staging = states.items.find(
-    (e: { entityRef: string; environment: string }) =>
-      e.entityRef === 'component:default/ibias-api' &&
-      e.environment === 'staging',
-  );
-  expect(staging?.url).toBeTruthy();
+  // The restart brings staging back in the background: wait until it answers healthily.
+  let staging: { url: string; version: string } | undefined;
+  await expect
+    .poll(
+      async () => {
+        const states = await (
+          await request.get('/api/ibias-deployments/environments', { headers })
+        ).json();
+        const found = states.items.find(
+          (e: { entityRef: string; environment: string }) =>
+            e.entityRef === 'component:default/ibias-api' &&
+            e.environment === 'staging',
+        );
+        staging = found?.url ? found : undefined;
+        return found ? `${found.health} ${Boolean(found.url)}` : 'none';
+      },
+      { timeout: 90_000, intervals: [1_000] },
+    )
+    .toBe('healthy true');
+  if (!staging) throw new Error('staging has no address');
   for (let i = 0; i < 40; i++) {
     const res = await request.get(`${staging.url}/api/v1/echo?i=${i}`);
     expect(res.status()).toBeLessThan(500);

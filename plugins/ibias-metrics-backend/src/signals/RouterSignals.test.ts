@@ -3,9 +3,10 @@ import { DeploymentsApi } from './DeploymentsApi';
 import { RouterSignals } from './RouterSignals';
 
 const credentials = mockCredentials.user('user:default/wes.web');
-// 15m is read in 15 s steps; the window ends on a step.
+// 15m is read in 15 s steps; the window ends on the step in progress (10:00:00–10:00:15),
+// so what the router forwarded a moment ago is counted.
 const now = new Date('2026-12-07T10:00:07Z');
-const end = Date.parse('2026-12-07T10:00:00Z');
+const end = Date.parse('2026-12-07T10:00:15Z');
 const start = end - 15 * 60_000;
 
 const point = (i: number, requests: number, errors = 0, p95Ms = 120) => ({
@@ -85,7 +86,8 @@ describe('RouterSignals', () => {
     expect(report).toMatchObject({
       configured: true,
       source: 'traffic-router',
-      sourceNote: expect.stringContaining('the local router'),
+      sourceNote:
+        'Prometheus is not configured, so these figures come from the local router',
       stepSeconds: 15,
     });
     const [s] = report!.series;
@@ -108,6 +110,22 @@ describe('RouterSignals', () => {
       p99: { value: 0.3 },
     });
     expect(s.ai).toBeNull();
+  });
+
+  it('ends on a step when now is one', async () => {
+    const { signals, fetch } = signalsAnswering({ items: [] });
+    const onStep = new RouterSignals({
+      deployments: (signals as any).options.deployments,
+      now: () => new Date('2026-12-07T10:00:00Z'),
+    });
+    await onStep.read({
+      entityRef: 'component:default/ibias-web',
+      range: '15m',
+      credentials,
+    });
+    expect(new URL(String(fetch.mock.calls[0][0])).searchParams.get('to')).toBe(
+      '2026-12-07T10:00:00.000Z',
+    );
   });
 
   it.each([

@@ -52,10 +52,10 @@ function routerPoint(value: unknown): RouterPoint | undefined {
   };
 }
 
-/** What the Metrics tab says of these figures, next to them. */
+/** What the Metrics tab says of these figures, next to them, before their source. */
 export const ROUTER_SIGNALS_NOTE =
-  'Prometheus is not configured, so these figures come from the records of the local ' +
-  "deploy target's traffic router";
+  'Prometheus is not configured, so these figures come from ';
+const DEFAULT_SOURCE = "the local deploy target's traffic router";
 
 /**
  * Golden signals from the local deploy target's traffic router, read through the
@@ -81,10 +81,17 @@ export class RouterSignals {
     credentials: BackstageCredentials;
   }): Promise<GoldenSignalsReport | undefined> {
     const target = serviceTarget(request.entityRef, request.environment);
-    const window = queryWindow(
-      request.range,
-      this.options.now?.() ?? new Date(),
-    );
+    // The router's records are live: the last point is the step in progress, so a
+    // request made a moment ago is counted (Prometheus's last point is the last whole step).
+    const now = this.options.now?.() ?? new Date();
+    const floored = queryWindow(request.range, now);
+    const window =
+      floored.end.getTime() < now.getTime()
+        ? queryWindow(
+            request.range,
+            new Date(floored.end.getTime() + floored.stepSeconds * 1000),
+          )
+        : floored;
     const query = new URLSearchParams({
       entityRef: target.entityRef,
       from: window.start.toISOString(),
@@ -138,7 +145,9 @@ export class RouterSignals {
     return {
       configured: true,
       source: 'traffic-router',
-      sourceNote: [ROUTER_SIGNALS_NOTE, ...sources].join(': '),
+      sourceNote: `${ROUTER_SIGNALS_NOTE}${
+        sources.size ? [...sources].join('; ') : DEFAULT_SOURCE
+      }`,
       entityRef: target.entityRef,
       service: target.service,
       ...(request.environment !== undefined

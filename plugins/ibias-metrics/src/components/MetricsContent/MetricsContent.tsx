@@ -247,15 +247,18 @@ export function MetricsContent() {
         />
       )}
       {answer && !answer.configured && answer.fallback && (
-        <Banner
-          status="info"
-          icon
-          title="From the local traffic router's records"
-          description={`${
-            answer.fallback.sourceNote ?? ''
-          }. For history, AI signals and services elsewhere: ${answer.help}`}
-          data-testid="signals-source"
-        />
+        <Flex direction="column" gap="2" data-testid="signals-source">
+          <Banner
+            status="info"
+            icon
+            title="From the local traffic router's records"
+            description={`${answer.fallback.sourceNote ?? ''}.`}
+          />
+          <Text variant="body-small" color="secondary">
+            For history, AI signals and services the local target does not run:{' '}
+            {answer.help}
+          </Text>
+        </Flex>
       )}
       {signals && signals.series.length === 0 && (
         <EmptyState
