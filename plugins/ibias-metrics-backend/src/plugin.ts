@@ -24,10 +24,7 @@ import {
   catalogOwnerOf,
   ServiceAlertEvaluator,
 } from './alerts/ServiceAlertEvaluator';
-import {
-  DashboardService,
-  HttpDeploymentHistory,
-} from './kpi/DashboardService';
+import { DashboardService } from './kpi/DashboardService';
 import { KpiService } from './kpi/KpiService';
 import { createMetricsRouter, PortalMetrics } from './prometheus';
 import { createRouter } from './service/router';
@@ -42,7 +39,10 @@ import {
 } from './prometheus/scrapeableKpiValues';
 import { PrometheusClient } from './prometheus/PrometheusClient';
 import { GoldenSignals } from './signals/GoldenSignals';
-import { HttpDeployMarkers } from './signals/DeployMarkers';
+import {
+  HttpDeploymentHistory,
+  HttpDeployMarkers,
+} from './signals/DeployMarkers';
 import { DeploymentsApi } from './signals/DeploymentsApi';
 import { RouterSignals } from './signals/RouterSignals';
 import { snapshotRows } from './kpi/snapshots';
@@ -156,16 +156,19 @@ export const ibiasMetricsPlugin = createBackendPlugin({
               logger,
             })
           : undefined;
+        // ibias-deployments, asked as the caller: dashboard and chart markers, the
+        // Metrics tab's fallback without Prometheus.
+        const deployments = new DeploymentsApi({
+          discovery: deps.discovery,
+          auth: deps.auth,
+          logger,
+        });
         const dashboard = new DashboardService({
           kpis,
           store,
           alerts,
           ruleName,
-          deployments: new HttpDeploymentHistory({
-            discovery: deps.discovery,
-            auth: deps.auth,
-            logger,
-          }),
+          deployments: new HttpDeploymentHistory(deployments),
         });
         const stripe = new StripeWebhook({
           store,
@@ -174,11 +177,6 @@ export const ibiasMetricsPlugin = createBackendPlugin({
           toleranceSeconds: settings.stripe.toleranceSeconds,
         });
 
-        const deployments = new DeploymentsApi({
-          discovery: deps.discovery,
-          auth: deps.auth,
-          logger,
-        });
         const markers = new HttpDeployMarkers(deployments);
         const goldenSignals = prometheus
           ? new GoldenSignals({ prometheus, markers })

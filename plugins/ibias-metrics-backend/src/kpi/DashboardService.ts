@@ -1,9 +1,4 @@
-import type {
-  AuthService,
-  BackstageCredentials,
-  DiscoveryService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   EXECUTIVE_KPIS,
   type KpiDefinition,
@@ -22,10 +17,12 @@ export interface DeployMarker {
 
 /** Deployments from ibias-deployments: deploy markers and what preceded a breach. */
 export interface DeploymentHistory {
+  /** Production deployments since `from`, as the caller may see them. */
   recent(options: {
     entityRef?: string;
     from: string;
     limit: number;
+    credentials: BackstageCredentials;
   }): Promise<DeployMarker[]>;
 }
 
@@ -48,61 +45,6 @@ export const TRENDS = [
   { id: 'performance', title: 'Performance (uptime)', kpi: 'uptime' },
   { id: 'satisfaction', title: 'Satisfaction (NPS)', kpi: 'nps' },
 ] as const;
-
-/** Reads deployments over ibias-deployments' HTTP API with the plugin's own token. */
-export class HttpDeploymentHistory implements DeploymentHistory {
-  constructor(
-    private readonly options: {
-      discovery: DiscoveryService;
-      auth: AuthService;
-      logger: LoggerService;
-      fetch?: typeof fetch;
-    },
-  ) {}
-
-  async recent(options: { entityRef?: string; from: string; limit: number }) {
-    try {
-      const base = await this.options.discovery.getBaseUrl('ibias-deployments');
-      const { token } = await this.options.auth.getPluginRequestToken({
-        onBehalfOf: await this.options.auth.getOwnServiceCredentials(),
-        targetPluginId: 'ibias-deployments',
-      });
-      const query = new URLSearchParams({
-        from: options.from,
-        limit: String(options.limit),
-        status: 'succeeded,rolled_back,failed',
-      });
-      if (options.entityRef) query.set('entityRef', options.entityRef);
-      const response = await (this.options.fetch ?? fetch)(
-        `${base}/deployments?${query}`,
-        { headers: { authorization: `Bearer ${token}` } },
-      );
-      if (!response.ok) return [];
-      const body = (await response.json()) as {
-        items: Array<{
-          id: string;
-          entityRef: string;
-          environment: string;
-          version: string;
-          status: string;
-          createdAt: string;
-        }>;
-      };
-      return body.items
-        .filter(d => d.environment === 'production')
-        .map(d => ({
-          at: d.createdAt,
-          label: `${d.entityRef.split('/').pop()} ${d.version} (${d.status})`,
-          entityRef: d.entityRef,
-          deploymentId: d.id,
-        }));
-    } catch (e) {
-      // Markers are a garnish: a dashboard without them is still the dashboard.
-      this.options.logger.debug(`No deploy markers: ${e}`);
-      return [];
-    }
-  }
-}
 
 /** Publishes an alert in the API's shape. */
 export function publicAlert(a: StoredAlert, ruleName: string) {
@@ -261,7 +203,11 @@ export class DashboardService {
     const [open, markers] = await Promise.all([
       this.options.alerts.list({ status: 'open', limit: 50 }),
       first
-        ? this.options.deployments.recent({ from: first, limit: 50 })
+        ? this.options.deployments.recent({
+            from: first,
+            limit: 50,
+            credentials,
+          })
         : Promise.resolve([]),
     ]);
     // A financial KPI's alert carries its value: only for those who may see it.

@@ -1,5 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { HttpDeployMarkers } from './DeployMarkers';
+import { HttpDeploymentHistory, HttpDeployMarkers } from './DeployMarkers';
 import { DeploymentsApi } from './DeploymentsApi';
 
 const credentials = mockCredentials.user('user:default/mona');
@@ -146,4 +146,47 @@ describe('HttpDeployMarkers', () => {
       );
     },
   );
+});
+
+describe('HttpDeploymentHistory', () => {
+  it('asks as the caller for finished production deployments, and labels them', async () => {
+    const fetch = jest.fn(
+      async (_url: string | URL | Request, _init?: RequestInit) =>
+        Response.json({
+          items: [
+            deployment({ environment: 'production', status: 'rolled_back' }),
+            deployment({ id: 'd-9', environment: 'staging' }),
+            deployment({ id: undefined, environment: 'production' }),
+          ],
+        }),
+    );
+    const history = new HttpDeploymentHistory(
+      new DeploymentsApi({
+        discovery: mockServices.discovery(),
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        fetch,
+      }),
+    );
+    const markers = await history.recent({
+      from: '2026-11-01T00:00:00.000Z',
+      limit: 50,
+      credentials,
+    });
+    expect(markers).toEqual([
+      {
+        at: '2026-12-07T09:10:00.000Z',
+        label: 'ibias-api 1.2.0 (rolled back)',
+        entityRef: 'component:default/ibias-api',
+        deploymentId: 'd-1',
+      },
+    ]);
+    const [url, init] = fetch.mock.calls[0];
+    expect(Object.fromEntries(new URL(String(url)).searchParams)).toMatchObject(
+      { environment: 'production', limit: '50' },
+    );
+    expect(new Headers(init?.headers).get('authorization')).toMatch(
+      /user:default\/mona/,
+    );
+  });
 });

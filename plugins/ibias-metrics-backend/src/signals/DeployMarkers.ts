@@ -1,6 +1,7 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { isRecord, text, type DeploymentsApi } from './DeploymentsApi';
 import type { DeployMarkerSource, GoldenSignalsMarker } from './GoldenSignals';
+import type { DeployMarker, DeploymentHistory } from '../kpi/DashboardService';
 
 /** Deployments that changed what runs (a queued or unapproved one has not yet). */
 const STARTED_STATUSES = 'running,succeeded,failed,rolled_back,aborted';
@@ -54,5 +55,47 @@ export class HttpDeployMarkers implements DeployMarkerSource {
       };
     });
     return markers.filter(m => m.at !== '' && m.deploymentId !== '');
+  }
+}
+
+/**
+ * The executive dashboard's deploy markers: production deployments that finished, from
+ * the ibias-deployments API asked as the caller (what they may not see, they are not
+ * shown). When the deployments plugin does not answer, the dashboard comes without them.
+ */
+export class HttpDeploymentHistory implements DeploymentHistory {
+  constructor(private readonly deployments: DeploymentsApi) {}
+
+  async recent(options: {
+    entityRef?: string;
+    from: string;
+    limit: number;
+    credentials: BackstageCredentials;
+  }): Promise<DeployMarker[]> {
+    const query = new URLSearchParams({
+      from: options.from,
+      limit: String(options.limit),
+      environment: 'production',
+      status: 'succeeded,rolled_back,failed',
+    });
+    if (options.entityRef) query.set('entityRef', options.entityRef);
+    const body = await this.deployments.get(
+      '/deployments',
+      query,
+      options.credentials,
+    );
+    const items = isRecord(body) && Array.isArray(body.items) ? body.items : [];
+    return items
+      .filter(isRecord)
+      .filter(d => text(d.environment) === 'production')
+      .map(d => ({
+        at: text(d.createdAt),
+        label: `${text(d.entityRef).split('/').pop()} ${text(
+          d.version,
+        )} (${text(d.status).replace('_', ' ')})`,
+        entityRef: text(d.entityRef),
+        deploymentId: text(d.id),
+      }))
+      .filter(m => m.at !== '' && m.deploymentId !== '');
   }
 }
