@@ -615,6 +615,74 @@ describe.each(databases.eachSupportedId())('KnexRecordStore on %s', id => {
     ).toEqual(feb);
   });
 
+  it('counts an event exactly at a window’s start in its end, not its start; one exactly at its end in neither', async () => {
+    const { store } = await storeOn(id);
+    await store.import(
+      {
+        billing: [
+          billing(
+            'e1',
+            'X',
+            'sx',
+            'subscription_started',
+            '2026-01-10T00:00:00Z',
+            10,
+          ),
+          // Exactly at the window's start: the window starts at 10 and ends at 20.
+          billing(
+            'e2',
+            'X',
+            'sx',
+            'subscription_changed',
+            '2026-02-01T00:00:00Z',
+            20,
+          ),
+          // Exactly at the window's end: not in it.
+          billing(
+            'e3',
+            'X',
+            'sx',
+            'subscription_changed',
+            '2026-03-01T00:00:00Z',
+            5,
+          ),
+          // A customer whose first event is at the start is new, not there at the start.
+          billing(
+            'e4',
+            'Y',
+            'sy',
+            'subscription_started',
+            '2026-02-01T00:00:00Z',
+            7,
+          ),
+        ],
+      },
+      'import',
+      NOW,
+    );
+    const rows = await store.mrrWindow({ from: FEB, until: MAR });
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        {
+          customerId: 'X',
+          startMicros: 10 * DOLLAR,
+          endMicros: 20 * DOLLAR,
+          movement: 'expansion',
+        },
+        {
+          customerId: 'Y',
+          startMicros: 0,
+          endMicros: 7 * DOLLAR,
+          movement: 'new',
+        },
+      ]),
+    );
+    expect(rows).toHaveLength(2);
+    // The rollups say the same of February.
+    const feb = (await store.mrrSummaries('month', [FEB])).get(FEB);
+    expect(feb).toEqual(summarizeMrr(rows));
+  });
+
   it('answers the total MRR at an instant, counting events at that instant', async () => {
     const { store } = await storeOn(id);
     await store.import(BUSINESS, 'import', NOW);

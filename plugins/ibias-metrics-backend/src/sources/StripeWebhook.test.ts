@@ -238,6 +238,31 @@ describe('StripeWebhook', () => {
     ]);
   });
 
+  it('applies a subscription created, changed and cancelled in one second in that order, whatever their ids', async () => {
+    const { store, receive } = await setup();
+    const created = nowSeconds() - 60;
+    // Delivered (and with ids sorting) in the opposite order to what happened.
+    for (const [id, type, status, items] of [
+      ['evt_A', 'customer.subscription.deleted', 'canceled', ITEMS],
+      ['evt_B', 'customer.subscription.updated', 'active', [ITEMS[0]]],
+      ['evt_C', 'customer.subscription.created', 'active', ITEMS],
+    ] as const) {
+      const payload = subscriptionEvent({
+        id,
+        type,
+        created,
+        status,
+        items: [...items],
+      });
+      await receive(payload, sign(payload));
+    }
+    // Cancelled last: nothing is paid at the end of the second.
+    expect(await store.mrrAt(created * 1000 + 999)).toBe(0);
+    // Until the cancellation, the change (one item) was in force.
+    expect(await store.mrrAt(created * 1000 + 1)).toBeGreaterThan(0);
+    expect(await store.mrrAt(created * 1000 + 1)).toBeLessThan(247 * DOLLAR);
+  });
+
   it('refuses a bad signature with a 400 and writes nothing', async () => {
     const { knex, receive } = await setup();
     const payload = subscriptionEvent({

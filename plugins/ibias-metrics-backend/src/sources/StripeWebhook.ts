@@ -52,21 +52,36 @@ export function subscriptionMrrMicros(s: SubscriptionLike): number {
   return total;
 }
 
+/**
+ * Milliseconds added to an event's second by its type. Stripe stamps events to the second
+ * and its ids are not ordered, so a subscription created and changed in the same second
+ * would be applied in id order; by type, what starts it comes first and what ends it last.
+ */
+const ORDER_IN_SECOND: Record<BillingEvent['type'], number> = {
+  subscription_started: 0,
+  subscription_changed: 1,
+  subscription_cancelled: 2,
+};
+
 /** A verified Stripe event as a billing event, or undefined for types that carry none. */
 export function billingEventOf(event: Stripe.Event): BillingEvent | undefined {
   const type = TYPES[event.type];
   if (!type) return undefined;
   const s = event.data.object as unknown as SubscriptionLike;
   const mrr = type === 'subscription_cancelled' ? 0 : subscriptionMrrMicros(s);
+  // A change to nothing paying ends the subscription's MRR: recorded as a cancellation.
+  const recorded =
+    type === 'subscription_changed' && mrr === 0
+      ? 'subscription_cancelled'
+      : type;
   return {
     id: event.id,
     customerId: typeof s.customer === 'string' ? s.customer : s.customer.id,
     subscriptionId: s.id,
-    type:
-      type === 'subscription_changed' && mrr === 0
-        ? 'subscription_cancelled'
-        : type,
-    occurredAt: new Date(event.created * 1000).toISOString(),
+    type: recorded,
+    occurredAt: new Date(
+      event.created * 1000 + ORDER_IN_SECOND[recorded],
+    ).toISOString(),
     mrrMicros: mrr,
   };
 }
