@@ -1,0 +1,23 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Reading a team's AI spend (its services', and what is attributed to it). The default
+ * policy allows it to the team's own members for the team's spend and to
+ * group:default/executives for every team's; the server checks it for each team it
+ * would show.
+ */
+export const aiCostsReadPermission = createPermission({
+  name: 'ibias.aiCosts.read',
+  attributes: { action: 'read' },
+});
+
+/** Acknowledging and snoozing AI cost alerts (on top of owning what they are about). */
+export const aiCostsAlertUpdatePermission = createPermission({
+  name: 'ibias.aiCosts.alerts.update',
+  attributes: { action: 'update' },
+});
+
+export const aiCostsPermissions = [
+  aiCostsReadPermission,
+  aiCostsAlertUpdatePermission,
+];
