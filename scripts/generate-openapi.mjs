@@ -24,6 +24,7 @@ const COMMAND = 'node scripts/generate-openapi.mjs';
 const APIS = [
   ['ibias-deployments', 'IBIAS deployments'],
   ['ibias-metrics', 'IBIAS metrics'],
+  ['ibias-ai-costs', 'IBIAS AI costs'],
 ];
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'];

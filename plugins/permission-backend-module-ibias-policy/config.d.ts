@@ -13,6 +13,12 @@ export interface Config {
        * Default: [group:default/executives, group:default/platform-team].
        */
       businessReaders?: string[];
+      /**
+       * Groups whose members read every team's AI spend in ibias-ai-costs (and what no
+       * team owns); everyone else reads the spend of the teams they belong to.
+       * Default: [group:default/executives].
+       */
+      aiCostsReaders?: string[];
     };
   };
 }

@@ -156,9 +156,7 @@ export function meanAbsolutePercentageError(
  * end of each day from day 3 on against the month's real total. Returns the pairs (for
  * the MAPE) by day of month.
  */
-export function backtestMonthEnd(
-  days: ReadonlyArray<DailyCost>,
-): Array<{
+export function backtestMonthEnd(days: ReadonlyArray<DailyCost>): Array<{
   month: string;
   dayOfMonth: number;
   forecast: number;

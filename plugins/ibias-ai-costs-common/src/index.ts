@@ -11,3 +11,4 @@ export * from './budgets';
 export * from './forecast';
 export * from './rules';
 export * from './permissions';
+export type { components, operations, paths } from './generated/openapi';

@@ -1,5 +1,8 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
+/** The permission resource of AI costs: a team's spend, named by the team's group ref. */
+export const AI_COSTS_TEAM_RESOURCE_TYPE = 'ibias-ai-costs-team';
+
 /**
  * Reading a team's AI spend (its services', and what is attributed to it). The default
  * policy allows it to the team's own members for the team's spend and to
@@ -9,6 +12,7 @@ import { createPermission } from '@backstage/plugin-permission-common';
 export const aiCostsReadPermission = createPermission({
   name: 'ibias.aiCosts.read',
   attributes: { action: 'read' },
+  resourceType: AI_COSTS_TEAM_RESOURCE_TYPE,
 });
 
 /** Acknowledging and snoozing AI cost alerts (on top of owning what they are about). */

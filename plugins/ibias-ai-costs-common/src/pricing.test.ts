@@ -129,14 +129,23 @@ describe('effective dates', () => {
     },
   ];
   it.each([
-    ['2024-10-01T23:59:59Z', { priced: true, costMicros: 5000, priceId: 'old' }],
-    ['2024-10-02T00:00:00Z', { priced: true, costMicros: 2500, priceId: 'new' }],
+    [
+      '2024-10-01T23:59:59Z',
+      { priced: true, costMicros: 5000, priceId: 'old' },
+    ],
+    [
+      '2024-10-02T00:00:00Z',
+      { priced: true, costMicros: 2500, priceId: 'new' },
+    ],
     ['2024-05-12T23:59:59Z', expect.objectContaining({ priced: false })],
-  ])('prices a call at %s with the price then in force', (timestamp, expected) => {
-    expect(priceEvent(call({ timestamp, inputTokens: 1000 }), book)).toEqual(
-      expected,
-    );
-  });
+  ])(
+    'prices a call at %s with the price then in force',
+    (timestamp, expected) => {
+      expect(priceEvent(call({ timestamp, inputTokens: 1000 }), book)).toEqual(
+        expected,
+      );
+    },
+  );
   it('the cached rate defaults to the input rate', () => {
     expect(
       priceEvent(

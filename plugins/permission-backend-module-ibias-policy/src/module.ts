@@ -23,6 +23,9 @@ export const permissionModuleIbiasPolicy = createBackendModule({
             businessReaders: config.getOptionalStringArray(
               'ibias.permissions.businessReaders',
             ) ?? ['group:default/executives', 'group:default/platform-team'],
+            aiCostsReaders: config.getOptionalStringArray(
+              'ibias.permissions.aiCostsReaders',
+            ) ?? ['group:default/executives'],
           }),
         );
       },

@@ -29,12 +29,15 @@ import {
   metricsBusinessReadPermission,
   metricsImportPermission,
 } from '@internal/plugin-ibias-metrics-common';
+import { aiCostsReadPermission } from '@internal/plugin-ibias-ai-costs-common';
+import { teamsAllowedBy } from '@internal/plugin-ibias-ai-costs-node';
 import { IbiasPermissionPolicy } from './policy';
 
 const policy = new IbiasPermissionPolicy({
   releaseManagers: 'group:default/release-managers',
   catalogAdmins: ['group:default/platform-team'],
   businessReaders: ['group:default/executives', 'group:default/platform-team'],
+  aiCostsReaders: ['group:default/executives'],
 });
 
 function user(...ownership: string[]): PolicyQueryUser {
@@ -144,6 +147,32 @@ describe('IbiasPermissionPolicy', () => {
         );
       }
     });
+  });
+
+  describe('AI costs', () => {
+    const permission = aiCostsReadPermission;
+    it('executives read every team; nobody signed in reads none', async () => {
+      expect((await policy.handle({ permission }, nora)).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+      expect((await policy.handle({ permission }, undefined)).result).toBe(
+        AuthorizeResult.DENY,
+      );
+    });
+
+    it.each([
+      ['group:default/web-team', true],
+      ['Group:default/Web-Team', true],
+      ['group:default/ai-team', false],
+      ['unattributed', false],
+    ])(
+      'a web-team member reads %s: %s (the teams they belong to)',
+      async (team, allowed) => {
+        const decision = await policy.handle({ permission }, guest);
+        expect(decision.result).toBe(AuthorizeResult.CONDITIONAL);
+        expect(teamsAllowedBy(decision)(team)).toBe(allowed);
+      },
+    );
   });
 
   describe('catalog and scaffolder administration', () => {

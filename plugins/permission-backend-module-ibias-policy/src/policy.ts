@@ -40,6 +40,11 @@ import {
   metricsBusinessReadPermission,
   metricsImportPermission,
 } from '@internal/plugin-ibias-metrics-common';
+import { aiCostsReadPermission } from '@internal/plugin-ibias-ai-costs-common';
+import {
+  aiCostsTeamConditions,
+  createAiCostsTeamConditionalDecision,
+} from '@internal/plugin-ibias-ai-costs-node';
 import {
   createDeploymentTargetConditionalDecision,
   deploymentTargetConditions,
@@ -59,6 +64,11 @@ export interface IbiasPolicyOptions {
    * Default: group:default/executives and group:default/platform-team.
    */
   businessReaders: string[];
+  /**
+   * Members of these groups read every team's AI spend (and what no team owns); everyone
+   * else reads their own teams'. Default: group:default/executives.
+   */
+  aiCostsReaders: string[];
 }
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
@@ -144,6 +154,16 @@ export class IbiasPermissionPolicy implements PermissionPolicy {
       return this.isMemberOfAny(user, this.options.businessReaders)
         ? ALLOW
         : DENY;
+    }
+    if (isPermission(permission, aiCostsReadPermission)) {
+      if (!user) return DENY;
+      if (this.isMemberOfAny(user, this.options.aiCostsReaders)) return ALLOW;
+      return createAiCostsTeamConditionalDecision(
+        permission,
+        aiCostsTeamConditions.isTeamMember({
+          claims: user.info.ownershipEntityRefs,
+        }),
+      );
     }
     if (isPermission(permission, metricsImportPermission)) {
       // Imported records become the executives' figures.

@@ -1,0 +1,582 @@
+// The IBIAS AI costs OpenAPI document as a constant, generated from plugins/ibias-ai-costs-backend/src/schema/openapi.yaml — do not edit; run `node scripts/generate-openapi.mjs`.
+
+import type { operations } from '@internal/plugin-ibias-ai-costs-common';
+
+export const spec = {
+  openapi: '3.1.0',
+  info: {
+    title: 'IBIAS AI costs',
+    version: '1.0.0',
+    description:
+      "AI usage reported by services (or by people) and what it cost, attributed to the catalog's services and their owners, priced per token or per second of hardware, with budgets and their forecasts. Served under /api/ibias-ai-costs; every request needs a Backstage token (a user's, or a service's through external access). Reading a team's spend needs ibias.aiCosts.read for that team. This document is the one source of the API contract: the router validates every request against it and the router's and the frontend client's types are generated from it (`node scripts/generate-openapi.mjs`).",
+  },
+  servers: [
+    {
+      url: '/',
+    },
+  ],
+  paths: {
+    '/events': {
+      post: {
+        operationId: 'ingestEvents',
+        summary:
+          'Report AI calls (usage only; prompt and completion text are refused)',
+        description:
+          "Up to 1,000 events a batch, taken whole or not at all. Each is priced with the price in force at its timestamp and attributed to its entity's owner; an event whose id was seen before changes nothing, so a replayed batch is harmless. Events may be up to 7 days late. Callers are rate limited (429 with Retry-After).",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UsageBatch',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'What was recorded and what had been recorded before',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/IngestResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '413': {
+            $ref: '#/components/responses/Error',
+          },
+          '429': {
+            $ref: '#/components/responses/Error',
+          },
+          '503': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/costs': {
+      get: {
+        operationId: 'getCosts',
+        summary:
+          'Spend over a range, grouped, from the rollups, as the caller may see it',
+        description:
+          'Cost, calls, tokens and seconds per group (team, service, provider or model) and per day or hour, read from the rollups (never the raw events). Only the teams the caller may read (ibias.aiCosts.read) are in it; `hidden` counts what was left out. Unpriced calls are counted apart: they are never $0.',
+        parameters: [
+          {
+            name: 'from',
+            in: 'query',
+            required: true,
+            allowReserved: true,
+            description: 'Start (ISO 8601), inclusive',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: true,
+            allowReserved: true,
+            description: 'End (ISO 8601), exclusive',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
+            name: 'groupBy',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['team', 'entity', 'provider', 'model'],
+              default: 'team',
+            },
+          },
+          {
+            name: 'granularity',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['day', 'hour'],
+              default: 'day',
+            },
+          },
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            description: 'Only this service',
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+          {
+            name: 'team',
+            in: 'query',
+            allowReserved: true,
+            description: 'Only this team (a group ref)',
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The spend, grouped',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CostReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/health': {
+      get: {
+        operationId: 'getHealth',
+        summary: 'Whether the plugin and its database answer (no token needed)',
+        responses: {
+          '200': {
+            description: 'Up',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Health',
+                },
+              },
+            },
+          },
+          '503': {
+            description: 'The database does not answer',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Health',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  components: {
+    responses: {
+      Error: {
+        description: 'What went wrong, in words',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['name', 'message'],
+            properties: {
+              name: {
+                type: 'string',
+              },
+              message: {
+                type: 'string',
+              },
+            },
+          },
+        },
+      },
+      EntityRef: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[a-zA-Z][a-zA-Z0-9-]*:[a-zA-Z0-9-_.]+/[a-zA-Z0-9-_.]+$',
+        'x-ibias-pattern-message':
+          'must be a full entity ref such as component:default/ai-recommendations',
+      },
+      Name: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 128,
+        pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$',
+        'x-ibias-pattern-message':
+          'must be letters, digits and . _ : / @ + - (starting with a letter or digit)',
+      },
+      Count: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 1000000000000,
+      },
+      UsageBatch: {
+        type: 'object',
+        required: ['events'],
+        additionalProperties: false,
+        properties: {
+          events: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1000,
+            items: {
+              $ref: '#/components/schemas/UsageEvent',
+            },
+          },
+        },
+      },
+      UsageEvent: {
+        type: 'object',
+        description:
+          'One AI call: token counts for token-priced models, billed seconds and a hardware tier for time-priced ones. No field carries what was asked or answered.',
+        required: [
+          'id',
+          'timestamp',
+          'entityRef',
+          'provider',
+          'model',
+          'latencyMs',
+          'status',
+        ],
+        additionalProperties: false,
+        properties: {
+          id: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/Name',
+              },
+            ],
+            description:
+              "The caller's id for the call; a replayed id changes nothing",
+          },
+          timestamp: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When the call finished (ISO 8601 with a zone), at most 7 days ago',
+          },
+          entityRef: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/EntityRef',
+              },
+            ],
+            description: 'The catalog entity that made the call',
+          },
+          provider: {
+            $ref: '#/components/schemas/Name',
+          },
+          model: {
+            $ref: '#/components/schemas/Name',
+          },
+          operation: {
+            type: 'string',
+            enum: [
+              'chat',
+              'completion',
+              'embedding',
+              'image',
+              'audio',
+              'prediction',
+              'other',
+            ],
+            default: 'chat',
+          },
+          inputTokens: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/Count',
+              },
+            ],
+            description: 'Every input token, cached ones included',
+            default: 0,
+          },
+          outputTokens: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/Count',
+              },
+            ],
+            default: 0,
+          },
+          cachedInputTokens: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/Count',
+              },
+            ],
+            description:
+              "The part of inputTokens read from the provider's cache",
+            default: 0,
+          },
+          seconds: {
+            type: 'number',
+            minimum: 0,
+            maximum: 604800,
+            description: 'Billed seconds of a time-priced model',
+            default: 0,
+          },
+          hardware: {
+            type: 'string',
+            enum: [
+              'cpu',
+              'gpu-t4',
+              'gpu-a40-small',
+              'gpu-a40-large',
+              'gpu-l40s',
+              'gpu-a100-large',
+              'gpu-h100',
+            ],
+          },
+          latencyMs: {
+            type: 'number',
+            minimum: 0,
+            maximum: 86400000,
+          },
+          status: {
+            type: 'string',
+            enum: ['success', 'error'],
+          },
+          cacheHit: {
+            type: 'boolean',
+            default: false,
+            description:
+              "Answered from the service's own cache (no provider call, no cost)",
+          },
+        },
+      },
+      IngestResult: {
+        type: 'object',
+        required: ['accepted', 'duplicates', 'unpriced', 'unattributed'],
+        additionalProperties: false,
+        properties: {
+          accepted: {
+            type: 'integer',
+            description: 'Events recorded now',
+          },
+          duplicates: {
+            type: 'integer',
+            description:
+              'Events whose id was recorded before (nothing changed)',
+          },
+          unpriced: {
+            type: 'integer',
+            description:
+              'Recorded events no price covers (shown as unpriced, never $0)',
+          },
+          unattributed: {
+            type: 'integer',
+            description: 'Recorded events whose entity is not in the catalog',
+          },
+        },
+      },
+      CostRow: {
+        type: 'object',
+        required: [
+          'at',
+          'key',
+          'label',
+          'costMicros',
+          'calls',
+          'errors',
+          'unpricedCalls',
+          'inputTokens',
+          'outputTokens',
+          'seconds',
+        ],
+        additionalProperties: false,
+        properties: {
+          at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'The start of the day or hour',
+          },
+          key: {
+            type: 'string',
+            description:
+              "The team's or entity's ref, the provider or the model",
+          },
+          label: {
+            type: 'string',
+          },
+          costMicros: {
+            type: 'integer',
+            description: 'US dollars × 1,000,000, of the priced calls',
+          },
+          calls: {
+            type: 'integer',
+          },
+          errors: {
+            type: 'integer',
+          },
+          unpricedCalls: {
+            type: 'integer',
+          },
+          inputTokens: {
+            type: 'integer',
+          },
+          outputTokens: {
+            type: 'integer',
+          },
+          seconds: {
+            type: 'number',
+          },
+        },
+      },
+      CostReport: {
+        type: 'object',
+        required: [
+          'from',
+          'to',
+          'groupBy',
+          'granularity',
+          'rows',
+          'totals',
+          'hidden',
+        ],
+        additionalProperties: false,
+        properties: {
+          from: {
+            type: 'string',
+            format: 'date-time',
+          },
+          to: {
+            type: 'string',
+            format: 'date-time',
+          },
+          groupBy: {
+            type: 'string',
+            enum: ['team', 'entity', 'provider', 'model'],
+          },
+          granularity: {
+            type: 'string',
+            enum: ['day', 'hour'],
+          },
+          rows: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CostRow',
+            },
+          },
+          totals: {
+            type: 'array',
+            description: 'Per group over the whole range, largest cost first',
+            items: {
+              type: 'object',
+              required: [
+                'key',
+                'label',
+                'costMicros',
+                'calls',
+                'unpricedCalls',
+                'share',
+              ],
+              additionalProperties: false,
+              properties: {
+                key: {
+                  type: 'string',
+                },
+                label: {
+                  type: 'string',
+                },
+                costMicros: {
+                  type: 'integer',
+                },
+                calls: {
+                  type: 'integer',
+                },
+                unpricedCalls: {
+                  type: 'integer',
+                },
+                share: {
+                  type: 'number',
+                  description: 'Of the cost shown (0 to 1)',
+                },
+              },
+            },
+          },
+          hidden: {
+            type: 'integer',
+            description:
+              'Teams in the range the caller may not read (their spend is left out)',
+          },
+        },
+      },
+      Health: {
+        type: 'object',
+        required: ['status', 'checks'],
+        additionalProperties: false,
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['up', 'degraded', 'down'],
+          },
+          checks: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              required: ['status'],
+              additionalProperties: false,
+              properties: {
+                status: {
+                  type: 'string',
+                  enum: ['up', 'degraded', 'down'],
+                },
+                detail: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+type JsonContent<T> = T extends { content: { 'application/json': infer B } }
+  ? B
+  : never;
+type Success<R> = JsonContent<R[Extract<keyof R, 200 | 201 | 202 | 204>]>;
+
+/** One operation as the typed router sees it: path, query, body and success answer. */
+type Endpoint<Op> = Op extends {
+  parameters: infer Params;
+  responses: infer Responses;
+}
+  ? {
+      path: Params extends { path: infer P } ? NonNullable<P> : never;
+      query: Params extends { query?: infer Q } ? NonNullable<Q> : never;
+      body: Op extends { requestBody?: infer B }
+        ? JsonContent<NonNullable<B>>
+        : never;
+      response: Success<Responses>;
+    }
+  : never;
+
+/** Every operation, keyed the way createValidatedOpenApiRouterFromGeneratedEndpointMap expects. */
+export type EndpointMap = {
+  '#post|/events': Endpoint<operations['ingestEvents']>;
+  '#get|/costs': Endpoint<operations['getCosts']>;
+  '#get|/health': Endpoint<operations['getHealth']>;
+};
