@@ -75,4 +75,5 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@internal/plugin-ibias-deployments-backend'));
 backend.add(import('@internal/plugin-ibias-metrics-backend'));
+backend.add(import('@internal/plugin-ibias-ai-costs-backend'));
 backend.start();

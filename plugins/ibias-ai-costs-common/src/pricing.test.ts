@@ -1,5 +1,6 @@
 import {
   DEFAULT_PRICE_BOOK,
+  layerPriceBooks,
   priceEvent,
   pricesFromSeedProviders,
   validatePriceBook,
@@ -211,6 +212,20 @@ describe("the seed's aiConfig provider block, as it is", () => {
       costMicros: 23_000,
       priceId: 'seed/replicate/mistral-7b/second',
     });
+  });
+});
+
+describe('layerPriceBooks', () => {
+  it("replaces a lower layer's price for the same model, keeps the rest", () => {
+    const seed = pricesFromSeedProviders([
+      { name: 'openai', models: { 'gpt-4o': { costPerToken: 0.00003 } } },
+    ]);
+    const book = layerPriceBooks(DEFAULT_PRICE_BOOK, seed);
+    expect(book.filter(p => p.model === 'gpt-4o').map(p => p.id)).toEqual([
+      'seed/openai/gpt-4o',
+    ]);
+    expect(book).toHaveLength(DEFAULT_PRICE_BOOK.length);
+    expect(() => validatePriceBook(book, 'x')).not.toThrow();
   });
 });
 

@@ -193,10 +193,7 @@ export function validatePriceBook(entries: unknown[], where: string): Price[] {
     }
     ids.add(p.id);
   }
-  const key = (p: Price) =>
-    `${p.provider.toLowerCase()}|${p.model}|${
-      p.per === 'second' ? p.hardware ?? '' : 'token'
-    }`;
+  const key = priceKey;
   const end = (p: Price) =>
     p.effectiveTo === undefined ? Infinity : instant(p.effectiveTo);
   for (let i = 0; i < prices.length; i++) {
@@ -214,6 +211,31 @@ export function validatePriceBook(entries: unknown[], where: string): Price[] {
     }
   }
   return prices;
+}
+
+/** What two prices must not share at the same time: provider, model and hardware. */
+export function priceKey(
+  p: Pick<Price, 'provider' | 'model' | 'per'> & { hardware?: string },
+) {
+  return `${p.provider.toLowerCase()}|${p.model}|${
+    p.per === 'second' ? p.hardware ?? '' : 'token'
+  }`;
+}
+
+/**
+ * Layers of prices, each later one replacing the earlier ones' entries for the same
+ * provider, model and hardware (the operator's prices over the public list, the seed's
+ * block over both).
+ */
+export function layerPriceBooks(
+  ...layers: ReadonlyArray<ReadonlyArray<Price>>
+): Price[] {
+  let merged: Price[] = [];
+  for (const layer of layers) {
+    const replaced = new Set(layer.map(priceKey));
+    merged = [...merged.filter(p => !replaced.has(priceKey(p))), ...layer];
+  }
+  return merged;
 }
 
 /** The seed's `aiConfig.providers` entry: flat prices per model. */

@@ -75,14 +75,16 @@ export function teamsAllowedBy(
       return criteria.allOf.every(c => evaluate(c, team));
     if ('anyOf' in criteria) return criteria.anyOf.some(c => evaluate(c, team));
     if ('not' in criteria) return !evaluate(criteria.not, team);
-    const rule = Object.values(aiCostsTeamRules).find(
-      r => r.name === criteria.rule,
-    );
-    if (!rule) return false;
-    const params = rule.paramsSchema?.safeParse(criteria.params);
-    return Boolean(
-      params?.success && rule.apply({ team }, params.data as never),
+    // The one rule: its params parsed here, whatever the decision carried.
+    if (criteria.rule !== isTeamMember.name) return false;
+    const claims = (criteria.params as { claims?: unknown } | undefined)
+      ?.claims;
+    return (
+      Array.isArray(claims) &&
+      claims.every(c => typeof c === 'string') &&
+      isTeamMember.apply({ team }, { claims })
     );
   };
-  return team => evaluate(decision.conditions as Criteria, team);
+  const conditions = (decision as { conditions: Criteria }).conditions;
+  return team => evaluate(conditions, team);
 }

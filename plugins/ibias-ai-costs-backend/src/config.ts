@@ -1,0 +1,63 @@
+import type { Config } from '@backstage/config';
+import {
+  budgetSchema,
+  DEFAULT_PRICE_BOOK,
+  layerPriceBooks,
+  pricesFromSeedProviders,
+  validatePriceBook,
+  type Budget,
+  type Price,
+  type SeedProviderConfig,
+} from '@internal/plugin-ibias-ai-costs-common';
+
+export interface AiCostsSettings {
+  prices: Price[];
+  budgets: Budget[];
+  ingest: { perSecond: number; burst: number };
+}
+
+/**
+ * ibias.aiCosts: the price book (the public list prices, then `prices` entries, then the
+ * seed's `providers` block as it is), budgets, and the ingest rate per caller. Anything
+ * invalid stops the backend with the key named.
+ */
+export function readAiCostsSettings(config: Config): AiCostsSettings {
+  const root = 'ibias.aiCosts';
+  const useDefaults =
+    config.getOptionalBoolean(`${root}.defaultPrices`) ?? true;
+  const own = config.getOptional<unknown[]>(`${root}.prices`) ?? [];
+  const seed =
+    config.getOptional<SeedProviderConfig[]>(`${root}.providers`) ?? [];
+  const ownPrices = validatePriceBook(own, `${root}.prices`);
+  const prices = validatePriceBook(
+    layerPriceBooks(
+      useDefaults ? DEFAULT_PRICE_BOOK : [],
+      ownPrices,
+      pricesFromSeedProviders(seed),
+    ),
+    `${root} (the price book)`,
+  );
+  const budgets = (config.getOptional<unknown[]>(`${root}.budgets`) ?? []).map(
+    (raw, i) => {
+      const parsed = budgetSchema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(
+          `Invalid ${root}.budgets[${i}]${
+            issue.path.length ? `.${issue.path.join('.')}` : ''
+          }: ${issue.message}`,
+        );
+      }
+      return parsed.data;
+    },
+  );
+  const perSecond =
+    config.getOptionalNumber(`${root}.ingest.batchesPerSecond`) ?? 10;
+  const burst = config.getOptionalNumber(`${root}.ingest.burst`) ?? 50;
+  if (!(perSecond > 0) || !(burst >= 1)) {
+    throw new Error(
+      `Invalid ${root}.ingest: batchesPerSecond must be more than 0 and burst at least 1`,
+    );
+  }
+  return { prices, budgets, ingest: { perSecond, burst } };
+}

@@ -1,0 +1,54 @@
+import type { UsageEvent } from '@internal/plugin-ibias-ai-costs-common';
+
+/** An event as it is recorded: attributed, priced (or not), and who reported it. */
+export interface RecordedEvent extends UsageEvent {
+  /** The catalog's lowercase ref of the entity. */
+  entityRef: string;
+  /** The owner's group ref at ingestion, or `unattributed`. */
+  team: string;
+  /** Null when no price covered it. */
+  costMicros: number | null;
+  priceId: string | null;
+  reportedBy: string;
+}
+
+export const UNATTRIBUTED = 'unattributed';
+
+export type RollupPeriod = 'hour' | 'day';
+export type GroupBy = 'team' | 'entity' | 'provider' | 'model';
+
+export interface CostQuery {
+  from: number;
+  to: number;
+  period: RollupPeriod;
+  groupBy: GroupBy;
+  entityRef?: string;
+  /** Only these teams; undefined for every team. */
+  teams?: string[];
+}
+
+export interface CostRowData {
+  bucket: number;
+  key: string;
+  costMicros: number;
+  calls: number;
+  errors: number;
+  unpricedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  seconds: number;
+}
+
+export interface UsageStore {
+  /**
+   * Records the events not recorded before (by id) and adds them to the hourly and daily
+   * rollups, in one transaction. Returns those it recorded.
+   */
+  ingest(events: RecordedEvent[], now: Date): Promise<RecordedEvent[]>;
+  /** Rollup rows in [from, to), grouped. */
+  costs(query: CostQuery): Promise<CostRowData[]>;
+  /** The teams with spend in [from, to) (for what a caller may not see). */
+  teams(from: number, to: number): Promise<string[]>;
+  /** The same sums from the raw events (checks and benchmarks; never the dashboards). */
+  costsFromEvents(query: CostQuery): Promise<CostRowData[]>;
+}

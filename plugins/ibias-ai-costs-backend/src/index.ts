@@ -1,0 +1,6 @@
+/**
+ * The IBIAS AI costs backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { ibiasAiCostsPlugin as default } from './plugin';

@@ -1,0 +1,96 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { aiCostsPermissions } from '@internal/plugin-ibias-ai-costs-common';
+import {
+  aiCostsTeamResourceRef,
+  aiCostsTeamRules,
+} from '@internal/plugin-ibias-ai-costs-node';
+import { readAiCostsSettings } from './config';
+import {
+  KnexUsageStore,
+  migrateAiCostsDatabase,
+} from './database/KnexUsageStore';
+import { checkHealth } from './health';
+import { CostService } from './service/CostService';
+import { IngestService } from './service/IngestService';
+import { RateLimiter } from './service/RateLimiter';
+import { createRouter } from './service/router';
+
+/**
+ * IBIAS AI costs: AI usage reported by services, priced per token or per second of
+ * hardware, attributed to the catalog's services and their owners, with budgets.
+ *
+ * @public
+ */
+export const ibiasAiCostsPlugin = createBackendPlugin({
+  pluginId: 'ibias-ai-costs',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { logger } = deps;
+        const settings = readAiCostsSettings(deps.config);
+        const knex = await migrateAiCostsDatabase(deps.database);
+        const store = new KnexUsageStore(knex);
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: aiCostsTeamResourceRef,
+          permissions: aiCostsPermissions,
+          rules: Object.values(aiCostsTeamRules),
+          getResources: async refs => refs.map(team => ({ team })),
+        });
+        const ingest = new IngestService({
+          store,
+          prices: () => settings.prices,
+          ownerOf: async ref => {
+            const entity = await deps.catalog.getEntityByRef(ref, {
+              credentials: await deps.auth.getOwnServiceCredentials(),
+            });
+            const owner = entity?.spec?.owner;
+            if (typeof owner !== 'string') return undefined;
+            return stringifyEntityRef(
+              parseEntityRef(owner, {
+                defaultKind: 'group',
+                defaultNamespace: entity?.metadata.namespace,
+              }),
+            ).toLocaleLowerCase('en-US');
+          },
+          limiter: new RateLimiter(settings.ingest),
+          logger,
+        });
+        const costs = new CostService({
+          store,
+          permissions: deps.permissions,
+        });
+        deps.httpRouter.use(
+          createRouter({
+            httpAuth: deps.httpAuth,
+            ingest,
+            costs,
+            health: () => checkHealth(knex),
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
+        logger.info(
+          `AI costs: ${settings.prices.length} prices, ${settings.budgets.length} budgets`,
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,128 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { spec, type EndpointMap } from '../schema/openapi.generated';
+import { explainRequestError } from '../schema/validateInput';
+import type { CostService } from './CostService';
+import {
+  RetryLaterError,
+  TooManyRequestsError,
+  type IngestService,
+} from './IngestService';
+
+/** A batch of 1,000 events is about 400 kB; more is refused before it is parsed. */
+const BODY_LIMIT = '2mb';
+const parseJson = express.json({ limit: BODY_LIMIT });
+
+/** JSON bodies; body-parser quotes a malformed body back, so say only that it is not JSON. */
+const jsonBody: express.RequestHandler = (req, res, next) =>
+  parseJson(req, res, (error?: unknown) => {
+    const type = (error as { type?: string } | undefined)?.type;
+    if (type === 'entity.parse.failed') {
+      next(new InputError('request/body is not valid JSON'));
+    } else if (type === 'entity.too.large') {
+      res.status(413).json({
+        error: {
+          name: 'PayloadTooLargeError',
+          message: `request/body is larger than ${BODY_LIMIT}: send at most 1,000 events a batch`,
+        },
+      });
+    } else {
+      next(error);
+    }
+  });
+
+/** A principal as the events record who reported them. */
+function principalOf(credentials: {
+  principal: { type?: string; userEntityRef?: string; subject?: string };
+}): string {
+  const p = credentials.principal;
+  if (p.userEntityRef) return p.userEntityRef;
+  return `${p.type ?? 'service'}:${p.subject ?? 'unknown'}`;
+}
+
+/**
+ * The HTTP API of src/schema/openapi.yaml, validated against it before a handler runs.
+ * Handlers take the caller's credentials and delegate; the services authorize.
+ */
+export function createRouter(options: {
+  httpAuth: HttpAuthService;
+  ingest: IngestService;
+  costs: CostService;
+  health: () => Promise<{
+    status: 'up' | 'degraded' | 'down';
+    checks: Record<
+      string,
+      { status: 'up' | 'degraded' | 'down'; detail?: string }
+    >;
+  }>;
+}): express.Router {
+  const { httpAuth } = options;
+  const outer = Router();
+  const router =
+    createValidatedOpenApiRouterFromGeneratedEndpointMap<EndpointMap>(spec, {
+      middleware: [jsonBody],
+    });
+
+  // Users and services (external access tokens) report usage.
+  router.post('/events', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(
+      await options.ingest.ingest(req.body.events, principalOf(credentials)),
+    );
+  });
+
+  router.get('/costs', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = req.query;
+    res.json(
+      await options.costs.costs(
+        {
+          from: new Date(q.from),
+          to: new Date(q.to),
+          groupBy: q.groupBy ?? 'team',
+          granularity: q.granularity ?? 'day',
+          entityRef: q.entityRef,
+          team: q.team,
+        },
+        credentials,
+      ),
+    );
+  });
+
+  // No token (the plugin allows /health unauthenticated): states and fixed phrases only.
+  router.get('/health', async (_req, res) => {
+    const answer = await options.health();
+    res.status(answer.status === 'down' ? 503 : 200).json(answer);
+  });
+
+  router.use(
+    (
+      error: unknown,
+      req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (error instanceof TooManyRequestsError) {
+        res.set('Retry-After', String(error.retryAfterSeconds));
+        res.status(429).json({
+          error: { name: error.name, message: error.message },
+        });
+        return;
+      }
+      if (error instanceof RetryLaterError) {
+        res.set('Retry-After', String(error.retryAfterSeconds));
+      }
+      next(explainRequestError(error, req));
+    },
+  );
+
+  outer.use(router);
+  return outer;
+}
