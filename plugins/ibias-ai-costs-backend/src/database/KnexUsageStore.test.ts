@@ -28,7 +28,7 @@ function recorded(
       timestamp: new Date(T0 + ((i * 3_599_999) % (3 * DAY))).toISOString(),
       entityRef: 'component:default/ai-recommendations',
       provider: i % 3 === 0 ? 'replicate' : 'openai',
-      model: i % 3 === 0 ? 'mistral-7b' : i % 2 ? 'gpt-4o' : 'gpt-4o-mini',
+      model: ['mistral-7b', 'gpt-4o', 'gpt-4o-mini'][i % 3],
       inputTokens: 100 + i,
       outputTokens: 10 + (i % 7),
       cachedInputTokens: i % 5,

@@ -116,9 +116,12 @@ export function rollupRows(events: RecordedEvent[]): RollupRow[] {
       row.latency_ms_sum += e.latencyMs;
     }
   }
-  return [...rows.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, row]) => row);
+  return (
+    [...rows.entries()]
+      // Code-unit order (not locale): the order every ingestion locks rows in.
+      .sort(([a], [b]) => Number(a > b) - Number(a < b))
+      .map(([, row]) => row)
+  );
 }
 
 /**

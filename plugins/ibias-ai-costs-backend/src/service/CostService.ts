@@ -59,9 +59,12 @@ export class CostService {
 
   async costs(request: CostRequest, credentials: BackstageCredentials) {
     const size = request.granularity === 'hour' ? HOUR : DAY;
-    const from = Math.floor(request.from.getTime() / size) * size;
     const to = request.to.getTime();
-    if (!(from < to)) throw new InputError('from must be before to');
+    if (!(request.from.getTime() < to)) {
+      throw new InputError('from must be before to');
+    }
+    // Whole buckets: the one holding `from` counts from its start.
+    const from = Math.floor(request.from.getTime() / size) * size;
     if (to - from > MAX_RANGE_MS[request.granularity]) {
       throw new InputError(
         `A range by ${request.granularity} is at most ${

@@ -1,0 +1,428 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import {
+  coreServices,
+  createServiceFactory,
+  type BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ibiasTestDatabaseIds } from '@internal/ibias-test-utils';
+import { aiCostsReadPermission } from '@internal/plugin-ibias-ai-costs-common';
+import {
+  aiCostsTeamConditions,
+  createAiCostsTeamConditionalDecision,
+} from '@internal/plugin-ibias-ai-costs-node';
+import request from 'supertest';
+import { ibiasAiCostsPlugin } from '../plugin';
+import { spec } from '../schema/openapi.generated';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ibiasTestDatabaseIds() });
+const API = '/api/ibias-ai-costs';
+
+const ajv = new Ajv2020({ strict: false });
+addFormats(ajv);
+ajv.addSchema(spec, 'openapi');
+
+/** Whether a response is one the document declares for its route, method and status. */
+function declared(
+  route: string,
+  method: string,
+  status: number,
+  body: unknown,
+) {
+  const op = (spec.paths as any)[route][method];
+  let response = op.responses[String(status)];
+  if (!response) return `no ${status} declared for ${method} ${route}`;
+  if (response.$ref) {
+    response = (spec.components.responses as any)[
+      response.$ref.split('/').pop()
+    ];
+  }
+  const ref = response.content['application/json'].schema.$ref as string;
+  const validate = ajv.getSchema(`openapi${ref}`)!;
+  return validate(body) ? undefined : JSON.stringify(validate.errors);
+}
+
+const ENTITIES = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'ai-recommendations', namespace: 'default' },
+    spec: { owner: 'ai-team', type: 'service', lifecycle: 'production' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'ibias-api', namespace: 'default' },
+    spec: {
+      owner: 'group:default/web-team',
+      type: 'service',
+      lifecycle: 'production',
+    },
+  },
+];
+
+const NOW = Date.now();
+const at = (minutesAgo: number) =>
+  new Date(NOW - minutesAgo * 60_000).toISOString();
+
+const event = (i: number, overrides: Record<string, unknown> = {}) => ({
+  id: `call-${i}`,
+  timestamp: at(5 + (i % 50)),
+  entityRef:
+    i % 2
+      ? 'component:default/ai-recommendations'
+      : 'component:default/ibias-api',
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  inputTokens: 1000,
+  outputTokens: 100,
+  latencyMs: 300,
+  status: 'success',
+  ...overrides,
+});
+
+/** Allows every team to executives, the caller's own teams to others (the IBIAS policy). */
+const permissions = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () =>
+    ({
+      async authorize(requests: any[]) {
+        return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+      },
+      async authorizeConditional(
+        requests: any[],
+        options: { credentials: BackstageCredentials },
+      ) {
+        const principal = options.credentials.principal as {
+          userEntityRef?: string;
+        };
+        return requests.map(r => {
+          if (r.permission.name !== aiCostsReadPermission.name) {
+            return { result: AuthorizeResult.ALLOW };
+          }
+          if (principal.userEntityRef === 'user:default/nora') {
+            return { result: AuthorizeResult.ALLOW };
+          }
+          if (!principal.userEntityRef) return { result: AuthorizeResult.DENY };
+          return createAiCostsTeamConditionalDecision(
+            aiCostsReadPermission,
+            aiCostsTeamConditions.isTeamMember({
+              claims:
+                principal.userEntityRef === 'user:default/wes'
+                  ? [principal.userEntityRef, 'group:default/web-team']
+                  : [principal.userEntityRef],
+            }),
+          );
+        });
+      },
+    } as any),
+});
+
+describe.each(databases.eachSupportedId())(
+  'the ibias-ai-costs API on %s',
+  databaseId => {
+    let backend: Awaited<ReturnType<typeof startTestBackend>>;
+    let knex: Awaited<ReturnType<typeof databases.init>>;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      backend = await startTestBackend({
+        features: [
+          ibiasAiCostsPlugin,
+          permissions,
+          catalogServiceMock.factory({ entities: ENTITIES as any }),
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              ibias: {
+                aiCosts: { ingest: { batchesPerSecond: 0.01, burst: 40 } },
+              },
+            },
+          }),
+        ],
+      });
+    });
+    afterAll(() => backend.stop());
+
+    const rows = async () =>
+      Number((await knex('ibias_ai_usage_events').count({ n: '*' }))[0].n);
+    const post = (
+      body: unknown,
+      as = mockCredentials.user('user:default/wes'),
+    ) =>
+      request(backend.server)
+        .post(`${API}/events`)
+        .set(
+          'authorization',
+          mockCredentials.user.header(
+            (as.principal as { userEntityRef: string }).userEntityRef,
+          ),
+        )
+        .send(body as object);
+    const costs = (query: Record<string, string>, user = 'user:default/nora') =>
+      request(backend.server)
+        .get(`${API}/costs`)
+        .query({
+          from: at(24 * 60),
+          to: new Date(NOW + 60_000).toISOString(),
+          ...query,
+        })
+        .set('authorization', mockCredentials.user.header(user));
+
+    it('records a batch, priced and attributed; a replay changes nothing', async () => {
+      const batch = { events: Array.from({ length: 20 }, (_, i) => event(i)) };
+      const first = await post(batch);
+      expect(first.status).toBe(200);
+      expect(declared('/events', 'post', 200, first.body)).toBeUndefined();
+      expect(first.body).toEqual({
+        accepted: 20,
+        duplicates: 0,
+        unpriced: 0,
+        unattributed: 0,
+      });
+      const before = (await costs({ groupBy: 'team' })).body;
+      expect(declared('/costs', 'get', 200, before)).toBeUndefined();
+      // 1000 × 0.15 + 100 × 0.6 = 210 µ$ a call, 10 calls a team.
+      expect(before.totals).toEqual([
+        {
+          key: 'group:default/ai-team',
+          label: 'ai-team',
+          costMicros: 2100,
+          calls: 10,
+          unpricedCalls: 0,
+          share: 0.5,
+        },
+        {
+          key: 'group:default/web-team',
+          label: 'web-team',
+          costMicros: 2100,
+          calls: 10,
+          unpricedCalls: 0,
+          share: 0.5,
+        },
+      ]);
+      const replay = await post(batch);
+      expect(replay.body).toEqual({
+        accepted: 0,
+        duplicates: 20,
+        unpriced: 0,
+        unattributed: 0,
+      });
+      expect((await costs({ groupBy: 'team' })).body).toEqual(before);
+    });
+
+    it('a team member sees their team only; the rest is counted as hidden', async () => {
+      const res = await costs({ groupBy: 'team' }, 'user:default/wes');
+      expect(res.body.totals.map((t: any) => t.key)).toEqual([
+        'group:default/web-team',
+      ]);
+      expect(res.body.hidden).toBe(1);
+      // Asking for another team by name gives nothing of it.
+      const other = await costs(
+        { team: 'group:default/ai-team' },
+        'user:default/wes',
+      );
+      expect(other.body.rows).toEqual([]);
+      // Someone in no team sees nothing.
+      const nobody = await costs({}, 'user:default/nobody');
+      expect(nobody.body).toMatchObject({ rows: [], totals: [], hidden: 2 });
+    });
+
+    it('puts an entity the catalog does not have in "unattributed", and prices nothing it cannot', async () => {
+      const res = await post({
+        events: [
+          event(100, { entityRef: 'component:default/ghost' }),
+          event(101, { model: 'gpt-9-preview' }),
+        ],
+      });
+      expect(res.body).toEqual({
+        accepted: 2,
+        duplicates: 0,
+        unpriced: 1,
+        unattributed: 1,
+      });
+      const byTeam = (await costs({ groupBy: 'team' })).body;
+      expect(
+        byTeam.totals.find((t: any) => t.key === 'unattributed'),
+      ).toMatchObject({
+        label: 'unattributed',
+        calls: 1,
+      });
+      const byModel = (await costs({ groupBy: 'model' })).body;
+      expect(
+        byModel.totals.find((t: any) => t.key === 'gpt-9-preview'),
+      ).toMatchObject({
+        costMicros: 0,
+        unpricedCalls: 1,
+      });
+    });
+
+    it('refuses 10,000 malformed events with 400s that name the field and quote nothing, and writes nothing', async () => {
+      const before = await rows();
+      const bad: Array<[Record<string, unknown>, RegExp]> = [
+        [{ inputTokens: -1 }, /inputTokens must be >= 0/],
+        [{ outputTokens: 1.5 }, /outputTokens must be integer/],
+        [{ latencyMs: 'slow' }, /latencyMs must be number/],
+        [
+          { tenant: 'acme' },
+          /events\/\d+\/tenant is not a field this request accepts/,
+        ],
+        [
+          { prompt: 'What is our churn?' },
+          /prompt is not a field this request accepts \(prompt and completion text are not accepted: usage only\)/,
+        ],
+        [
+          { messages: [{ role: 'user', content: 'secret' }] },
+          /messages is not a field/,
+        ],
+        [{ entityRef: 'ai-recommendations' }, /full entity ref/],
+        [{ timestamp: 'yesterday' }, /timestamp must match format "date-time"/],
+        [{ timestamp: at(8 * 24 * 60) }, /timestamp is more than 7 days old/],
+        [
+          { cachedInputTokens: 5000 },
+          /cachedInputTokens must not exceed inputTokens/,
+        ],
+      ];
+      let refused = 0;
+      for (let b = 0; b < 10; b++) {
+        const [change, message] = bad[b];
+        const events = Array.from({ length: 1000 }, (_, i) =>
+          event(10_000 + b * 1000 + i, i === 999 ? change : {}),
+        );
+        const res = await post({ events });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(message);
+        expect(JSON.stringify(res.body)).not.toMatch(
+          /What is our churn|secret|acme|slow/,
+        );
+        refused += events.length;
+      }
+      expect(refused).toBe(10_000);
+      expect(await rows()).toBe(before);
+    });
+
+    it.each([
+      ['no events', { events: [] }, 400, /must NOT have fewer than 1 items/],
+      [
+        '1,001 events',
+        { events: Array.from({ length: 1001 }, (_, i) => event(50_000 + i)) },
+        400,
+        /must NOT have more than 1000 items/,
+      ],
+      [
+        'another top-level field',
+        { events: [event(60_000)], debug: true },
+        400,
+        /debug is not a field/,
+      ],
+      [
+        'a body over 2 MB',
+        {
+          events: [event(60_001, { id: 'x'.repeat(128) })],
+          pad: 'y'.repeat(2_200_000),
+        },
+        413,
+        /larger than 2mb/,
+      ],
+    ])('refuses %s', async (_c, body, status, message) => {
+      const before = await rows();
+      const res = await post(body);
+      expect(res.status).toBe(status);
+      expect(res.body.error.message).toMatch(message);
+      expect(declared('/events', 'post', status, res.body)).toBeUndefined();
+      expect(await rows()).toBe(before);
+    });
+
+    it('refuses a malformed JSON body without quoting it', async () => {
+      const res = await request(backend.server)
+        .post(`${API}/events`)
+        .set('authorization', mockCredentials.user.header('user:default/wes'))
+        .set('content-type', 'application/json')
+        .send('{"events": [ {"prompt": "top secret"');
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe('request/body is not valid JSON');
+    });
+
+    it('takes events from a service with an external-access token, and refuses an anonymous caller', async () => {
+      const res = await request(backend.server)
+        .post(`${API}/events`)
+        .set(
+          'authorization',
+          mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service('external:ai-recommendations'),
+            targetPluginId: 'ibias-ai-costs',
+          }),
+        )
+        .send({ events: [event(70_000)] });
+      expect(res.status).toBe(200);
+      const anonymous = await request(backend.server)
+        .post(`${API}/events`)
+        .set('authorization', mockCredentials.none.header())
+        .send({ events: [event(70_001)] });
+      expect(anonymous.status).toBe(401);
+      expect(declared('/events', 'post', 401, anonymous.body)).toBeUndefined();
+    });
+
+    it('answers 429 with Retry-After once a caller has spent its burst', async () => {
+      const answers = [];
+      for (let i = 0; i < 45; i++) {
+        answers.push(
+          await post(
+            { events: [event(80_000 + i)] },
+            mockCredentials.user('user:default/flood'),
+          ),
+        );
+      }
+      const statuses = answers.map(a => a.status);
+      const refused = answers.filter(a => a.status === 429);
+      expect(
+        refused.map(a => declared('/events', 'post', 429, a.body)),
+      ).toEqual(refused.map(() => undefined));
+      const retryAfter = refused[0]?.headers['retry-after'];
+      expect(statuses.filter(s => s === 200)).toHaveLength(40);
+      expect(statuses.filter(s => s === 429)).toHaveLength(5);
+      expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    });
+
+    it('refuses a costs range that is backwards or too long for its granularity', async () => {
+      const backwards = await costs({ from: at(0), to: at(60) });
+      expect(backwards.status).toBe(400);
+      expect(backwards.body.error.message).toBe('from must be before to');
+      const long = await costs({ granularity: 'hour', from: at(40 * 24 * 60) });
+      expect(long.body.error.message).toBe(
+        'A range by hour is at most 31 days',
+      );
+      const bad = await costs({ groupBy: 'owner' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/groupBy/);
+    });
+
+    it('answers /health without a token', async () => {
+      const res = await request(backend.server).get(`${API}/health`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        status: 'up',
+        checks: { database: { status: 'up' } },
+      });
+    });
+
+    it('serves exactly the documented routes', () => {
+      expect(Object.keys(spec.paths).sort()).toEqual([
+        '/costs',
+        '/events',
+        '/health',
+      ]);
+    });
+  },
+);
