@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogOwnerOf } from '@internal/ibias-backend-catalog';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { aiCostsPermissions } from '@internal/plugin-ibias-ai-costs-common';
 import {
@@ -15,6 +15,7 @@ import {
   migrateAiCostsDatabase,
 } from './database/KnexUsageStore';
 import { checkHealth } from './health';
+import { BudgetService } from './service/BudgetService';
 import { CostService } from './service/CostService';
 import { IngestService } from './service/IngestService';
 import { RateLimiter } from './service/RateLimiter';
@@ -52,22 +53,14 @@ export const ibiasAiCostsPlugin = createBackendPlugin({
           rules: Object.values(aiCostsTeamRules),
           getResources: async refs => refs.map(team => ({ team })),
         });
+        const ownerOf = catalogOwnerOf({
+          catalog: deps.catalog,
+          auth: deps.auth,
+        });
         const ingest = new IngestService({
           store,
           prices: () => settings.prices,
-          ownerOf: async ref => {
-            const entity = await deps.catalog.getEntityByRef(ref, {
-              credentials: await deps.auth.getOwnServiceCredentials(),
-            });
-            const owner = entity?.spec?.owner;
-            if (typeof owner !== 'string') return undefined;
-            return stringifyEntityRef(
-              parseEntityRef(owner, {
-                defaultKind: 'group',
-                defaultNamespace: entity?.metadata.namespace,
-              }),
-            ).toLocaleLowerCase('en-US');
-          },
+          ownerOf,
           limiter: new RateLimiter(settings.ingest),
           logger,
         });
@@ -75,11 +68,18 @@ export const ibiasAiCostsPlugin = createBackendPlugin({
           store,
           permissions: deps.permissions,
         });
+        const budgets = new BudgetService({
+          store,
+          permissions: deps.permissions,
+          budgets: () => settings.budgets,
+          ownerOf,
+        });
         deps.httpRouter.use(
           createRouter({
             httpAuth: deps.httpAuth,
             ingest,
             costs,
+            budgets,
             health: () => checkHealth(knex),
           }),
         );

@@ -257,6 +257,32 @@ export class KnexUsageStore implements UsageStore {
     return rows.map(toCostRow);
   }
 
+  async dailyCosts(filter: {
+    from: number;
+    to: number;
+    team?: string;
+    entityRef?: string;
+    provider?: string;
+    model?: string;
+  }) {
+    let q = this.db('ibias_ai_usage_rollup')
+      .where('period', 'day')
+      .andWhere('bucket', '>=', filter.from)
+      .andWhere('bucket', '<', filter.to);
+    if (filter.team) q = q.andWhere('team', filter.team);
+    if (filter.entityRef) q = q.andWhere('entity_ref', filter.entityRef);
+    if (filter.provider) q = q.andWhere('provider', filter.provider);
+    if (filter.model) q = q.andWhere('model', filter.model);
+    const rows = await q
+      .groupBy('bucket')
+      .orderBy('bucket')
+      .select('bucket', this.db.raw('sum(cost_micros) as cost_micros'));
+    return rows.map(r => ({
+      day: num(r.bucket),
+      costMicros: num(r.cost_micros),
+    }));
+  }
+
   async teams(from: number, to: number): Promise<string[]> {
     const rows = await this.db('ibias_ai_usage_rollup')
       .where('period', 'day')

@@ -49,6 +49,15 @@ export interface UsageStore {
   costs(query: CostQuery): Promise<CostRowData[]>;
   /** The teams with spend in [from, to) (for what a caller may not see). */
   teams(from: number, to: number): Promise<string[]>;
+  /** Each day's cost in [from, to) of what matches (a budget's scope), days without spend left out. */
+  dailyCosts(filter: {
+    from: number;
+    to: number;
+    team?: string;
+    entityRef?: string;
+    provider?: string;
+    model?: string;
+  }): Promise<Array<{ day: number; costMicros: number }>>;
   /** The same sums from the raw events (checks and benchmarks; never the dashboards). */
   costsFromEvents(query: CostQuery): Promise<CostRowData[]>;
 }

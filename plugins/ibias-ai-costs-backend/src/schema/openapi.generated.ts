@@ -149,6 +149,53 @@ export const spec = {
         },
       },
     },
+    '/budgets': {
+      get: {
+        operationId: 'listBudgets',
+        summary:
+          "Budgets as the caller may see them, with this period's spend and forecast",
+        description:
+          "Each budget (ibias.aiCosts.budgets) with its period's spend from the daily rollups, the thresholds reached and, for a month, the month-end forecast (EWMA of the daily cost, weekday factors after 14 days, none before day 3) and whether it passes the budget. A team's budget needs ibias.aiCosts.read for the team; a service's, for its owner; a provider's or a model's, for every team.",
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            description: "Only this service's budgets",
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+          {
+            name: 'team',
+            in: 'query',
+            allowReserved: true,
+            description: "Only this team's budgets",
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The budgets',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/BudgetList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/health': {
       get: {
         operationId: 'getHealth',
@@ -522,6 +569,158 @@ export const spec = {
           },
         },
       },
+      BudgetList: {
+        type: 'object',
+        required: ['items'],
+        additionalProperties: false,
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/BudgetStatus',
+            },
+          },
+        },
+      },
+      BudgetStatus: {
+        type: 'object',
+        required: [
+          'budget',
+          'periodStart',
+          'periodEnd',
+          'spentMicros',
+          'percent',
+          'reached',
+        ],
+        additionalProperties: false,
+        properties: {
+          budget: {
+            type: 'object',
+            required: [
+              'id',
+              'scope',
+              'target',
+              'period',
+              'amount',
+              'thresholds',
+            ],
+            additionalProperties: false,
+            properties: {
+              id: {
+                type: 'string',
+              },
+              scope: {
+                type: 'string',
+                enum: ['team', 'service', 'provider', 'model'],
+              },
+              target: {
+                type: 'string',
+              },
+              period: {
+                type: 'string',
+                enum: ['month', 'week'],
+              },
+              amount: {
+                type: 'number',
+                description: 'US dollars per period',
+              },
+              thresholds: {
+                type: 'array',
+                items: {
+                  type: 'number',
+                },
+              },
+            },
+          },
+          periodStart: {
+            type: 'string',
+            format: 'date-time',
+          },
+          periodEnd: {
+            type: 'string',
+            format: 'date-time',
+          },
+          spentMicros: {
+            type: 'integer',
+          },
+          percent: {
+            type: 'number',
+          },
+          reached: {
+            type: 'array',
+            items: {
+              type: 'number',
+            },
+            description:
+              "The thresholds (percent) this period's spend has reached",
+          },
+          forecast: {
+            oneOf: [
+              {
+                type: 'object',
+                required: [
+                  'available',
+                  'actualMicros',
+                  'forecastMicros',
+                  'lowMicros',
+                  'highMicros',
+                  'dailyRateMicros',
+                  'weekdayFactors',
+                  'method',
+                ],
+                additionalProperties: false,
+                properties: {
+                  available: {
+                    type: 'boolean',
+                    enum: [true],
+                  },
+                  actualMicros: {
+                    type: 'integer',
+                  },
+                  forecastMicros: {
+                    type: 'integer',
+                  },
+                  lowMicros: {
+                    type: 'integer',
+                  },
+                  highMicros: {
+                    type: 'integer',
+                  },
+                  dailyRateMicros: {
+                    type: 'integer',
+                  },
+                  weekdayFactors: {
+                    type: 'array',
+                    items: {
+                      type: 'number',
+                    },
+                  },
+                  method: {
+                    type: 'string',
+                  },
+                  exceedsBudget: {
+                    type: 'boolean',
+                  },
+                },
+              },
+              {
+                type: 'object',
+                required: ['available', 'reason'],
+                additionalProperties: false,
+                properties: {
+                  available: {
+                    type: 'boolean',
+                    enum: [false],
+                  },
+                  reason: {
+                    type: 'string',
+                  },
+                },
+              },
+            ],
+          },
+        },
+      },
       Health: {
         type: 'object',
         required: ['status', 'checks'],
@@ -578,5 +777,6 @@ type Endpoint<Op> = Op extends {
 export type EndpointMap = {
   '#post|/events': Endpoint<operations['ingestEvents']>;
   '#get|/costs': Endpoint<operations['getCosts']>;
+  '#get|/budgets': Endpoint<operations['listBudgets']>;
   '#get|/health': Endpoint<operations['getHealth']>;
 };

@@ -146,7 +146,31 @@ describe.each(databases.eachSupportedId())(
           mockServices.rootConfig.factory({
             data: {
               ibias: {
-                aiCosts: { ingest: { batchesPerSecond: 0.01, burst: 40 } },
+                aiCosts: {
+                  ingest: { batchesPerSecond: 0.01, burst: 40 },
+                  budgets: [
+                    // 10 calls at 210 µ$ = 2,100 µ$: 84 % of $0.0025.
+                    {
+                      id: 'ai-team',
+                      scope: 'team',
+                      target: 'ai-team',
+                      amount: 0.0025,
+                    },
+                    {
+                      id: 'ibias-api',
+                      scope: 'service',
+                      target: 'component:default/ibias-api',
+                      amount: 1,
+                      period: 'week',
+                    },
+                    {
+                      id: 'openai',
+                      scope: 'provider',
+                      target: 'openai',
+                      amount: 1000,
+                    },
+                  ],
+                },
               },
             },
           }),
@@ -408,6 +432,57 @@ describe.each(databases.eachSupportedId())(
       expect(bad.body.error.message).toMatch(/groupBy/);
     });
 
+    it('lists the budgets each caller may see, with spend, thresholds reached and the forecast', async () => {
+      const list = (user: string, query: Record<string, string> = {}) =>
+        request(backend.server)
+          .get(`${API}/budgets`)
+          .query(query)
+          .set('authorization', mockCredentials.user.header(user));
+      const all = await list('user:default/nora');
+      expect(declared('/budgets', 'get', 200, all.body)).toBeUndefined();
+      expect(all.body.items.map((b: any) => b.budget.id)).toEqual([
+        'ai-team',
+        'ibias-api',
+        'openai',
+      ]);
+      const team = all.body.items[0];
+      // This month's spend of ai-team: what the costs API says of the same days.
+      const monthStart = new Date(team.periodStart);
+      const month = await costs({
+        team: 'group:default/ai-team',
+        from: monthStart.toISOString(),
+      });
+      const spent = month.body.totals[0].costMicros;
+      expect(spent).toBeGreaterThan(0);
+      expect(team.spentMicros).toBe(spent);
+      expect(team.reached).toEqual(
+        [50, 80, 100].filter(t => spent * 100 >= 2500 * t),
+      );
+      expect(team.percent).toBeCloseTo(spent / 25, 9);
+      // Every call is from today: no whole day to forecast from yet.
+      expect(team.forecast).toEqual({
+        available: false,
+        reason: expect.stringMatching(
+          /^(no complete day of data yet|the forecast starts on day 3 of the month)$/,
+        ),
+      });
+      // A week budget has no month-end forecast.
+      expect(all.body.items[1].forecast).toBeUndefined();
+      // wes (web-team) sees the budget of the service web-team owns, not ai-team's nor the provider's.
+      const wes = await list('user:default/wes');
+      expect(wes.body.items.map((b: any) => b.budget.id)).toEqual([
+        'ibias-api',
+      ]);
+      const nobody = await list('user:default/nobody');
+      expect(nobody.body.items).toEqual([]);
+      const filtered = await list('user:default/nora', {
+        entityRef: 'component:default/ibias-api',
+      });
+      expect(filtered.body.items.map((b: any) => b.budget.id)).toEqual([
+        'ibias-api',
+      ]);
+    });
+
     it('answers /health without a token', async () => {
       const res = await request(backend.server).get(`${API}/health`);
       expect(res.status).toBe(200);
@@ -419,6 +494,7 @@ describe.each(databases.eachSupportedId())(
 
     it('serves exactly the documented routes', () => {
       expect(Object.keys(spec.paths).sort()).toEqual([
+        '/budgets',
         '/costs',
         '/events',
         '/health',

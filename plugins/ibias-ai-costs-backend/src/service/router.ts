@@ -5,6 +5,7 @@ import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { spec, type EndpointMap } from '../schema/openapi.generated';
 import { explainRequestError } from '../schema/validateInput';
+import type { BudgetService } from './BudgetService';
 import type { CostService } from './CostService';
 import {
   RetryLaterError,
@@ -51,6 +52,7 @@ export function createRouter(options: {
   httpAuth: HttpAuthService;
   ingest: IngestService;
   costs: CostService;
+  budgets: BudgetService;
   health: () => Promise<{
     status: 'up' | 'degraded' | 'down';
     checks: Record<
@@ -94,6 +96,18 @@ export function createRouter(options: {
         credentials,
       ),
     );
+  });
+
+  router.get('/budgets', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json({
+      items: await options.budgets.list(credentials, {
+        entityRef: req.query.entityRef,
+        team: req.query.team,
+      }),
+    });
   });
 
   // No token (the plugin allows /health unauthenticated): states and fixed phrases only.

@@ -40,6 +40,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/budgets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Budgets as the caller may see them, with this period's spend and forecast
+     * @description Each budget (ibias.aiCosts.budgets) with its period's spend from the daily rollups, the thresholds reached and, for a month, the month-end forecast (EWMA of the daily cost, weekday factors after 14 days, none before day 3) and whether it passes the budget. A team's budget needs ibias.aiCosts.read for the team; a service's, for its owner; a provider's or a model's, for every team.
+     */
+    get: operations['listBudgets'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -184,6 +204,48 @@ export interface components {
       /** @description Teams in the range the caller may not read (their spend is left out) */
       hidden: number;
     };
+    BudgetList: {
+      items: components['schemas']['BudgetStatus'][];
+    };
+    BudgetStatus: {
+      budget: {
+        id: string;
+        /** @enum {string} */
+        scope: 'team' | 'service' | 'provider' | 'model';
+        target: string;
+        /** @enum {string} */
+        period: 'month' | 'week';
+        /** @description US dollars per period */
+        amount: number;
+        thresholds: number[];
+      };
+      /** Format: date-time */
+      periodStart: string;
+      /** Format: date-time */
+      periodEnd: string;
+      spentMicros: number;
+      percent: number;
+      /** @description The thresholds (percent) this period's spend has reached */
+      reached: number[];
+      forecast?:
+        | {
+            /** @enum {boolean} */
+            available: true;
+            actualMicros: number;
+            forecastMicros: number;
+            lowMicros: number;
+            highMicros: number;
+            dailyRateMicros: number;
+            weekdayFactors: number[];
+            method: string;
+            exceedsBudget?: boolean;
+          }
+        | {
+            /** @enum {boolean} */
+            available: false;
+            reason: string;
+          };
+    };
     Health: {
       /** @enum {string} */
       status: 'up' | 'degraded' | 'down';
@@ -270,6 +332,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['CostReport'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+    };
+  };
+  listBudgets: {
+    parameters: {
+      query?: {
+        /** @description Only this service's budgets */
+        entityRef?: components['schemas']['EntityRef'];
+        /** @description Only this team's budgets */
+        team?: components['schemas']['EntityRef'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The budgets */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BudgetList'];
         };
       };
       400: components['responses']['Error'];

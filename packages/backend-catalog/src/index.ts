@@ -1,0 +1,6 @@
+/**
+ * What the IBIAS backend plugins ask of the catalog the same way.
+ *
+ * @packageDocumentation
+ */
+export * from './owners';
