@@ -2,6 +2,7 @@ import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import ibiasDeploymentsPlugin from '@internal/plugin-ibias-deployments';
 import ibiasMetricsPlugin from '@internal/plugin-ibias-metrics';
+import ibiasAiCostsPlugin from '@internal/plugin-ibias-ai-costs';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { signInModule } from './modules/signIn';
@@ -11,6 +12,7 @@ export default createApp({
     catalogPlugin,
     ibiasDeploymentsPlugin,
     ibiasMetricsPlugin,
+    ibiasAiCostsPlugin,
     navModule,
     homeModule,
     signInModule,

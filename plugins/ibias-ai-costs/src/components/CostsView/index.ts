@@ -1,0 +1,1 @@
+export { AiCostsContent, AiCostsOverview, CostsView } from './CostsView';
