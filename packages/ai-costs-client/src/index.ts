@@ -1,0 +1,6 @@
+/**
+ * What IBIAS services use to report their AI calls to the portal.
+ *
+ * @packageDocumentation
+ */
+export * from './reporter';
