@@ -283,12 +283,13 @@ export class KnexUsageStore implements UsageStore {
     }));
   }
 
-  async teams(from: number, to: number): Promise<string[]> {
-    const rows = await this.db('ibias_ai_usage_rollup')
+  async teams(from: number, to: number, entityRef?: string): Promise<string[]> {
+    let q = this.db('ibias_ai_usage_rollup')
       .where('period', 'day')
       .andWhere('bucket', '>=', Math.floor(from / DAY) * DAY)
-      .andWhere('bucket', '<', to)
-      .distinct('team');
+      .andWhere('bucket', '<', to);
+    if (entityRef) q = q.andWhere('entity_ref', entityRef);
+    const rows = await q.distinct('team');
     return rows.map(r => String(r.team));
   }
 }

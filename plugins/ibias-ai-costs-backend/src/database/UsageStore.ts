@@ -47,8 +47,8 @@ export interface UsageStore {
   ingest(events: RecordedEvent[], now: Date): Promise<RecordedEvent[]>;
   /** Rollup rows in [from, to), grouped. */
   costs(query: CostQuery): Promise<CostRowData[]>;
-  /** The teams with spend in [from, to) (for what a caller may not see). */
-  teams(from: number, to: number): Promise<string[]>;
+  /** The teams with spend in [from, to), of one entity if given (for what a caller may not see). */
+  teams(from: number, to: number, entityRef?: string): Promise<string[]>;
   /** Each day's cost in [from, to) of what matches (a budget's scope), days without spend left out. */
   dailyCosts(filter: {
     from: number;

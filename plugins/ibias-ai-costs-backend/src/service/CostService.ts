@@ -77,7 +77,8 @@ export class CostService {
       { credentials },
     );
     const allowed = teamsAllowedBy(decision);
-    const inRange = await this.options.store.teams(from, to);
+    const entityRef = request.entityRef ? lower(request.entityRef) : undefined;
+    const inRange = await this.options.store.teams(from, to, entityRef);
     let teams =
       decision.result === AuthorizeResult.ALLOW
         ? undefined
@@ -93,7 +94,7 @@ export class CostService {
       to,
       period: request.granularity,
       groupBy: request.groupBy,
-      entityRef: request.entityRef ? lower(request.entityRef) : undefined,
+      entityRef,
       teams,
     });
     const totals = new Map<

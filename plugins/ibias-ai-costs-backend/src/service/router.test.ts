@@ -252,6 +252,12 @@ describe.each(databases.eachSupportedId())(
         'group:default/web-team',
       ]);
       expect(res.body.hidden).toBe(1);
+      // A service's view counts only what is hidden of that service.
+      const own = await costs(
+        { entityRef: 'component:default/ibias-api' },
+        'user:default/wes',
+      );
+      expect(own.body.hidden).toBe(0);
       // Asking for another team by name gives nothing of it.
       const other = await costs(
         { team: 'group:default/ai-team' },

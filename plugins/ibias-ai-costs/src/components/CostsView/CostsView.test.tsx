@@ -128,15 +128,13 @@ describe('AiCostsContent', () => {
 
 describe('AiCostsOverview', () => {
   it('says what is not shown, and has finished empty and error states', async () => {
-    const costs = jest
-      .fn()
-      .mockResolvedValueOnce({
-        ...report,
-        groupBy: 'team',
-        rows: [],
-        totals: [],
-        hidden: 2,
-      });
+    const costs = jest.fn().mockResolvedValueOnce({
+      ...report,
+      groupBy: 'team',
+      rows: [],
+      totals: [],
+      hidden: 2,
+    });
     await renderInTestApp(<AiCostsOverview />, {
       apis: [
         [
