@@ -40,6 +40,7 @@ export const ibiasAiCostsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -77,6 +78,7 @@ export const ibiasAiCostsPlugin = createBackendPlugin({
         deps.httpRouter.use(
           createRouter({
             httpAuth: deps.httpAuth,
+            userInfo: deps.userInfo,
             ingest,
             costs,
             budgets,

@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
+  NotAllowedError,
   ServiceUnavailableError,
   isError,
 } from '@backstage/errors';
@@ -77,9 +78,15 @@ export class IngestService {
     },
   ) {}
 
+  /**
+   * `reportedBy` is the caller's principal; `claims`, for a user, their ownership refs:
+   * a user reports only for services a group of theirs owns (else anyone could spend a
+   * team's budget). A service (an operator-issued external-access token) reports for any.
+   */
   async ingest(
     batch: UsageEventInput[],
     reportedBy: string,
+    claims?: string[],
   ): Promise<IngestResult> {
     const wait = this.options.limiter.take(reportedBy);
     if (wait > 0) throw new TooManyRequestsError(wait);
@@ -93,6 +100,24 @@ export class IngestService {
       [...new Set(events.map(e => normalize(e.entityRef)))],
       now.getTime(),
     );
+    if (claims) {
+      const mine = new Set(claims.map(c => c.toLocaleLowerCase('en-US')));
+      const foreign = [
+        ...teams.keys(),
+        ...events.map(e => normalize(e.entityRef)),
+      ]
+        .filter((ref, i, all) => all.indexOf(ref) === i)
+        .filter(ref => !mine.has(teams.get(ref) ?? UNATTRIBUTED));
+      if (foreign.length > 0) {
+        throw new NotAllowedError(
+          `Usage can be reported by a person only for services a group of theirs owns; not for ${foreign
+            .slice(0, 5)
+            .join(', ')}${
+            foreign.length > 5 ? ` and ${foreign.length - 5} more` : ''
+          } (services report with their own token)`,
+        );
+      }
+    }
     const prices = this.options.prices();
     const recorded: RecordedEvent[] = events.map(e => {
       const entityRef = normalize(e.entityRef);

@@ -91,6 +91,26 @@ const event = (i: number, overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** wes is in web-team, ava in ai-team; everyone else in no group. */
+const CLAIMS: Record<string, string[]> = {
+  'user:default/wes': ['group:default/web-team'],
+  'user:default/ava': ['group:default/ai-team'],
+};
+const userInfo = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: {},
+  factory: () => ({
+    async getUserInfo(credentials: BackstageCredentials) {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(CLAIMS[ref] ?? [])],
+      };
+    },
+  }),
+});
+
 /** Allows every team to executives, the caller's own teams to others (the IBIAS policy). */
 const permissions = createServiceFactory({
   service: coreServices.permissions,
@@ -141,6 +161,7 @@ describe.each(databases.eachSupportedId())(
         features: [
           ibiasAiCostsPlugin,
           permissions,
+          userInfo,
           catalogServiceMock.factory({ entities: ENTITIES as any }),
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({
@@ -181,17 +202,18 @@ describe.each(databases.eachSupportedId())(
 
     const rows = async () =>
       Number((await knex('ibias_ai_usage_events').count({ n: '*' }))[0].n);
-    const post = (
-      body: unknown,
-      as = mockCredentials.user('user:default/wes'),
-    ) =>
+    /** As a service with an external-access token (the usual reporter), or as a user. */
+    const post = (body: unknown, as: string = 'external:ai-gateway') =>
       request(backend.server)
         .post(`${API}/events`)
         .set(
           'authorization',
-          mockCredentials.user.header(
-            (as.principal as { userEntityRef: string }).userEntityRef,
-          ),
+          as.startsWith('user:')
+            ? mockCredentials.user.header(as)
+            : mockCredentials.service.header({
+                onBehalfOf: mockCredentials.service(as),
+                targetPluginId: 'ibias-ai-costs',
+              }),
         )
         .send(body as object);
     const costs = (query: Record<string, string>, user = 'user:default/nora') =>
@@ -404,14 +426,44 @@ describe.each(databases.eachSupportedId())(
       expect(declared('/events', 'post', 401, anonymous.body)).toBeUndefined();
     });
 
+    it('a person reports only for services a group of theirs owns', async () => {
+      const before = await rows();
+      const foreign = await post(
+        {
+          events: [
+            event(90_000, { entityRef: 'component:default/ibias-api' }),
+            event(90_001, {
+              entityRef: 'component:default/ai-recommendations',
+            }),
+          ],
+        },
+        'user:default/wes',
+      );
+      expect(foreign.status).toBe(403);
+      expect(foreign.body.error.message).toBe(
+        'Usage can be reported by a person only for services a group of theirs owns; not for component:default/ai-recommendations (services report with their own token)',
+      );
+      // Not for an entity nobody owns either (it would land in unattributed).
+      const ghost = await post(
+        { events: [event(90_002, { entityRef: 'component:default/ghost' })] },
+        'user:default/wes',
+      );
+      expect(ghost.status).toBe(403);
+      expect(await rows()).toBe(before);
+      const own = await post(
+        {
+          events: [event(90_003, { entityRef: 'component:default/ibias-api' })],
+        },
+        'user:default/wes',
+      );
+      expect(own.body).toMatchObject({ accepted: 1 });
+    });
+
     it('answers 429 with Retry-After once a caller has spent its burst', async () => {
       const answers = [];
       for (let i = 0; i < 45; i++) {
         answers.push(
-          await post(
-            { events: [event(80_000 + i)] },
-            mockCredentials.user('user:default/flood'),
-          ),
+          await post({ events: [event(80_000 + i)] }, 'external:flood'),
         );
       }
       const statuses = answers.map(a => a.status);

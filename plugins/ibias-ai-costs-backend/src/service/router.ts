@@ -1,7 +1,12 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { spec, type EndpointMap } from '../schema/openapi.generated';
 import { explainRequestError } from '../schema/validateInput';
@@ -50,6 +55,7 @@ function principalOf(credentials: {
  */
 export function createRouter(options: {
   httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
   ingest: IngestService;
   costs: CostService;
   budgets: BudgetService;
@@ -73,8 +79,21 @@ export function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    // A person reports only for what their groups own; a service token for any service.
+    const claims =
+      credentials.principal.type === 'user'
+        ? (
+            await options.userInfo.getUserInfo(
+              credentials as BackstageCredentials<BackstageUserPrincipal>,
+            )
+          ).ownershipEntityRefs
+        : undefined;
     res.json(
-      await options.ingest.ingest(req.body.events, principalOf(credentials)),
+      await options.ingest.ingest(
+        req.body.events,
+        principalOf(credentials),
+        claims,
+      ),
     );
   });
 
