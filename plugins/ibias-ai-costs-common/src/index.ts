@@ -12,3 +12,4 @@ export * from './forecast';
 export * from './rules';
 export * from './permissions';
 export type { components, operations, paths } from './generated/openapi';
+export * from './otlp';

@@ -62,6 +62,57 @@ export const spec = {
         },
       },
     },
+    '/otlp/v1/traces': {
+      post: {
+        operationId: 'ingestOtlpTraces',
+        summary: 'OpenTelemetry GenAI spans (OTLP/HTTP JSON) as usage events',
+        description:
+          'For services instrumented with OpenTelemetry: point the traces exporter here (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=<portal>/api/ibias-ai-costs/otlp/v1/traces, OTEL_EXPORTER_OTLP_PROTOCOL=http/json, the token in OTEL_EXPORTER_OTLP_HEADERS). Each span with GenAI attributes is one call, priced and recorded like POST /events; other spans are ignored; a span that cannot be taken is counted in partialSuccess with the reason. Prompt and completion attributes are never read.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/OtlpTraceExport',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: "What was taken (OTLP's ExportTraceServiceResponse)",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/OtlpExportResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '413': {
+            $ref: '#/components/responses/Error',
+          },
+          '415': {
+            $ref: '#/components/responses/Error',
+          },
+          '429': {
+            $ref: '#/components/responses/Error',
+          },
+          '503': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/costs': {
       get: {
         operationId: 'getCosts',
@@ -409,6 +460,39 @@ export const spec = {
             default: false,
             description:
               "Answered from the service's own cache (no provider call, no cost)",
+          },
+        },
+      },
+      OtlpTraceExport: {
+        type: 'object',
+        description: 'An OTLP ExportTraceServiceRequest in its JSON encoding',
+        required: ['resourceSpans'],
+        properties: {
+          resourceSpans: {
+            type: 'array',
+            maxItems: 1000,
+            items: {
+              type: 'object',
+            },
+          },
+        },
+      },
+      OtlpExportResponse: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          partialSuccess: {
+            type: 'object',
+            required: ['rejectedSpans', 'errorMessage'],
+            additionalProperties: false,
+            properties: {
+              rejectedSpans: {
+                type: 'integer',
+              },
+              errorMessage: {
+                type: 'string',
+              },
+            },
           },
         },
       },
@@ -776,6 +860,7 @@ type Endpoint<Op> = Op extends {
 /** Every operation, keyed the way createValidatedOpenApiRouterFromGeneratedEndpointMap expects. */
 export type EndpointMap = {
   '#post|/events': Endpoint<operations['ingestEvents']>;
+  '#post|/otlp/v1/traces': Endpoint<operations['ingestOtlpTraces']>;
   '#get|/costs': Endpoint<operations['getCosts']>;
   '#get|/budgets': Endpoint<operations['listBudgets']>;
   '#get|/health': Endpoint<operations['getHealth']>;

@@ -9,7 +9,7 @@ import {
 import { isError } from '@backstage/errors';
 import { spec } from './openapi.generated';
 
-const validation: RequestValidation<components['schemas']> =
+export const validation: RequestValidation<components['schemas']> =
   createRequestValidation<components['schemas']>(spec);
 
 const CONTENT = new RegExp(

@@ -541,6 +541,95 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('takes OpenTelemetry GenAI spans over OTLP/HTTP JSON, priced like any event; says what it rejected', async () => {
+      const kv = (key: string, value: object) => ({ key, value });
+      const end = BigInt(NOW - 60_000) * 1_000_000n;
+      const span = (spanId: string, model: string, extra: object[] = []) => ({
+        traceId: '5b8efff798038103d269b633813fc60c',
+        spanId,
+        name: `chat ${model}`,
+        startTimeUnixNano: String(end - 900_000_000n),
+        endTimeUnixNano: String(end),
+        attributes: [
+          kv('gen_ai.provider.name', { stringValue: 'openai' }),
+          kv('gen_ai.request.model', { stringValue: model }),
+          kv('gen_ai.usage.input_tokens', { intValue: '1000' }),
+          kv('gen_ai.usage.output_tokens', { intValue: '100' }),
+          kv('gen_ai.input.messages', {
+            stringValue: 'the question, never read',
+          }),
+          ...extra,
+        ],
+      });
+      const body = {
+        resourceSpans: [
+          {
+            resource: {
+              attributes: [
+                kv('service.name', { stringValue: 'ai-recommendations' }),
+              ],
+            },
+            scopeSpans: [
+              {
+                spans: [
+                  span('00000000000000a1', 'gpt-4o-mini'),
+                  span('00000000000000a2', 'gpt 4o'),
+                  {
+                    traceId: 'ab',
+                    spanId: 'cd',
+                    name: 'GET /',
+                    attributes: [],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      const send = () =>
+        request(backend.server)
+          .post(`${API}/otlp/v1/traces`)
+          .set(
+            'authorization',
+            mockCredentials.service.header({
+              onBehalfOf: mockCredentials.service(
+                'external:ai-recommendations',
+              ),
+              targetPluginId: 'ibias-ai-costs',
+            }),
+          )
+          .send(body);
+      const before = await rows();
+      const res = await send();
+      expect(res.status).toBe(200);
+      expect(
+        declared('/otlp/v1/traces', 'post', 200, res.body),
+      ).toBeUndefined();
+      // The model with a space is not a model name: rejected, said, not quoted.
+      expect(res.body.partialSuccess.rejectedSpans).toBe(1);
+      expect(res.body.partialSuccess.errorMessage).toMatch(
+        /span\/model must be letters/,
+      );
+      expect(JSON.stringify(res.body)).not.toMatch(/never read/);
+      expect(await rows()).toBe(before + 1);
+      const [recorded] = await knex('ibias_ai_usage_events').where({
+        id: 'otel-5b8efff798038103d269b633813fc60c-00000000000000a1',
+      });
+      expect(Number(recorded.cost_micros)).toBe(210);
+      expect(Number(recorded.latency_ms)).toBe(900);
+      // The exporter retries: nothing changes.
+      await send();
+      expect(await rows()).toBe(before + 1);
+      // Protobuf is not taken; the answer says how to send JSON.
+      const proto = await request(backend.server)
+        .post(`${API}/otlp/v1/traces`)
+        .set('authorization', mockCredentials.user.header('user:default/wes'))
+        .set('content-type', 'application/x-protobuf')
+        .send(Buffer.from([0x0a, 0x00]));
+      expect(proto.status).toBe(415);
+      expect(proto.body.error.message).toMatch(/http\/json/);
+    });
+
     it('answers /health without a token', async () => {
       const res = await request(backend.server).get(`${API}/health`);
       expect(res.status).toBe(200);
@@ -556,6 +645,7 @@ describe.each(databases.eachSupportedId())(
         '/costs',
         '/events',
         '/health',
+        '/otlp/v1/traces',
       ]);
     });
   },

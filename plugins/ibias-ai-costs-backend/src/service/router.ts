@@ -9,7 +9,13 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { spec, type EndpointMap } from '../schema/openapi.generated';
-import { explainRequestError } from '../schema/validateInput';
+import { explainRequestError, validation } from '../schema/validateInput';
+import {
+  checkUsageEvents,
+  MAX_EVENTS_PER_BATCH,
+  usageEventsFromOtlp,
+  withDefaults,
+} from '@internal/plugin-ibias-ai-costs-common';
 import type { BudgetService } from './BudgetService';
 import type { CostService } from './CostService';
 import {
@@ -23,7 +29,17 @@ const BODY_LIMIT = '2mb';
 const parseJson = express.json({ limit: BODY_LIMIT });
 
 /** JSON bodies; body-parser quotes a malformed body back, so say only that it is not JSON. */
-const jsonBody: express.RequestHandler = (req, res, next) =>
+const jsonBody: express.RequestHandler = (req, res, next) => {
+  if (req.is('application/x-protobuf')) {
+    res.status(415).json({
+      error: {
+        name: 'UnsupportedMediaTypeError',
+        message:
+          'OTLP is taken as JSON here: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json',
+      },
+    });
+    return;
+  }
   parseJson(req, res, (error?: unknown) => {
     const type = (error as { type?: string } | undefined)?.type;
     if (type === 'entity.parse.failed') {
@@ -39,6 +55,7 @@ const jsonBody: express.RequestHandler = (req, res, next) =>
       next(error);
     }
   });
+};
 
 /** A principal as the events record who reported them. */
 function principalOf(credentials: {
@@ -94,6 +111,52 @@ export function createRouter(options: {
         principalOf(credentials),
         claims,
       ),
+    );
+  });
+
+  router.post('/otlp/v1/traces', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const claims =
+      credentials.principal.type === 'user'
+        ? (
+            await options.userInfo.getUserInfo(
+              credentials as BackstageCredentials<BackstageUserPrincipal>,
+            )
+          ).ownershipEntityRefs
+        : undefined;
+    const mapped = usageEventsFromOtlp(req.body);
+    const reasons = mapped.rejected.map(r => r.reason);
+    // Each event as POST /events would take it; what would not be taken is reported,
+    // the rest recorded (a partial success, as OTLP has it).
+    const valid = mapped.events.filter(e => {
+      const problem = validation.problemsWith('UsageEvent', e, 'span');
+      if (problem) reasons.push(problem);
+      return !problem;
+    });
+    const now = new Date();
+    const fine = valid.map(withDefaults);
+    const problems = checkUsageEvents(fine, now);
+    const bad = new Set(problems.map(p => p.index));
+    for (const p of problems) reasons.push(`span ${p.field} ${p.message}`);
+    const taken = valid.filter((_e, i) => !bad.has(i));
+    for (let i = 0; i < taken.length; i += MAX_EVENTS_PER_BATCH) {
+      await options.ingest.ingest(
+        taken.slice(i, i + MAX_EVENTS_PER_BATCH),
+        principalOf(credentials),
+        claims,
+      );
+    }
+    res.json(
+      reasons.length > 0
+        ? {
+            partialSuccess: {
+              rejectedSpans: reasons.length,
+              errorMessage: [...new Set(reasons)].slice(0, 5).join('; '),
+            },
+          }
+        : {},
     );
   });
 

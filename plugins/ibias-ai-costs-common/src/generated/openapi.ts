@@ -20,6 +20,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/otlp/v1/traces': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * OpenTelemetry GenAI spans (OTLP/HTTP JSON) as usage events
+     * @description For services instrumented with OpenTelemetry: point the traces exporter here (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=<portal>/api/ibias-ai-costs/otlp/v1/traces, OTEL_EXPORTER_OTLP_PROTOCOL=http/json, the token in OTEL_EXPORTER_OTLP_HEADERS). Each span with GenAI attributes is one call, priced and recorded like POST /events; other spans are ignored; a span that cannot be taken is counted in partialSuccess with the reason. Prompt and completion attributes are never read.
+     */
+    post: operations['ingestOtlpTraces'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/costs': {
     parameters: {
       query?: never;
@@ -152,6 +172,16 @@ export interface components {
        * @default false
        */
       cacheHit: boolean;
+    };
+    /** @description An OTLP ExportTraceServiceRequest in its JSON encoding */
+    OtlpTraceExport: {
+      resourceSpans: Record<string, never>[];
+    };
+    OtlpExportResponse: {
+      partialSuccess?: {
+        rejectedSpans: number;
+        errorMessage: string;
+      };
     };
     IngestResult: {
       /** @description Events recorded now */
@@ -301,6 +331,37 @@ export interface operations {
       400: components['responses']['Error'];
       401: components['responses']['Error'];
       413: components['responses']['Error'];
+      429: components['responses']['Error'];
+      503: components['responses']['Error'];
+    };
+  };
+  ingestOtlpTraces: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OtlpTraceExport'];
+      };
+    };
+    responses: {
+      /** @description What was taken (OTLP's ExportTraceServiceResponse) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OtlpExportResponse'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      403: components['responses']['Error'];
+      413: components['responses']['Error'];
+      415: components['responses']['Error'];
       429: components['responses']['Error'];
       503: components['responses']['Error'];
     };
