@@ -44,6 +44,8 @@ export interface Config {
         /** Percentages that warn, each once a period. Default [50, 80, 100]. */
         thresholds?: number[];
       }>;
+      /** Minutes between budget checks; each threshold fires once a period. Default 5. */
+      budgetCheckMinutes?: number;
       ingest?: {
         /** Batches per second each caller may send (default 10). */
         batchesPerSecond?: number;

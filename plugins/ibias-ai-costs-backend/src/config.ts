@@ -14,6 +14,10 @@ export interface AiCostsSettings {
   prices: Price[];
   budgets: Budget[];
   ingest: { perSecond: number; burst: number };
+  /** Minutes between budget checks (default 5). */
+  budgetCheckMinutes: number;
+  /** Who hears of provider and model budgets: ibias.permissions.aiCostsReaders. */
+  readers: string[];
 }
 
 /**
@@ -59,5 +63,19 @@ export function readAiCostsSettings(config: Config): AiCostsSettings {
       `Invalid ${root}.ingest: batchesPerSecond must be more than 0 and burst at least 1`,
     );
   }
-  return { prices, budgets, ingest: { perSecond, burst } };
+  const budgetCheckMinutes =
+    config.getOptionalNumber(`${root}.budgetCheckMinutes`) ?? 5;
+  if (!(budgetCheckMinutes > 0)) {
+    throw new Error(`Invalid ${root}.budgetCheckMinutes: must be more than 0`);
+  }
+  const readers = config.getOptionalStringArray(
+    'ibias.permissions.aiCostsReaders',
+  ) ?? ['group:default/executives'];
+  return {
+    prices,
+    budgets,
+    ingest: { perSecond, burst },
+    budgetCheckMinutes,
+    readers,
+  };
 }

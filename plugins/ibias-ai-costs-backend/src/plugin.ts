@@ -16,6 +16,8 @@ import {
 } from './database/KnexUsageStore';
 import { checkHealth } from './health';
 import { BudgetService } from './service/BudgetService';
+import { notifyBudgetFirings } from './service/budgetNotifications';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { CostService } from './service/CostService';
 import { IngestService } from './service/IngestService';
 import { RateLimiter } from './service/RateLimiter';
@@ -42,6 +44,8 @@ export const ibiasAiCostsPlugin = createBackendPlugin({
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
+        scheduler: coreServices.scheduler,
+        notifications: notificationService,
       },
       async init(deps) {
         const { logger } = deps;
@@ -74,6 +78,29 @@ export const ibiasAiCostsPlugin = createBackendPlugin({
           permissions: deps.permissions,
           budgets: () => settings.budgets,
           ownerOf,
+          readers: settings.readers,
+          deliver: notifyBudgetFirings({
+            notifications: deps.notifications,
+            logger,
+          }),
+        });
+        // Each threshold once a period (the firings table decides, on any replica).
+        await deps.scheduler.scheduleTask({
+          id: 'ibias-ai-costs-budgets',
+          frequency: { minutes: settings.budgetCheckMinutes },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 30 },
+          scope: 'global',
+          fn: async () => {
+            const fired = await budgets.evaluate();
+            for (const f of fired) {
+              logger.info(
+                `AI budget ${f.budget.id}: ${f.threshold}${
+                  f.threshold === 'forecast' ? '' : ' %'
+                } fired`,
+              );
+            }
+          },
         });
         deps.httpRouter.use(
           createRouter({

@@ -283,6 +283,37 @@ export class KnexUsageStore implements UsageStore {
     }));
   }
 
+  async recordFirings(
+    firings: Parameters<UsageStore['recordFirings']>[0],
+    now: Date,
+  ): Promise<string[]> {
+    if (firings.length === 0) return [];
+    const rows: Array<{ key: string } | string> = await this.db(
+      'ibias_ai_budget_firings',
+    )
+      .insert(
+        firings.map(f => ({
+          key: f.key,
+          budget_id: f.budgetId,
+          period_start: f.periodStart,
+          threshold: f.threshold,
+          spent_micros: f.spentMicros,
+          fired_at: now.getTime(),
+        })),
+      )
+      .onConflict('key')
+      .ignore()
+      .returning('key');
+    return rows.map(r => (typeof r === 'string' ? r : r.key));
+  }
+
+  async firedKeys(budgetId: string, periodStart: number): Promise<string[]> {
+    const rows = await this.db('ibias_ai_budget_firings')
+      .where({ budget_id: budgetId, period_start: periodStart })
+      .select('key');
+    return rows.map(r => String(r.key));
+  }
+
   async teams(from: number, to: number, entityRef?: string): Promise<string[]> {
     let q = this.db('ibias_ai_usage_rollup')
       .where('period', 'day')

@@ -58,6 +58,22 @@ export interface UsageStore {
     provider?: string;
     model?: string;
   }): Promise<Array<{ day: number; costMicros: number }>>;
+  /**
+   * Records firings (budget thresholds, the forecast) not recorded before, by key, and
+   * returns the keys this call recorded: each fires once, whichever replica asks.
+   */
+  recordFirings(
+    firings: Array<{
+      key: string;
+      budgetId: string;
+      periodStart: number;
+      threshold: string;
+      spentMicros: number;
+    }>,
+    now: Date,
+  ): Promise<string[]>;
+  /** The keys of the firings recorded for a budget's period. */
+  firedKeys(budgetId: string, periodStart: number): Promise<string[]>;
   /** The same sums from the raw events (checks and benchmarks; never the dashboards). */
   costsFromEvents(query: CostQuery): Promise<CostRowData[]>;
 }

@@ -19,6 +19,15 @@ const DAY = 86_400_000;
 /** Days of history the forecast smooths (its weekday factors read the last eight weeks). */
 const HISTORY_DAYS = 60;
 
+/** One budget firing, to deliver: a threshold reached, or the forecast past the budget. */
+export interface BudgetFiring {
+  budget: Budget;
+  status: BudgetStatus;
+  threshold: number | 'forecast';
+  /** Who is told: the team, the service's owner, or (provider, model) the readers of all. */
+  recipients: string[];
+}
+
 export interface BudgetStatus {
   budget: Budget;
   periodStart: string;
@@ -49,9 +58,73 @@ export class BudgetService {
       budgets: () => ReadonlyArray<Budget>;
       /** The owner's lowercase group ref of a service. */
       ownerOf: (entityRef: string) => Promise<string | undefined>;
+      /** Who hears of a provider's or a model's budget (it spans teams). */
+      readers?: string[];
+      /** Delivers what fired (notifications); a failure is logged by the caller. */
+      deliver?: (firing: BudgetFiring) => Promise<void>;
       now?: () => Date;
     },
   ) {}
+
+  /**
+   * Checks every budget (the scheduler's task): each threshold the period's spend has
+   * reached, and a month's forecast past the budget, fires once a period — the firings
+   * table decides, whichever replica runs — and is delivered to who owns the budget.
+   * Returns what fired.
+   */
+  async evaluate(): Promise<BudgetFiring[]> {
+    const now = this.options.now?.() ?? new Date();
+    const fired: BudgetFiring[] = [];
+    for (const budget of this.options.budgets()) {
+      const target = this.targetOf(budget);
+      const status = await this.status(budget, target, now);
+      const start = Date.parse(status.periodStart);
+      const already = new Set(
+        await this.options.store.firedKeys(budget.id, start),
+      );
+      const candidates: Array<number | 'forecast'> = [...status.reached];
+      // A warning ahead of time: once the budget is spent, the 100 % firing says it.
+      if (
+        status.forecast?.available &&
+        status.forecast.exceedsBudget &&
+        status.spentMicros < budget.amount * 1_000_000
+      ) {
+        candidates.push('forecast');
+      }
+      const keyOf = (t: number | 'forecast') =>
+        `${budget.id}|${status.periodStart}|${t}`;
+      const due = candidates.filter(t => !already.has(keyOf(t)));
+      if (due.length === 0) continue;
+      const recorded = new Set(
+        await this.options.store.recordFirings(
+          due.map(t => ({
+            key: keyOf(t),
+            budgetId: budget.id,
+            periodStart: start,
+            threshold: String(t),
+            spentMicros: status.spentMicros,
+          })),
+          now,
+        ),
+      );
+      const recipients = await this.recipientsOf(budget, target);
+      for (const threshold of due.filter(t => recorded.has(keyOf(t)))) {
+        const firing = { budget, status, threshold, recipients };
+        fired.push(firing);
+        await this.options.deliver?.(firing);
+      }
+    }
+    return fired;
+  }
+
+  private async recipientsOf(budget: Budget, target: string) {
+    if (budget.scope === 'team') return [target];
+    if (budget.scope === 'service') {
+      const owner = await this.options.ownerOf(target).catch(() => undefined);
+      return owner ? [owner] : this.options.readers ?? [];
+    }
+    return this.options.readers ?? [];
+  }
 
   async list(
     credentials: BackstageCredentials,

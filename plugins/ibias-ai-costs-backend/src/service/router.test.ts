@@ -20,6 +20,7 @@ import {
   createAiCostsTeamConditionalDecision,
 } from '@internal/plugin-ibias-ai-costs-node';
 import request from 'supertest';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { ibiasAiCostsPlugin } from '../plugin';
 import { spec } from '../schema/openapi.generated';
 
@@ -162,6 +163,11 @@ describe.each(databases.eachSupportedId())(
           ibiasAiCostsPlugin,
           permissions,
           userInfo,
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({ send: async () => {} }),
+          }),
           catalogServiceMock.factory({ entities: ENTITIES as any }),
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({
