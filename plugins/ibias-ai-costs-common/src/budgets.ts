@@ -75,11 +75,14 @@ export function thresholdsToFire(
     .filter(t => !fired.has(t) && spendMicros * 100 >= budgetMicros * t);
 }
 
-/** What makes a threshold's firing unique: the budget, the period and the percentage. */
+/**
+ * What makes a firing unique: the budget, the period and the percentage (or `forecast`,
+ * the month-end forecast passing the budget).
+ */
 export function thresholdKey(
   budgetId: string,
   periodStart: Date,
-  threshold: number,
+  threshold: number | 'forecast',
 ): string {
   return `${budgetId}|${periodStart.toISOString()}|${threshold}`;
 }

@@ -71,27 +71,18 @@ export interface UsageEvent {
   cacheHit: boolean;
 }
 
+/** The fields the HTTP API fills with its defaults when they are absent. */
+type DefaultedField =
+  | 'operation'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cachedInputTokens'
+  | 'seconds'
+  | 'cacheHit';
+
 /** An event as sent: the HTTP API fills what is absent with its defaults. */
-export type UsageEventInput = Partial<
-  Pick<
-    UsageEvent,
-    | 'operation'
-    | 'inputTokens'
-    | 'outputTokens'
-    | 'cachedInputTokens'
-    | 'seconds'
-    | 'cacheHit'
-  >
-> &
-  Omit<
-    UsageEvent,
-    | 'operation'
-    | 'inputTokens'
-    | 'outputTokens'
-    | 'cachedInputTokens'
-    | 'seconds'
-    | 'cacheHit'
-  >;
+export type UsageEventInput = Partial<Pick<UsageEvent, DefaultedField>> &
+  Omit<UsageEvent, DefaultedField>;
 
 /** The event with the document's defaults applied. */
 export function withDefaults(event: UsageEventInput): UsageEvent {

@@ -6,6 +6,7 @@ import {
 import type {
   CostQuery,
   CostRowData,
+  DailyCostFilter,
   RecordedEvent,
   RollupPeriod,
   UsageStore,
@@ -257,14 +258,7 @@ export class KnexUsageStore implements UsageStore {
     return rows.map(toCostRow);
   }
 
-  async dailyCosts(filter: {
-    from: number;
-    to: number;
-    team?: string;
-    entityRef?: string;
-    provider?: string;
-    model?: string;
-  }) {
+  async dailyCosts(filter: DailyCostFilter) {
     let q = this.db('ibias_ai_usage_rollup')
       .where('period', 'day')
       .andWhere('bucket', '>=', filter.from)

@@ -39,6 +39,16 @@ export interface CostRowData {
   seconds: number;
 }
 
+/** A budget's scope over a range of days. */
+export interface DailyCostFilter {
+  from: number;
+  to: number;
+  team?: string;
+  entityRef?: string;
+  provider?: string;
+  model?: string;
+}
+
 export interface UsageStore {
   /**
    * Records the events not recorded before (by id) and adds them to the hourly and daily
@@ -50,14 +60,9 @@ export interface UsageStore {
   /** The teams with spend in [from, to), of one entity if given (for what a caller may not see). */
   teams(from: number, to: number, entityRef?: string): Promise<string[]>;
   /** Each day's cost in [from, to) of what matches (a budget's scope), days without spend left out. */
-  dailyCosts(filter: {
-    from: number;
-    to: number;
-    team?: string;
-    entityRef?: string;
-    provider?: string;
-    model?: string;
-  }): Promise<Array<{ day: number; costMicros: number }>>;
+  dailyCosts(
+    filter: DailyCostFilter,
+  ): Promise<Array<{ day: number; costMicros: number }>>;
   /**
    * Records firings (budget thresholds, the forecast) not recorded before, by key, and
    * returns the keys this call recorded: each fires once, whichever replica asks.

@@ -8,6 +8,8 @@ import {
   aiCostsReadPermission,
   budgetPeriodOf,
   forecastMonthEnd,
+  thresholdKey,
+  thresholdsToFire,
   type Budget,
   type DailyCost,
   type MonthEndForecast,
@@ -92,7 +94,7 @@ export class BudgetService {
         candidates.push('forecast');
       }
       const keyOf = (t: number | 'forecast') =>
-        `${budget.id}|${status.periodStart}|${t}`;
+        thresholdKey(budget.id, new Date(start), t);
       const due = candidates.filter(t => !already.has(keyOf(t)));
       if (due.length === 0) continue;
       const recorded = new Set(
@@ -208,9 +210,7 @@ export class BudgetService {
       periodEnd: end.toISOString(),
       spentMicros,
       percent,
-      reached: budget.thresholds
-        .filter(t => spentMicros * 100 >= budgetMicros * t)
-        .sort((a, b) => a - b),
+      reached: thresholdsToFire(budget, spentMicros, new Set()),
     };
     if (budget.period === 'month') {
       // Every day from the first with spend, 0 where there was none (the forecast needs no gaps).

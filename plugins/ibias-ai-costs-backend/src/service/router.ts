@@ -3,6 +3,7 @@ import Router from 'express-promise-router';
 import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';
 import type {
   BackstageCredentials,
+  BackstageServicePrincipal,
   BackstageUserPrincipal,
   HttpAuthService,
   UserInfoService,
@@ -86,6 +87,19 @@ export function createRouter(options: {
 }): express.Router {
   const { httpAuth } = options;
   const outer = Router();
+  /** A person's ownership claims (they report only for what their groups own); none for a service. */
+  const claimsOf = async (
+    credentials: BackstageCredentials<
+      BackstageUserPrincipal | BackstageServicePrincipal
+    >,
+  ) =>
+    credentials.principal.type === 'user'
+      ? (
+          await options.userInfo.getUserInfo(
+            credentials as BackstageCredentials<BackstageUserPrincipal>,
+          )
+        ).ownershipEntityRefs
+      : undefined;
   const router =
     createValidatedOpenApiRouterFromGeneratedEndpointMap<EndpointMap>(spec, {
       middleware: [jsonBody],
@@ -96,15 +110,7 @@ export function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    // A person reports only for what their groups own; a service token for any service.
-    const claims =
-      credentials.principal.type === 'user'
-        ? (
-            await options.userInfo.getUserInfo(
-              credentials as BackstageCredentials<BackstageUserPrincipal>,
-            )
-          ).ownershipEntityRefs
-        : undefined;
+    const claims = await claimsOf(credentials);
     res.json(
       await options.ingest.ingest(
         req.body.events,
@@ -118,14 +124,7 @@ export function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const claims =
-      credentials.principal.type === 'user'
-        ? (
-            await options.userInfo.getUserInfo(
-              credentials as BackstageCredentials<BackstageUserPrincipal>,
-            )
-          ).ownershipEntityRefs
-        : undefined;
+    const claims = await claimsOf(credentials);
     const mapped = usageEventsFromOtlp(req.body);
     const reasons = mapped.rejected.map(r => r.reason);
     // Each event as POST /events would take it; what would not be taken is reported,

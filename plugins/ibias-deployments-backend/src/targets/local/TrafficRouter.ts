@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { percentile } from '@internal/plugin-ibias-deployments-common';
+import type { TrafficHistoryPoint } from '@internal/plugin-ibias-deployments-node';
 
 interface Sample {
   t: number;
@@ -16,14 +17,7 @@ const MAX_SAMPLES = 20_000;
 const PROBE_PATH = /^\/(health|ready|live|metrics)(\/|\?|$)/;
 
 /** What one version served in the step that ends at `at` (epoch ms): (at − step, at]. */
-export interface TrafficBucket {
-  at: number;
-  requests: number;
-  errors: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-}
+export type TrafficBucket = TrafficHistoryPoint;
 
 /** The router's records of one version over a range, probes left out. */
 export interface VersionTraffic {
