@@ -215,7 +215,7 @@ playwright_run() { # name playwright-args...
 }
 
 # Everything but the tests that need a server of their own (below).
-E2E_SKIP='@after-restart|@production|@github|@before-crash|@after-crash|@nobody|@developer'
+E2E_SKIP='@after-restart|@production|@github|@before-crash|@after-crash|@nobody|@developer|@ai-team'
 
 e2e_start=$SECONDS
 ibias_log "── starting the portal for end-to-end tests on $IBIAS_BASE_URL"
@@ -251,6 +251,16 @@ if start_backend backend-1; then
       playwright_run e2e-developer --grep @developer
     else
       count "developer-start" 0 1
+    fi
+    # The same data as ada.ai (ai-team): she deploys the ai-recommendations sample, whose
+    # AI calls (its simulated model) reach AI costs with its own usage key.
+    stop_backend
+    ai_start=$SECONDS
+    if APP_CONFIG_auth_providers_guest_userEntityRef=user:default/ada.ai start_backend backend-ai-team; then
+      ibias_log "portal with the guest as ada.ai ready after $((SECONDS - ai_start)) s"
+      playwright_run e2e-ai-team --grep @ai-team
+    else
+      count "ai-team-start" 0 1
     fi
   else
     count "restart" 0 1

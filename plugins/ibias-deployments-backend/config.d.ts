@@ -138,7 +138,15 @@ export interface Config {
          * names of `releases` are the samples (as before this key existed).
          */
         samples?: {
-          [name: string]: object;
+          [name: string]: {
+            /**
+             * The request the analysis load sends to this sample instead of the
+             * environment's (the rate stays the environment's), e.g. its AI route.
+             */
+            load?: { method?: string; path: string; body?: string };
+            /** Extra environment variables of every release of this sample. */
+            env?: { [name: string]: string };
+          };
         };
         /**
          * Extra environment variables per release of any service the local target deploys

@@ -4,7 +4,7 @@ import { AiUsageReporter } from './reporter';
 
 /** A loopback portal: answers each POST with the next scripted status, records bodies. */
 async function portal(script: Array<{ status: number; retryAfter?: string }>) {
-  const received: Array<{ auth?: string; events: any[] }> = [];
+  const received: Array<{ auth?: string; key?: string; events: any[] }> = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', c => (body += c));
@@ -13,6 +13,7 @@ async function portal(script: Array<{ status: number; retryAfter?: string }>) {
       if (step.status === 200) {
         received.push({
           auth: req.headers.authorization,
+          key: req.headers['x-ibias-usage-key'] as string | undefined,
           events: JSON.parse(body).events,
         });
       }
@@ -92,6 +93,30 @@ describe('AiUsageReporter', () => {
       refused: 0,
       retries: 0,
     });
+  });
+
+  it('sends the usage key, not the token, when the portal gave the service one', async () => {
+    const p = await portal([]);
+    const reporter = new AiUsageReporter({
+      portalUrl: p.url,
+      token: 'svc-token',
+      usageKey: 'ibias-usage.v1.abc.def',
+      entityRef: 'component:default/x',
+    });
+    reporter.record({
+      provider: 'openai',
+      model: 'gpt-4o',
+      latencyMs: 1,
+      status: 'success',
+    });
+    await reporter.close();
+    await p.close();
+    expect(p.received).toEqual([
+      expect.objectContaining({
+        auth: undefined,
+        key: 'ibias-usage.v1.abc.def',
+      }),
+    ]);
   });
 
   it("reports a failed call as an error and rethrows the call's own error", async () => {

@@ -1,3 +1,5 @@
+// The IBIAS AI usage reporter (@internal/ibias-ai-costs-client). The ibias-service
+// template carries a copy as src/aiUsage.ts; a test keeps the two the same.
 import { randomUUID } from 'node:crypto';
 
 /** One AI call, as POST /api/ibias-ai-costs/events takes it (no prompt, no completion). */
@@ -40,6 +42,11 @@ export interface AiUsageReporterOptions {
   portalUrl?: string;
   /** A Backstage external-access token for this service. */
   token?: string;
+  /**
+   * This service's usage key (IBIAS_AI_USAGE_KEY, given by the portal's deployments): it
+   * reports for this service only. Sent instead of `token` when both are set.
+   */
+  usageKey?: string;
   /** The service's catalog entity ref. */
   entityRef: string;
   /** Events per POST (at most 1,000). Default 100. */
@@ -202,12 +209,7 @@ export class AiUsageReporter {
         `${portalUrl.replace(/\/$/, '')}/api/ibias-ai-costs/events`,
         {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(this.options.token
-              ? { authorization: `Bearer ${this.options.token}` }
-              : {}),
-          },
+          headers: { 'content-type': 'application/json', ...this.auth() },
           body: JSON.stringify({ events }),
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
         },
@@ -238,6 +240,13 @@ export class AiUsageReporter {
       );
       return 'retry';
     }
+  }
+
+  /** The usage key when there is one (it reports for this service only), else the token. */
+  private auth(): Record<string, string> {
+    const { usageKey, token } = this.options;
+    if (usageKey) return { 'x-ibias-usage-key': usageKey };
+    return token ? { authorization: `Bearer ${token}` } : {};
   }
 
   private later(ms?: number) {

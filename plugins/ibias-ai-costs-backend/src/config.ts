@@ -9,6 +9,14 @@ import {
   type Price,
   type SeedProviderConfig,
 } from '@internal/plugin-ibias-ai-costs-common';
+import {
+  readAiAlertSettings,
+  type AiAlertSettings,
+} from './alerts/alertSettings';
+import {
+  DEFAULT_RETENTION_DAYS,
+  MIN_RETENTION_DAYS,
+} from './service/retention';
 
 export interface AiCostsSettings {
   prices: Price[];
@@ -18,6 +26,12 @@ export interface AiCostsSettings {
   budgetCheckMinutes: number;
   /** Who hears of provider and model budgets: ibias.permissions.aiCostsReaders. */
   readers: string[];
+  /** ibias.aiCosts.alerts: the rules, their windows and cooldowns, how often they run. */
+  alerts: AiAlertSettings;
+  /** Days raw events are kept (rollups are kept for good); default 90. */
+  retentionDays: number;
+  /** Load the sample services' AI usage history on a first start with none. */
+  sampleEnabled: boolean;
 }
 
 /**
@@ -68,6 +82,15 @@ export function readAiCostsSettings(config: Config): AiCostsSettings {
   if (!(budgetCheckMinutes > 0)) {
     throw new Error(`Invalid ${root}.budgetCheckMinutes: must be more than 0`);
   }
+  const retentionDays =
+    config.getOptionalNumber(`${root}.retentionDays`) ?? DEFAULT_RETENTION_DAYS;
+  if (!Number.isInteger(retentionDays) || retentionDays < MIN_RETENTION_DAYS) {
+    throw new Error(
+      `Invalid ${root}.retentionDays: must be a whole number of days, at least ${MIN_RETENTION_DAYS} (events are taken up to ${
+        MIN_RETENTION_DAYS - 1
+      } days late, and a replay is recognised by the raw event's id)`,
+    );
+  }
   const readers = config.getOptionalStringArray(
     'ibias.permissions.aiCostsReaders',
   ) ?? ['group:default/executives'];
@@ -77,5 +100,8 @@ export function readAiCostsSettings(config: Config): AiCostsSettings {
     ingest: { perSecond, burst },
     budgetCheckMinutes,
     readers,
+    alerts: readAiAlertSettings(config),
+    retentionDays,
+    sampleEnabled: config.getOptionalBoolean(`${root}.sample.enabled`) ?? false,
   };
 }

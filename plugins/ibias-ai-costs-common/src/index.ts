@@ -10,6 +10,8 @@ export * from './pricing';
 export * from './budgets';
 export * from './forecast';
 export * from './rules';
+export * from './latency';
+export * from './alerts';
 export * from './permissions';
 export type { components, operations, paths } from './generated/openapi';
 export * from './otlp';

@@ -21,7 +21,18 @@ export const aiCostsAlertUpdatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Re-pricing recorded usage with the current price books (POST /reprice): it rewrites
+ * every team's figures, so the default policy allows it to the readers of all teams only
+ * (ibias.permissions.aiCostsReaders).
+ */
+export const aiCostsRepricePermission = createPermission({
+  name: 'ibias.aiCosts.reprice',
+  attributes: { action: 'update' },
+});
+
 export const aiCostsPermissions = [
   aiCostsReadPermission,
   aiCostsAlertUpdatePermission,
+  aiCostsRepricePermission,
 ];

@@ -221,7 +221,13 @@ describe('readLocalTargetConfig (ibias.deployments.local)', () => {
             local: {
               servicesDir: '/srv/services',
               workDir: '/data/deployments',
-              samples: { 'ibias-api': {}, 'ai-recommendations': {} },
+              samples: {
+                'ibias-api': {},
+                'ai-recommendations': {
+                  load: { path: '/api/v1/recommendations', body: '{}' },
+                  env: { AI_SIMULATED_LATENCY_SCALE: '0.25' },
+                },
+              },
               releases: {
                 'my-service': [
                   { version: '1.1.0', env: { LOG_LEVEL: 'warn' } },
@@ -242,6 +248,16 @@ describe('readLocalTargetConfig (ibias.deployments.local)', () => {
         releasesDir: path.join('/srv/services', 'releases'),
       },
       releases: { 'my-service': { '1.1.0': { env: { LOG_LEVEL: 'warn' } } } },
+      serviceLoad: {
+        'ai-recommendations': {
+          method: 'POST',
+          path: '/api/v1/recommendations',
+          body: '{}',
+        },
+      },
+      serviceEnv: {
+        'ai-recommendations': { AI_SIMULATED_LATENCY_SCALE: '0.25' },
+      },
     });
     expect(logger.warn).not.toHaveBeenCalled();
   });

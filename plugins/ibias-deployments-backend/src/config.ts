@@ -252,6 +252,33 @@ export function readLocalTargetConfig(config: Config, logger?: LoggerService) {
       )}). Releases are now the tags of each sample's repository; set samples: { <name>: {} } and keep releases for extra settings per version`,
     );
   }
+  // Per sample: what the analysis load sends to it (its own API), and extra settings.
+  const serviceLoad: Record<string, Omit<LoadProfile, 'rps'>> = {};
+  const serviceEnv: Record<string, Record<string, string>> = {};
+  const samplesConfig = local?.getOptionalConfig('samples');
+  for (const name of samplesConfig?.keys() ?? []) {
+    const sample = samplesConfig!.getConfig(name);
+    const l = sample.getOptionalConfig('load');
+    if (l) {
+      const loadPath = l.getString('path');
+      if (!loadPath.startsWith('/')) {
+        throw new Error(
+          `ibias.deployments.local.samples.${name}.load.path must start with /`,
+        );
+      }
+      serviceLoad[name] = {
+        method: l.getOptionalString('method') ?? 'POST',
+        path: loadPath,
+        body: l.getOptionalString('body'),
+      };
+    }
+    const env = sample.getOptionalConfig('env');
+    if (env) {
+      serviceEnv[name] = Object.fromEntries(
+        env.keys().map(k => [k, env.getString(k)]),
+      );
+    }
+  }
   const reposDir = config.getOptionalString('ibias.scaffolder.localReposDir');
   const load: Partial<Record<EnvironmentName, LoadProfile>> = {};
   for (const env of ENVIRONMENTS) {
@@ -284,6 +311,8 @@ export function readLocalTargetConfig(config: Config, logger?: LoggerService) {
     ),
     releases,
     load,
+    serviceLoad,
+    serviceEnv,
   };
 }
 

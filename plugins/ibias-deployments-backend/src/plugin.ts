@@ -35,6 +35,7 @@ import { createRouter } from './service/router';
 import { PluginHealthCheck } from './health/PluginHealthCheck';
 import { DeployTargetRegistry } from './targets/DeployTargetRegistry';
 import { kubernetesTargetFactory } from './targets/kubernetes/kubernetesTargetFactory';
+import { aiUsageKeysServiceRef } from '@internal/plugin-ibias-ai-costs-node';
 import { localTargetFactory } from './targets/local/localTargetFactory';
 import { TargetsByEnvironment } from './targets/TargetsByEnvironment';
 
@@ -71,6 +72,7 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         signals: signalsServiceRef,
         notifications: notificationService,
         catalog: catalogServiceRef,
+        usageKeys: aiUsageKeysServiceRef,
       },
       async init(deps) {
         const { config, logger } = deps;
@@ -89,6 +91,13 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
             logger,
             timeouts,
             locate: ref => catalogLookup.locationsOf(ref),
+            // Each service it starts reports its own AI usage, with a key for itself.
+            usageReporting: config.has('backend.baseUrl')
+              ? {
+                  portalUrl: config.getString('backend.baseUrl'),
+                  keyFor: entityRef => deps.usageKeys.issue(entityRef),
+                }
+              : undefined,
           }),
         );
         targetRegistry.addTarget(

@@ -29,7 +29,10 @@ import {
   metricsBusinessReadPermission,
   metricsImportPermission,
 } from '@internal/plugin-ibias-metrics-common';
-import { aiCostsReadPermission } from '@internal/plugin-ibias-ai-costs-common';
+import {
+  aiCostsReadPermission,
+  aiCostsRepricePermission,
+} from '@internal/plugin-ibias-ai-costs-common';
 import { teamsAllowedBy } from '@internal/plugin-ibias-ai-costs-node';
 import { IbiasPermissionPolicy } from './policy';
 
@@ -173,6 +176,18 @@ describe('IbiasPermissionPolicy', () => {
         expect(teamsAllowedBy(decision)(team)).toBe(allowed);
       },
     );
+
+    it('only the readers of every team re-price recorded usage', async () => {
+      const reprice = aiCostsRepricePermission;
+      expect((await policy.handle({ permission: reprice }, nora)).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+      for (const who of [guest, ana, undefined]) {
+        expect((await policy.handle({ permission: reprice }, who)).result).toBe(
+          AuthorizeResult.DENY,
+        );
+      }
+    });
   });
 
   describe('catalog and scaffolder administration', () => {

@@ -40,7 +40,10 @@ import {
   metricsBusinessReadPermission,
   metricsImportPermission,
 } from '@internal/plugin-ibias-metrics-common';
-import { aiCostsReadPermission } from '@internal/plugin-ibias-ai-costs-common';
+import {
+  aiCostsReadPermission,
+  aiCostsRepricePermission,
+} from '@internal/plugin-ibias-ai-costs-common';
 import {
   aiCostsTeamConditions,
   createAiCostsTeamConditionalDecision,
@@ -102,6 +105,8 @@ const ADMIN_ONLY: Permission[] = [
  *   the template editor (dry run, management) is for administrators.
  * - Metrics: financial KPIs are for the business readers (executives and the platform
  *   team by default); importing business records is for administrators.
+ * - AI costs: a team's spend is read by its members and the AI cost readers (executives
+ *   by default), who alone re-price recorded usage.
  * - Everything else is allowed.
  *
  * Ownership and membership come from the signed-in user's ownership claims, which the
@@ -164,6 +169,12 @@ export class IbiasPermissionPolicy implements PermissionPolicy {
           claims: user.info.ownershipEntityRefs,
         }),
       );
+    }
+    if (isPermission(permission, aiCostsRepricePermission)) {
+      // Re-pricing rewrites every team's figures: for those who read them all.
+      return this.isMemberOfAny(user, this.options.aiCostsReaders)
+        ? ALLOW
+        : DENY;
     }
     if (isPermission(permission, metricsImportPermission)) {
       // Imported records become the executives' figures.

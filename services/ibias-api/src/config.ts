@@ -25,6 +25,20 @@ export interface ServiceConfig {
     /** The tables the service queries (their series start at 0); unset, the first 50 seen. */
     databaseTables?: string[];
   };
+  /**
+   * AI calls: an OpenAI-compatible API when `baseUrl` is set, else a simulated model (no
+   * network) whose answers say they are simulated. See src/ai.ts.
+   */
+  ai: {
+    baseUrl?: string;
+    apiKey?: string;
+    model: string;
+    timeoutMs: number;
+    /** The simulated model's latency times this (0–1; default 1: realistic). */
+    simulatedLatencyScale: number;
+    /** Where the calls' usage is reported: the IBIAS portal, with this service's key. */
+    usage: { portalUrl?: string; key?: string; entityRef: string };
+  };
   version: string;
   commit: string;
 }
@@ -52,6 +66,9 @@ const environments: Record<
     rateLimit: { enabled: true, windowMs: 900_000, max: 500 },
   },
 };
+
+/** This service in the catalog: what its AI usage is reported for. */
+const ENTITY = 'component:default/ibias-api';
 
 function environmentName(value: string | undefined): EnvironmentName {
   return value === 'staging' || value === 'production' ? value : 'development';
@@ -85,6 +102,21 @@ export function loadConfig(
   return {
     environment,
     port: positiveInt(env.PORT, 8080),
+    ai: {
+      baseUrl: env.AI_BASE_URL?.replace(/\/+$/, '') || undefined,
+      apiKey: env.AI_API_KEY || undefined,
+      model: env.AI_MODEL || 'gpt-4o-mini',
+      timeoutMs: positiveInt(env.AI_TIMEOUT_MS, 30_000),
+      simulatedLatencyScale:
+        env.AI_SIMULATED_LATENCY_SCALE === undefined
+          ? 1
+          : fraction(env.AI_SIMULATED_LATENCY_SCALE),
+      usage: {
+        portalUrl: env.IBIAS_PORTAL_URL || undefined,
+        key: env.IBIAS_AI_USAGE_KEY || undefined,
+        entityRef: env.IBIAS_ENTITY_REF || ENTITY,
+      },
+    },
     metrics: {
       companyLimit: positiveInt(env.METRICS_COMPANY_LIMIT, 50),
       aiModels: list(env.METRICS_AI_MODELS),

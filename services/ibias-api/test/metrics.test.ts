@@ -88,6 +88,9 @@ describe('metrics', () => {
         'method=POST,route=/api/v1/events,status=202 0',
         'method=POST,route=/api/v1/events,status=500 0',
         'method=POST,route=/api/v1/events,status=503 0',
+        'method=POST,route=/api/v1/recommendations,status=200 0',
+        'method=POST,route=/api/v1/recommendations,status=500 0',
+        'method=POST,route=/api/v1/recommendations,status=503 0',
       ]);
       assert.deepEqual(series(text, 'database_query_duration_seconds_count'), [
         'operation=delete,table=orders 0',

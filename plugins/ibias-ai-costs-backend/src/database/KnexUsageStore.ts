@@ -11,6 +11,11 @@ import type {
   RollupPeriod,
   UsageStore,
 } from './UsageStore';
+import {
+  LATENCY_COLUMNS,
+  latencyColumnOf,
+  type LatencyColumn,
+} from './latencyColumns';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-ibias-ai-costs-backend',
@@ -68,7 +73,7 @@ export async function migrateAiCostsDatabase(database: DatabaseService) {
 }
 
 type RollupRow = Record<(typeof ROLLUP_KEY)[number], string | number> &
-  Record<(typeof ROLLUP_SUMS)[number], number>;
+  Record<(typeof ROLLUP_SUMS)[number] | LatencyColumn, number>;
 
 /** The rollup rows a set of new events adds, sorted by key (one lock order for all). */
 export function rollupRows(events: RecordedEvent[]): RollupRow[] {
@@ -103,6 +108,7 @@ export function rollupRows(events: RecordedEvent[]): RollupRow[] {
           cached_input_tokens: 0,
           seconds: 0,
           latency_ms_sum: 0,
+          ...Object.fromEntries(LATENCY_COLUMNS.map(c => [c, 0])),
         };
         rows.set(key, row);
       }
@@ -115,6 +121,7 @@ export function rollupRows(events: RecordedEvent[]): RollupRow[] {
       row.cached_input_tokens += e.cachedInputTokens;
       row.seconds += e.seconds;
       row.latency_ms_sum += e.latencyMs;
+      row[latencyColumnOf(e.latencyMs)] += 1;
     }
   }
   return (
@@ -186,7 +193,7 @@ export class KnexUsageStore implements UsageStore {
           .onConflict([...ROLLUP_KEY])
           .merge(
             Object.fromEntries(
-              ROLLUP_SUMS.map(c => [
+              [...ROLLUP_SUMS, ...LATENCY_COLUMNS].map(c => [
                 c,
                 tx.raw('?? + excluded.??', [`ibias_ai_usage_rollup.${c}`, c]),
               ]),

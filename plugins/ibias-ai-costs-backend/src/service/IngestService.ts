@@ -81,12 +81,14 @@ export class IngestService {
   /**
    * `reportedBy` is the caller's principal; `claims`, for a user, their ownership refs:
    * a user reports only for services a group of theirs owns (else anyone could spend a
-   * team's budget). A service (an operator-issued external-access token) reports for any.
+   * team's budget). A service (an operator-issued external-access token) reports for any;
+   * one with a usage key, `onlyEntity`, only for the entity the key was issued for.
    */
   async ingest(
     batch: UsageEventInput[],
     reportedBy: string,
     claims?: string[],
+    onlyEntity?: string,
   ): Promise<IngestResult> {
     const wait = this.options.limiter.take(reportedBy);
     if (wait > 0) throw new TooManyRequestsError(wait);
@@ -95,6 +97,22 @@ export class IngestService {
     const problems = checkUsageEvents(events, now);
     if (problems.length > 0) {
       throw new InputError(describeEventProblems(problems));
+    }
+    if (onlyEntity !== undefined) {
+      const others = [
+        ...new Set(
+          events.map(e => normalize(e.entityRef)).filter(r => r !== onlyEntity),
+        ),
+      ];
+      if (others.length > 0) {
+        throw new NotAllowedError(
+          `This usage key reports for ${onlyEntity} only, not for ${others
+            .slice(0, 5)
+            .join(', ')}${
+            others.length > 5 ? ` and ${others.length - 5} more` : ''
+          }`,
+        );
+      }
     }
     const teams = await this.teamsOf(
       [...new Set(events.map(e => normalize(e.entityRef)))],

@@ -22,6 +22,9 @@ import {
 import request from 'supertest';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ibiasAiCostsPlugin } from '../plugin';
+import { createAiUsageKeys } from '@internal/plugin-ibias-ai-costs-node';
+
+const USAGE_KEY_SECRET = 'test-usage-key-secret-of-32-chars!';
 import { spec } from '../schema/openapi.generated';
 
 jest.setTimeout(120_000);
@@ -174,6 +177,7 @@ describe.each(databases.eachSupportedId())(
             data: {
               ibias: {
                 aiCosts: {
+                  usageKeySecret: USAGE_KEY_SECRET,
                   ingest: { batchesPerSecond: 0.01, burst: 40 },
                   budgets: [
                     // 10 calls at 210 µ$ = 2,100 µ$: 84 % of $0.0025.
@@ -432,6 +436,54 @@ describe.each(databases.eachSupportedId())(
       expect(declared('/events', 'post', 401, anonymous.body)).toBeUndefined();
     });
 
+    it('takes a service usage key for its own entity only; a forged or foreign key is refused, nothing written', async () => {
+      const keys = createAiUsageKeys(USAGE_KEY_SECRET);
+      const withKey = (key: string, body: unknown) =>
+        request(backend.server)
+          .post(`${API}/events`)
+          .set('x-ibias-usage-key', key)
+          .send(body as object);
+      const own = keys.issue('component:default/ai-recommendations');
+      const ok = await withKey(own, {
+        events: [event(71_001), event(71_003)],
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.body.accepted).toBe(2);
+      const [row] = await knex('ibias_ai_usage_events').where({
+        id: 'call-71001',
+      });
+      expect(row.reported_by).toBe(
+        'usage-key:component:default/ai-recommendations',
+      );
+      expect(row.team).toBe('group:default/ai-team');
+
+      const before = await rows();
+      // Its key does not report for another service, even mixed into its own batch.
+      const foreign = await withKey(own, {
+        events: [event(71_005), event(71_006)],
+      });
+      expect(foreign.status).toBe(403);
+      expect(foreign.body.error.message).toBe(
+        'This usage key reports for component:default/ai-recommendations only, not for component:default/ibias-api',
+      );
+      expect(declared('/events', 'post', 403, foreign.body)).toBeUndefined();
+      // A key signed with another secret, or another entity under this key's signature.
+      const forged = await withKey(
+        createAiUsageKeys('x'.repeat(32)).issue('component:default/ibias-api'),
+        { events: [event(71_008)] },
+      );
+      expect(forged.status).toBe(401);
+      expect(forged.body.error.message).toBe(
+        'The x-ibias-usage-key header does not hold a valid usage key',
+      );
+      const otlp = await request(backend.server)
+        .post(`${API}/otlp/v1/traces`)
+        .set('x-ibias-usage-key', 'ibias-usage.v1.abc.def')
+        .send({ resourceSpans: [] });
+      expect(otlp.status).toBe(401);
+      expect(await rows()).toBe(before);
+    });
+
     it('a person reports only for services a group of theirs owns', async () => {
       const before = await rows();
       const foreign = await post(
@@ -654,11 +706,18 @@ describe.each(databases.eachSupportedId())(
 
     it('serves exactly the documented routes', () => {
       expect(Object.keys(spec.paths).sort()).toEqual([
+        '/alerts',
+        '/alerts/{id}/acknowledge',
+        '/alerts/{id}/snooze',
         '/budgets',
         '/costs',
+        '/costs/export.csv',
+        '/deploy-costs',
         '/events',
+        '/export/focus.csv',
         '/health',
         '/otlp/v1/traces',
+        '/reprice',
       ]);
     });
   },

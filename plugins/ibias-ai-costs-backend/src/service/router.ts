@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import express from 'express';
 import Router from 'express-promise-router';
 import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';
@@ -8,7 +9,11 @@ import type {
   HttpAuthService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { AuthenticationError, InputError } from '@backstage/errors';
+import {
+  AI_USAGE_KEY_HEADER,
+  type AiUsageKeys,
+} from '@internal/plugin-ibias-ai-costs-node';
 import { spec, type EndpointMap } from '../schema/openapi.generated';
 import { explainRequestError, validation } from '../schema/validateInput';
 import {
@@ -18,7 +23,11 @@ import {
   withDefaults,
 } from '@internal/plugin-ibias-ai-costs-common';
 import type { BudgetService } from './BudgetService';
-import type { CostService } from './CostService';
+import type { AiAlertService } from '../alerts/AiAlertService';
+import type { DeployCostService } from '../alerts/DeployCostService';
+import type { CostRequest, CostService } from './CostService';
+import type { CsvExport, ExportService } from './ExportService';
+import type { RepriceService } from './RepriceService';
 import {
   RetryLaterError,
   TooManyRequestsError,
@@ -58,6 +67,53 @@ const jsonBody: express.RequestHandler = (req, res, next) => {
   });
 };
 
+/** GET /costs's query (and its CSV's) as CostService takes it. */
+function costRequestOf(q: {
+  from: string;
+  to: string;
+  groupBy?: CostRequest['groupBy'];
+  granularity?: CostRequest['granularity'];
+  entityRef?: string;
+  team?: string;
+}): CostRequest {
+  return {
+    from: new Date(q.from),
+    to: new Date(q.to),
+    groupBy: q.groupBy ?? 'team',
+    granularity: q.granularity ?? 'day',
+    entityRef: q.entityRef,
+    team: q.team,
+  };
+}
+
+/**
+ * Writes a CSV export as it is read (a slow reader holds the writer back); an error
+ * after the first piece can only cut the answer short, which the client sees.
+ */
+async function sendCsv(res: express.Response, csv: CsvExport) {
+  res.status(200);
+  res.setHeader('content-type', 'text/csv; charset=utf-8');
+  res.setHeader(
+    'content-disposition',
+    `attachment; filename="${csv.filename}"`,
+  );
+  res.setHeader('x-ibias-hidden-teams', String(csv.hidden));
+  res.setHeader('cache-control', 'no-store');
+  // A client that goes away stops the reading (no page is read for nobody).
+  const closed = once(res, 'close').then(
+    () => 'closed' as const,
+    () => 'closed' as const,
+  );
+  for await (const chunk of csv.chunks) {
+    if (!res.write(chunk)) {
+      if ((await Promise.race([once(res, 'drain'), closed])) === 'closed') {
+        return;
+      }
+    }
+  }
+  res.end();
+}
+
 /** A principal as the events record who reported them. */
 function principalOf(credentials: {
   principal: { type?: string; userEntityRef?: string; subject?: string };
@@ -74,9 +130,15 @@ function principalOf(credentials: {
 export function createRouter(options: {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
+  /** Checks the keys services report their own usage with. */
+  usageKeys: AiUsageKeys;
   ingest: IngestService;
   costs: CostService;
   budgets: BudgetService;
+  alerts: AiAlertService;
+  deployCosts: DeployCostService;
+  exports: ExportService;
+  reprice: RepriceService;
   health: () => Promise<{
     status: 'up' | 'degraded' | 'down';
     checks: Record<
@@ -105,26 +167,47 @@ export function createRouter(options: {
       middleware: [jsonBody],
     });
 
-  // Users and services (external access tokens) report usage.
-  router.post('/events', async (req, res) => {
+  /**
+   * Who reports: a service with its usage key (for its own entity only), a person (for
+   * what their groups own) or a service with an external-access token (for any).
+   */
+  const reporterOf = async (
+    req: express.Request,
+  ): Promise<{ id: string; claims?: string[]; onlyEntity?: string }> => {
+    const key = req.header(AI_USAGE_KEY_HEADER);
+    if (key !== undefined) {
+      const entity = options.usageKeys.verify(key);
+      if (!entity) {
+        throw new AuthenticationError(
+          `The ${AI_USAGE_KEY_HEADER} header does not hold a valid usage key`,
+        );
+      }
+      return { id: `usage-key:${entity}`, onlyEntity: entity };
+    }
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const claims = await claimsOf(credentials);
+    return {
+      id: principalOf(credentials),
+      claims: await claimsOf(credentials),
+    };
+  };
+
+  // Services (usage keys, external access tokens) and users report usage.
+  router.post('/events', async (req, res) => {
+    const reporter = await reporterOf(req);
     res.json(
       await options.ingest.ingest(
         req.body.events,
-        principalOf(credentials),
-        claims,
+        reporter.id,
+        reporter.claims,
+        reporter.onlyEntity,
       ),
     );
   });
 
   router.post('/otlp/v1/traces', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const claims = await claimsOf(credentials);
+    const reporter = await reporterOf(req);
     const mapped = usageEventsFromOtlp(req.body);
     const reasons = mapped.rejected.map(r => r.reason);
     // Each event as POST /events would take it; what would not be taken is reported,
@@ -143,8 +226,9 @@ export function createRouter(options: {
     for (let i = 0; i < taken.length; i += MAX_EVENTS_PER_BATCH) {
       await options.ingest.ingest(
         taken.slice(i, i + MAX_EVENTS_PER_BATCH),
-        principalOf(credentials),
-        claims,
+        reporter.id,
+        reporter.claims,
+        reporter.onlyEntity,
       );
     }
     res.json(
@@ -163,18 +247,43 @@ export function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const q = req.query;
+    res.json(await options.costs.costs(costRequestOf(req.query), credentials));
+  });
+
+  router.get('/costs/export.csv', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await sendCsv(
+      res,
+      await options.exports.costsCsv(costRequestOf(req.query), credentials),
+    );
+  });
+
+  router.get('/export/focus.csv', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await sendCsv(
+      res,
+      await options.exports.focusCsv(
+        { from: new Date(req.query.from), to: new Date(req.query.to) },
+        credentials,
+      ),
+    );
+  });
+
+  router.post('/reprice', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json(
-      await options.costs.costs(
+      await options.reprice.reprice(
         {
-          from: new Date(q.from),
-          to: new Date(q.to),
-          groupBy: q.groupBy ?? 'team',
-          granularity: q.granularity ?? 'day',
-          entityRef: q.entityRef,
-          team: q.team,
+          from: new Date(req.body.from),
+          to: new Date(req.body.to),
+          model: req.body.model,
         },
         credentials,
+        req,
       ),
     );
   });
@@ -189,6 +298,44 @@ export function createRouter(options: {
         team: req.query.team,
       }),
     });
+  });
+
+  router.get('/alerts', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = req.query;
+    res.json({
+      items: await options.alerts.list(credentials, {
+        view: q.state ?? 'active',
+        entityRef: q.entityRef,
+        team: q.team,
+        limit: q.limit ?? 100,
+      }),
+    });
+  });
+
+  router.post('/alerts/:id/acknowledge', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(
+      await options.alerts.act(req.params.id, 'acknowledge', {}, credentials),
+    );
+  });
+
+  router.post('/alerts/:id/snooze', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(
+      await options.alerts.act(req.params.id, 'snooze', req.body, credentials),
+    );
+  });
+
+  router.get('/deploy-costs', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(
+      await options.deployCosts.forEntity(req.query.entityRef, credentials),
+    );
   });
 
   // No token (the plugin allows /health unauthenticated): states and fixed phrases only.

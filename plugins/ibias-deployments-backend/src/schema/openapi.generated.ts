@@ -1596,7 +1596,11 @@ export const spec = {
 type JsonContent<T> = T extends { content: { 'application/json': infer B } }
   ? B
   : never;
-type Success<R> = JsonContent<R[Extract<keyof R, 200 | 201 | 202 | 204>]>;
+/** A success answer's body: its JSON, or a text document (CSV) as a string. */
+type Answer<T> = T extends { content: { 'text/csv': infer B } }
+  ? B
+  : JsonContent<T>;
+type Success<R> = Answer<R[Extract<keyof R, 200 | 201 | 202 | 204>]>;
 
 /** One operation as the typed router sees it: path, query, body and success answer. */
 type Endpoint<Op> = Op extends {

@@ -7,6 +7,8 @@ import type { ServiceConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type ServiceMetrics } from './metrics';
 import { createRateLimiter } from './rateLimit';
+import { AiError, createAiClient, type AiClient } from './ai';
+import { AiUsageReporter } from './aiUsage';
 
 export const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
@@ -28,6 +30,16 @@ const eventBody = z.strictObject({
     .regex(/^[a-z][a-z0-9_.]{0,63}$/, 'lower case, digits, "_" and "."'),
   companyId: z.string().min(1).max(128),
 });
+/** What the AI is asked for: the prompt is the service's, only these values are the caller's. */
+const recommendationsBody = z.strictObject({
+  companyId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." and "-"'),
+  focus: z.enum(['growth', 'retention', 'costs']).default('growth'),
+});
+/** Said when the model does not answer (the seed's rule: error rate over 5 % → fall back). */
+const FALLBACK_RECOMMENDATIONS =
+  'Review the accounts whose usage fell most this month; confirm each has an owner and a next step.';
 
 /**
  * What a route answers when all goes well, when not 200. That series (and, on the API,
@@ -86,6 +98,10 @@ export interface App {
   /** What the service's data and AI layers record through (see src/metrics.ts). */
   metrics: ServiceMetrics;
   logger: Logger;
+  /** The AI model the service calls (simulated unless AI_BASE_URL is set). */
+  ai: AiClient;
+  /** Reports AI usage to the portal; close() sends what is left (on shutdown). */
+  aiUsage: AiUsageReporter;
   /** Marks the service not ready (used while shutting down). */
   setReady(ready: boolean): void;
 }
@@ -103,6 +119,14 @@ export function createApp(
   const { registry } = metrics;
 
   const limiter = createRateLimiter(config.rateLimit);
+
+  const aiUsage = new AiUsageReporter({
+    portalUrl: config.ai.usage.portalUrl,
+    usageKey: config.ai.usage.key,
+    entityRef: config.ai.usage.entityRef,
+    warn: message => logger.warn(message),
+  });
+  const ai = createAiClient(config.ai, { metrics, reporter: aiUsage });
 
   const routes: Record<string, Partial<Record<string, Handler>>> = {
     '/health': {
@@ -150,6 +174,55 @@ export function createApp(
         }
         metrics.countBusinessEvent(parsed.data.type, parsed.data.companyId);
         sendJson(res, 202, { accepted: true });
+      },
+    },
+    // Asks the AI model for three recommendations; when it does not answer, a fixed
+    // fallback (labelled) rather than an error.
+    '/api/v1/recommendations': {
+      POST: async ({ req, res, requestId }) => {
+        const parsed = recommendationsBody.safeParse(await readJson(req));
+        if (!parsed.success) {
+          throw new HttpError(400, 'Invalid request body', parsed.error.issues);
+        }
+        const { companyId, focus } = parsed.data;
+        const base = {
+          companyId,
+          focus,
+          model: ai.model,
+          simulated: ai.simulated,
+        };
+        try {
+          const answer = await ai.chat({
+            messages: [
+              {
+                role: 'system',
+                content:
+                  'You are the IBIAS business advisor. Answer with three short, concrete recommendations for a B2B SaaS company, one sentence each.',
+              },
+              {
+                role: 'user',
+                content: `Company ${companyId}: three recommendations to improve ${focus}.`,
+              },
+            ],
+            maxTokens: 300,
+          });
+          sendJson(res, 200, {
+            ...base,
+            recommendations: answer.choices[0].message.content,
+            fallback: false,
+          });
+        } catch (e) {
+          // The provider refused or failed (AiError), timed out or was unreachable.
+          logger.warn('AI call failed; answered with the fallback', {
+            requestId,
+            error: e instanceof AiError ? e.message : String(e),
+          });
+          sendJson(res, 200, {
+            ...base,
+            recommendations: FALLBACK_RECOMMENDATIONS,
+            fallback: true,
+          });
+        }
       },
     },
   };
@@ -291,6 +364,8 @@ export function createApp(
     registry,
     metrics,
     logger,
+    ai,
+    aiUsage,
     setReady: value => (ready = value),
   };
 }

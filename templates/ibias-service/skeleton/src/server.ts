@@ -22,7 +22,10 @@ app.server.listen(config.port, () => {
 function shutdown(signal: string) {
   app.logger.info('shutting down', { signal });
   app.setReady(false);
-  app.server.close(() => process.exit(0));
+  // AI usage not yet reported is sent before the process ends.
+  app.server.close(
+    () => void app.aiUsage.close().finally(() => process.exit(0)),
+  );
   // Do not hang on keep-alive connections forever.
   setTimeout(() => process.exit(0), 10_000).unref();
 }

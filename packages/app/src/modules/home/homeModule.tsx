@@ -34,8 +34,11 @@ const gettingStartedWidget = HomePageWidgetBlueprint.make({
   },
 });
 
-/** The welcome first, then the KPIs the person may see, then alerts on what they own. */
-const ORDER = ['GettingStarted', 'IbiasKpis', 'IbiasMyAlerts'];
+/**
+ * The welcome first, then the KPIs the person may see, alerts on what they own, and
+ * their teams' AI spend against budgets.
+ */
+const ORDER = ['GettingStarted', 'IbiasKpis', 'IbiasMyAlerts', 'IbiasAiSpend'];
 /**
  * The home plugin's own widgets shown after ours; the others need set-up the portal
  * does not have (visit tracking, clocks) or reach the internet (the joke).

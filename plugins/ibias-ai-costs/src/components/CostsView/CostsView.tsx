@@ -20,7 +20,6 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
-  CsvExportButton,
   EmptyState,
   ErrorState,
   StackedBarChart,
@@ -37,6 +36,7 @@ import {
   type GroupBy,
   type Granularity,
 } from '../../api';
+import { CostsExport } from '../CostsExport';
 
 const RANGES = {
   '24h': { label: 'Last 24 hours', ms: 86_400_000, granularity: 'hour' },
@@ -320,23 +320,14 @@ export function CostsView(props: {
                   <Text variant="title-x-small" as="h3">
                     Spend by {groupLabel.toLowerCase()}
                   </Text>
-                  <CsvExportButton
-                    filename={`ai-costs-${groupBy}-${rangeKey}.csv`}
-                    rows={report.rows}
-                    columns={[
-                      { header: 'start', value: r => r.at },
-                      { header: groupBy, value: r => r.key },
-                      {
-                        header: 'cost_usd',
-                        value: r => (r.costMicros / 1e6).toFixed(6),
-                      },
-                      { header: 'calls', value: r => r.calls },
-                      { header: 'errors', value: r => r.errors },
-                      { header: 'unpriced_calls', value: r => r.unpricedCalls },
-                      { header: 'input_tokens', value: r => r.inputTokens },
-                      { header: 'output_tokens', value: r => r.outputTokens },
-                      { header: 'seconds', value: r => r.seconds },
-                    ]}
+                  <CostsExport
+                    query={{
+                      from: report.from,
+                      to: report.to,
+                      groupBy: report.groupBy,
+                      granularity: report.granularity,
+                      entityRef: props.entityRef,
+                    }}
                   />
                 </Flex>
               </CardHeader>

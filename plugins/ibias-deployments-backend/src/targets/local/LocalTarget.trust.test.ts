@@ -67,6 +67,11 @@ describe('LocalTarget trust boundaries', () => {
     load: {
       development: { rps: 40, method: 'GET', path: '/api/v1/echo' },
     },
+    serviceEnv: { tiny: { AI_MODEL: 'gpt-4o' } },
+    usageReporting: {
+      portalUrl: 'http://portal.test',
+      keyFor: (entityRef: string) => `key-of:${entityRef}`,
+    },
     logger: mockServices.logger.mock(),
     probeTimeoutMs: 2000,
   };
@@ -134,10 +139,15 @@ describe('LocalTarget trust boundaries', () => {
       }
       expect(seen.PATH).toContain(process.env.PATH);
     }
-    // The sample still gets its own settings.
+    // The sample still gets its own settings, and a usage key for itself only (not a
+    // secret of the portal's: it reports that one entity's AI usage).
     expect(sampleEnv).toMatchObject({
       SERVICE_VERSION: '1.0.0',
       NODE_ENV: 'development',
+      AI_MODEL: 'gpt-4o',
+      IBIAS_ENTITY_REF: 'component:default/tiny',
+      IBIAS_PORTAL_URL: 'http://portal.test',
+      IBIAS_AI_USAGE_KEY: 'key-of:component:default/tiny',
     });
   });
 

@@ -60,6 +60,21 @@ export interface LocalTargetOptions {
    */
   releases?: Record<string, Record<string, LocalRelease>>;
   load: Partial<Record<EnvironmentName, LoadProfile | undefined>>;
+  /**
+   * By service name: the request the analysis load sends instead of the environment's
+   * (its rate stays the environment's), e.g. a sample's own API.
+   */
+  serviceLoad?: Record<string, Omit<LoadProfile, 'rps'>>;
+  /** By service name: extra environment variables of every release (config's). */
+  serviceEnv?: Record<string, Record<string, string>>;
+  /**
+   * Where a started service reports its AI usage: the portal's URL and the service's own
+   * usage key (it reports for itself only; it gets no secret of the portal's).
+   */
+  usageReporting?: {
+    portalUrl: string;
+    keyFor(entityRef: string): string;
+  };
   logger: LoggerService;
   npmCommand?: string;
   /**
@@ -280,6 +295,18 @@ export class LocalTarget implements DeployTarget {
         // The router is one client: the per-client limit would throttle all traffic.
         RATE_LIMIT_MAX: '100000000',
         LOG_LEVEL: 'error',
+        IBIAS_ENTITY_REF: ref.entityRef,
+        ...(this.options.usageReporting
+          ? {
+              IBIAS_PORTAL_URL: this.options.usageReporting.portalUrl,
+              IBIAS_AI_USAGE_KEY: this.options.usageReporting.keyFor(
+                ref.entityRef,
+              ),
+            }
+          : {}),
+        ...(Object.hasOwn(this.options.serviceEnv ?? {}, source.name)
+          ? this.options.serviceEnv![source.name]
+          : {}),
         ...this.releaseEnv(source.name, version),
       },
     });
@@ -359,8 +386,12 @@ export class LocalTarget implements DeployTarget {
 
   async setLoad(ref: TargetRef, on: boolean) {
     this.loads.stop(ref);
-    const profile = this.options.load[ref.environment];
-    if (!on || !profile || profile.rps <= 0) return;
+    const base = this.options.load[ref.environment];
+    if (!on || !base || base.rps <= 0) return;
+    const own = this.options.serviceLoad ?? {};
+    const profile = Object.hasOwn(own, ref.service)
+      ? { ...own[ref.service], rps: base.rps }
+      : base;
     const router = await this.router(ref);
     this.loads.start(ref, `http://127.0.0.1:${router.port}`, profile);
   }

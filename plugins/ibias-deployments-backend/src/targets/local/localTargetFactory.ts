@@ -5,7 +5,7 @@ import type {
   DeployTargetFactory,
   TargetRef,
 } from '@internal/plugin-ibias-deployments-node';
-import { LocalTarget } from './LocalTarget';
+import { LocalTarget, type LocalTargetOptions } from './LocalTarget';
 
 /** The built-in `local` target (the default of every environment), from config. */
 export function localTargetFactory(options: {
@@ -14,6 +14,8 @@ export function localTargetFactory(options: {
   timeouts: Timeouts;
   /** Where the catalog read an entity from (see LocalTargetOptions.locate). */
   locate(entityRef: string): Promise<TargetRef['locations'] | undefined>;
+  /** Where started services report their AI usage (see LocalTargetOptions). */
+  usageReporting?: LocalTargetOptions['usageReporting'];
 }): DeployTargetFactory {
   return {
     name: 'local',
@@ -22,6 +24,7 @@ export function localTargetFactory(options: {
       return new LocalTarget({
         ...readLocalTargetConfig(config, logger),
         locate: options.locate,
+        usageReporting: options.usageReporting,
         logger: logger.child({ target: 'local' }),
         probeTimeoutMs: timeouts.probe,
         upstreamTimeoutMs: timeouts.upstream,

@@ -1,0 +1,1 @@
+export { AiCostsEntityContent, AiCostsPage } from './AiCostsPage';

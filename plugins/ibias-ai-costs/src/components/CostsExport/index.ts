@@ -1,0 +1,1 @@
+export { CostsExport } from './CostsExport';

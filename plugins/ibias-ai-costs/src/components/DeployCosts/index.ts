@@ -1,0 +1,1 @@
+export { DeployCosts } from './DeployCosts';

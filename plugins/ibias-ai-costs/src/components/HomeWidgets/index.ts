@@ -1,0 +1,1 @@
+export { HomeTeamsAiSpend, teamSpends, type TeamSpend } from './HomeWidgets';
