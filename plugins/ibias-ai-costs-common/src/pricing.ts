@@ -143,13 +143,21 @@ export function priceCovers(price: Price, at: number): boolean {
   );
 }
 
+/** Compiled model patterns: a price book has a handful, an ingest prices thousands of events. */
+const compiledPatterns = new Map<string, RegExp>();
+
 function patternMatches(pattern: string, value: string): boolean {
   if (!pattern.includes('*')) return pattern === value;
-  const escaped = pattern
-    .split('*')
-    .map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${escaped}$`).test(value);
+  let regex = compiledPatterns.get(pattern);
+  if (!regex) {
+    const escaped = pattern
+      .split('*')
+      .map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    regex = new RegExp(`^${escaped}$`);
+    if (compiledPatterns.size < 10_000) compiledPatterns.set(pattern, regex);
+  }
+  return regex.test(value);
 }
 
 /** How specific a match is: an exact model beats any pattern, a longer pattern a shorter. */

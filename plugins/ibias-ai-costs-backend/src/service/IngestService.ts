@@ -214,6 +214,15 @@ export class IngestService {
 }
 
 /** The catalog's lowercase form of a full entity ref. */
+/** Parsed refs, by what callers send: a batch names a few dozen entities a thousand times. */
+const normalized = new Map<string, string>();
+
 function normalize(ref: string): string {
-  return stringifyEntityRef(parseEntityRef(ref)).toLocaleLowerCase('en-US');
+  let out = normalized.get(ref);
+  if (out === undefined) {
+    out = stringifyEntityRef(parseEntityRef(ref)).toLocaleLowerCase('en-US');
+    if (normalized.size >= 50_000) normalized.clear();
+    normalized.set(ref, out);
+  }
+  return out;
 }

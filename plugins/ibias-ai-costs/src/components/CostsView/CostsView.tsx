@@ -37,6 +37,7 @@ import {
   type Granularity,
 } from '../../api';
 import { CostsExport } from '../CostsExport';
+import { TopMovers } from '../TopMovers';
 
 const RANGES = {
   '24h': { label: 'Last 24 hours', ms: 86_400_000, granularity: 'hour' },
@@ -378,6 +379,12 @@ export function CostsView(props: {
             </Card>
           )}
         </>
+      )}
+      {!props.entityRef && report && report.totals.length > 0 && (
+        <TopMovers
+          rangeMs={RANGES[rangeKey].ms}
+          label={RANGES[rangeKey].label}
+        />
       )}
       {budgets && budgets.length > 0 && (
         <Flex direction="column" gap="3">

@@ -1,0 +1,1 @@
+export { TopMovers, topMovers } from './TopMovers';
