@@ -31,6 +31,7 @@ import { allRules } from './alerts/alertSettings';
 import { createAlertDelivery } from './alerts/alertDelivery';
 import { DeployCostService } from './alerts/DeployCostService';
 import { HttpDeployHistory } from './alerts/DeployHistory';
+import { DeploymentsApi } from '@internal/plugin-ibias-deployments-node';
 import { CostService } from './service/CostService';
 import { IngestService } from './service/IngestService';
 import { RateLimiter } from './service/RateLimiter';
@@ -135,7 +136,12 @@ export const ibiasAiCostsPlugin = createBackendPlugin({
         // AI cost alerts from the hourly rollups and the deploy history.
         const alertStore = new KnexAlertStore(knex);
         const deployHistory = new HttpDeployHistory({
-          discovery: deps.discovery,
+          deployments: new DeploymentsApi({
+            discovery: deps.discovery,
+            auth: deps.auth,
+            logger,
+            timeoutMs: 10_000,
+          }),
           auth: deps.auth,
           logger,
         });

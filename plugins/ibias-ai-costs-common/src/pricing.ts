@@ -309,19 +309,22 @@ export const CACHE_HIT_PRICE_ID = 'cache-hit';
  * take the billed seconds, a model's own price before its hardware tier's. An event no
  * price covers is unpriced, with the reason: never $0.
  */
+/** What an event's price is made of. */
+export type PricingInput = Pick<
+  UsageEvent,
+  | 'timestamp'
+  | 'provider'
+  | 'model'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cachedInputTokens'
+  | 'seconds'
+  | 'hardware'
+  | 'cacheHit'
+>;
+
 export function priceEvent(
-  event: Pick<
-    UsageEvent,
-    | 'timestamp'
-    | 'provider'
-    | 'model'
-    | 'inputTokens'
-    | 'outputTokens'
-    | 'cachedInputTokens'
-    | 'seconds'
-    | 'hardware'
-    | 'cacheHit'
-  >,
+  event: PricingInput,
   book: ReadonlyArray<Price>,
 ): Pricing {
   if (event.cacheHit) {

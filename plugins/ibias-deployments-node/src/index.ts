@@ -1,7 +1,8 @@
 /**
  * What other backend packages need of IBIAS deployments: the deploy target interface and
  * the extension point a module adds a target through, and the permission resource of a
- * deployment target (a service in an environment), its rules and conditions, and the deployments settings other plugins read too.
+ * deployment target (a service in an environment), its rules and conditions, and the deployments settings other plugins read too, and a client other plugins read the
+ * deployments API with.
  *
  * @packageDocumentation
  */
@@ -10,3 +11,4 @@ export * from './permissions';
 export * from './targets';
 export * from './extensions';
 export * from './config';
+export * from './DeploymentsApi';

@@ -43,7 +43,7 @@ import {
   HttpDeploymentHistory,
   HttpDeployMarkers,
 } from './signals/DeployMarkers';
-import { DeploymentsApi } from './signals/DeploymentsApi';
+import { DeploymentsApi } from '@internal/plugin-ibias-deployments-node';
 import { RouterSignals } from './signals/RouterSignals';
 import { snapshotRows } from './kpi/snapshots';
 import { eachSettled, evaluationRound } from './alerts/evaluationRound';

@@ -1,4 +1,4 @@
-import type { UsageEvent } from '@internal/plugin-ibias-ai-costs-common';
+import type { PricingInput } from '@internal/plugin-ibias-ai-costs-common';
 
 /**
  * The ledger behind the dashboards, read and rewritten whole: rollup lines for the
@@ -38,19 +38,7 @@ export interface RollupLineQuery {
   teams?: string[];
 }
 
-/** What an event's price is made of, as recorded. */
-export type PricingInput = Pick<
-  UsageEvent,
-  | 'timestamp'
-  | 'provider'
-  | 'model'
-  | 'inputTokens'
-  | 'outputTokens'
-  | 'cachedInputTokens'
-  | 'seconds'
-  | 'hardware'
-  | 'cacheHit'
->;
+export type { PricingInput };
 
 /** An event's price: null when no price covers it (unpriced, never $0). */
 export interface PricedAs {

@@ -1,5 +1,3 @@
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import {
   coreServices,
   createServiceFactory,
@@ -29,36 +27,12 @@ import request from 'supertest';
 import type { NewAlert } from '../database/AlertStore';
 import { KnexAlertStore } from '../database/KnexAlertStore';
 import { ibiasAiCostsPlugin } from '../plugin';
-import { spec } from '../schema/openapi.generated';
+import { declared } from '../testing/declared';
 
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ibiasTestDatabaseIds() });
 const API = '/api/ibias-ai-costs';
-
-const ajv = new Ajv2020({ strict: false });
-addFormats(ajv);
-ajv.addSchema(spec, 'openapi');
-
-/** Whether a body is the schema the document declares for a route's answer. */
-function declared(
-  route: string,
-  method: string,
-  status: number,
-  body: unknown,
-) {
-  const op = (spec.paths as any)[route][method];
-  let response = op.responses[String(status)];
-  if (!response) return `no ${status} declared for ${method} ${route}`;
-  if (response.$ref) {
-    response = (spec.components.responses as any)[
-      response.$ref.split('/').pop()
-    ];
-  }
-  const ref = response.content['application/json'].schema.$ref as string;
-  const validate = ajv.getSchema(`openapi${ref}`)!;
-  return validate(body) ? undefined : JSON.stringify(validate.errors);
-}
 
 const WEB = 'group:default/web-team';
 const AI = 'group:default/ai-team';

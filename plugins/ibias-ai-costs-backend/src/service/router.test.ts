@@ -1,5 +1,3 @@
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import {
   coreServices,
   createServiceFactory,
@@ -22,39 +20,15 @@ import {
 import request from 'supertest';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ibiasAiCostsPlugin } from '../plugin';
+import { declared } from '../testing/declared';
 import { createAiUsageKeys } from '@internal/plugin-ibias-ai-costs-node';
-
-const USAGE_KEY_SECRET = 'test-usage-key-secret-of-32-chars!';
 import { spec } from '../schema/openapi.generated';
 
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ibiasTestDatabaseIds() });
 const API = '/api/ibias-ai-costs';
-
-const ajv = new Ajv2020({ strict: false });
-addFormats(ajv);
-ajv.addSchema(spec, 'openapi');
-
-/** Whether a response is one the document declares for its route, method and status. */
-function declared(
-  route: string,
-  method: string,
-  status: number,
-  body: unknown,
-) {
-  const op = (spec.paths as any)[route][method];
-  let response = op.responses[String(status)];
-  if (!response) return `no ${status} declared for ${method} ${route}`;
-  if (response.$ref) {
-    response = (spec.components.responses as any)[
-      response.$ref.split('/').pop()
-    ];
-  }
-  const ref = response.content['application/json'].schema.$ref as string;
-  const validate = ajv.getSchema(`openapi${ref}`)!;
-  return validate(body) ? undefined : JSON.stringify(validate.errors);
-}
+const USAGE_KEY_SECRET = 'test-usage-key-secret-of-32-chars!';
 
 const ENTITIES = [
   {

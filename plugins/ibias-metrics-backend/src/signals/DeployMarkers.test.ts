@@ -1,6 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { HttpDeploymentHistory, HttpDeployMarkers } from './DeployMarkers';
-import { DeploymentsApi } from './DeploymentsApi';
+import { DeploymentsApi } from '@internal/plugin-ibias-deployments-node';
 
 const credentials = mockCredentials.user('user:default/mona');
 const from = new Date('2026-12-07T09:00:00Z');

@@ -1,5 +1,9 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { isRecord, text, type DeploymentsApi } from './DeploymentsApi';
+import {
+  isRecord,
+  text,
+  type DeploymentsApi,
+} from '@internal/plugin-ibias-deployments-node';
 import type { DeployMarkerSource, GoldenSignalsMarker } from './GoldenSignals';
 import type { DeployMarker, DeploymentHistory } from '../kpi/DashboardService';
 

@@ -1,5 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { DeploymentsApi } from './DeploymentsApi';
+import { DeploymentsApi } from '@internal/plugin-ibias-deployments-node';
 import { RouterSignals } from './RouterSignals';
 
 const credentials = mockCredentials.user('user:default/wes.web');

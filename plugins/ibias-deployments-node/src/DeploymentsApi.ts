@@ -6,10 +6,14 @@ import type {
 } from '@backstage/backend-plugin-api';
 
 /**
- * Reads the ibias-deployments API on behalf of the caller, so that its own authorization
- * decides what they see. What it reads is a garnish (deploy markers, the local router's
- * records): when the deployments plugin does not answer, the answer is undefined and the
- * reason is logged at debug level, never shown.
+ * Reads the ibias-deployments API for another plugin, on behalf of its caller (so that the
+ * deployments plugin's own authorization decides what they see) or of the plugin itself
+ * (`auth.getOwnServiceCredentials()`, for scheduled work). When the deployments plugin does
+ * not answer, the answer is undefined and the reason is logged at debug level, never shown:
+ * what other plugins read there is a garnish (deploy markers, the router's records, deploy
+ * times) that they do without.
+ *
+ * @public
  */
 export class DeploymentsApi {
   constructor(
@@ -55,9 +59,11 @@ export class DeploymentsApi {
   }
 }
 
+/** @public */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A string field of a JSON answer, or '' for anything else. @public */
 export const text = (value: unknown) =>
   typeof value === 'string' ? value : '';
