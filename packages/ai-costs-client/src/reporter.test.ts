@@ -95,6 +95,30 @@ describe('AiUsageReporter', () => {
     });
   });
 
+  it('an explicit undefined id, timestamp or entity keeps the defaults (else the portal would refuse the batch)', async () => {
+    const p = await portal([]);
+    const reporter = new AiUsageReporter({
+      portalUrl: p.url,
+      entityRef: 'component:default/x',
+      now: () => Date.parse('2026-12-07T10:00:00Z'),
+    });
+    reporter.record({
+      id: undefined,
+      timestamp: undefined,
+      entityRef: undefined,
+      provider: 'openai',
+      model: 'gpt-4o',
+      latencyMs: 1,
+      status: 'success',
+    });
+    await reporter.close();
+    await p.close();
+    const [event] = p.received[0].events;
+    expect(event.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(event.timestamp).toBe('2026-12-07T10:00:00.000Z');
+    expect(event.entityRef).toBe('component:default/x');
+  });
+
   it('sends the usage key, not the token, when the portal gave the service one', async () => {
     const p = await portal([]);
     const reporter = new AiUsageReporter({

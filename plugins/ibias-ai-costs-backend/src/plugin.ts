@@ -19,7 +19,7 @@ import { KnexUsageLedgerStore } from './database/KnexUsageLedgerStore';
 import { checkHealth } from './health';
 import { ExportService } from './service/ExportService';
 import { RepriceService } from './service/RepriceService';
-import { deleteExpiredEvents } from './service/retention';
+import { deleteExpiredAlerts, deleteExpiredEvents } from './service/retention';
 import { BudgetService } from './service/BudgetService';
 import { notifyBudgetFirings } from './service/budgetNotifications';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -117,7 +117,8 @@ export const ibiasAiCostsPlugin = createBackendPlugin({
           auditor: deps.auditor,
           retentionDays: settings.retentionDays,
         });
-        // Raw events past the retention, in batches; the rollups stay.
+        const alertStore = new KnexAlertStore(knex);
+        // Raw events and resolved alerts past the retention, in batches; the rollups stay.
         await deps.scheduler.scheduleTask({
           id: 'ibias-ai-costs-retention',
           frequency: { hours: 6 },
@@ -131,10 +132,18 @@ export const ibiasAiCostsPlugin = createBackendPlugin({
               now: new Date(),
               logger,
             });
+            await deleteExpiredAlerts({
+              alerts: alertStore,
+              retentionDays: settings.retentionDays,
+              now: new Date(),
+              keepMs: Math.max(
+                ...allRules(settings.alerts).map(r => r.cooldownMs),
+              ),
+              logger,
+            });
           },
         });
         // AI cost alerts from the hourly rollups and the deploy history.
-        const alertStore = new KnexAlertStore(knex);
         const deployHistory = new HttpDeployHistory({
           deployments: new DeploymentsApi({
             discovery: deps.discovery,
@@ -208,8 +217,7 @@ export const ibiasAiCostsPlugin = createBackendPlugin({
           // In the background: it waits for the catalog to know the sample services.
           void loadSampleUsage({
             store,
-            isEmpty: async () =>
-              !(await knex('ibias_ai_usage_events').first('id')),
+            isEmpty: async () => !(await store.hasUsage()),
             ownerOf,
             prices: () => settings.prices,
             logger,

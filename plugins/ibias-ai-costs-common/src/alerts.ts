@@ -148,17 +148,20 @@ export function isAlertActive(
 const HOUR = 3_600_000;
 
 /**
- * The hourly rollups a rule's window reads: the window's length in whole hours (rounded
- * up), ending with the hour `now` is in. A 15-minute window is the current hour so far;
- * a day is the current hour and the 23 before it (never more than the window, rounded up).
+ * The hourly rollups a rule's window reads: from the start of the hour `now − window`
+ * falls in, up to and with the hour `now` is in. It always covers the whole window, and
+ * at most an hour more: a 15-minute window at 10:05 reads 09:00–10:05 (the current hour
+ * alone would hold 5 minutes), a day at 10:05 reads from 10:00 the day before.
  */
 export function ruleWindowHours(
   now: number,
   windowMinutes: number,
 ): { from: number; to: number } {
-  const hours = Math.max(1, Math.ceil((windowMinutes * 60_000) / HOUR));
-  const current = Math.floor(now / HOUR) * HOUR;
-  return { from: current - (hours - 1) * HOUR, to: current + HOUR };
+  const start = now - windowMinutes * 60_000;
+  return {
+    from: Math.floor(start / HOUR) * HOUR,
+    to: Math.floor(now / HOUR) * HOUR + HOUR,
+  };
 }
 
 /**

@@ -15,10 +15,16 @@ export const aiCostsReadPermission = createPermission({
   resourceType: AI_COSTS_TEAM_RESOURCE_TYPE,
 });
 
-/** Acknowledging and snoozing AI cost alerts (on top of owning what they are about). */
+/**
+ * Acknowledging and snoozing a team's AI cost alerts: a resource permission on the
+ * alert's team, like reading. The default policy decides it as it decides reading (the
+ * team's members, and the readers of every team); the server checks it on top of
+ * reading, so a policy may let someone see alerts without acting on them.
+ */
 export const aiCostsAlertUpdatePermission = createPermission({
   name: 'ibias.aiCosts.alerts.update',
   attributes: { action: 'update' },
+  resourceType: AI_COSTS_TEAM_RESOURCE_TYPE,
 });
 
 /**

@@ -30,6 +30,7 @@ import {
   metricsImportPermission,
 } from '@internal/plugin-ibias-metrics-common';
 import {
+  aiCostsAlertUpdatePermission,
   aiCostsReadPermission,
   aiCostsRepricePermission,
 } from '@internal/plugin-ibias-ai-costs-common';
@@ -174,6 +175,49 @@ describe('IbiasPermissionPolicy', () => {
         const decision = await policy.handle({ permission }, guest);
         expect(decision.result).toBe(AuthorizeResult.CONDITIONAL);
         expect(teamsAllowedBy(decision)(team)).toBe(allowed);
+      },
+    );
+
+    it.each([
+      ['read', aiCostsReadPermission],
+      ['update alerts', aiCostsAlertUpdatePermission],
+    ])(
+      '%s: allowed to executives, conditional on membership for a member, denied to nobody signed in',
+      async (_l, p) => {
+        expect((await policy.handle({ permission: p }, nora)).result).toBe(
+          AuthorizeResult.ALLOW,
+        );
+        expect(await policy.handle({ permission: p }, guest)).toEqual({
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'ibias-ai-costs',
+          resourceType: 'ibias-ai-costs-team',
+          conditions: {
+            rule: 'IS_TEAM_MEMBER',
+            resourceType: 'ibias-ai-costs-team',
+            params: {
+              claims: ['user:default/guest', 'group:default/web-team'],
+            },
+          },
+        });
+        expect((await policy.handle({ permission: p }, undefined)).result).toBe(
+          AuthorizeResult.DENY,
+        );
+      },
+    );
+
+    it.each([
+      ['group:default/web-team', true],
+      ['group:default/ai-team', false],
+    ])(
+      "a web-team member updates %s's alerts: %s (as they read its spend)",
+      async (team, allowed) => {
+        const update = await policy.handle(
+          { permission: aiCostsAlertUpdatePermission },
+          guest,
+        );
+        expect(teamsAllowedBy(update)(team)).toBe(allowed);
+        const read = await policy.handle({ permission }, guest);
+        expect(teamsAllowedBy(read)(team)).toBe(allowed);
       },
     );
 

@@ -41,6 +41,7 @@ import {
   metricsImportPermission,
 } from '@internal/plugin-ibias-metrics-common';
 import {
+  aiCostsAlertUpdatePermission,
   aiCostsReadPermission,
   aiCostsRepricePermission,
 } from '@internal/plugin-ibias-ai-costs-common';
@@ -105,8 +106,9 @@ const ADMIN_ONLY: Permission[] = [
  *   the template editor (dry run, management) is for administrators.
  * - Metrics: financial KPIs are for the business readers (executives and the platform
  *   team by default); importing business records is for administrators.
- * - AI costs: a team's spend is read by its members and the AI cost readers (executives
- *   by default), who alone re-price recorded usage.
+ * - AI costs: a team's spend is read, and its alerts acknowledged and snoozed, by its
+ *   members and the AI cost readers (executives by default), who alone re-price
+ *   recorded usage.
  * - Everything else is allowed.
  *
  * Ownership and membership come from the signed-in user's ownership claims, which the
@@ -160,7 +162,11 @@ export class IbiasPermissionPolicy implements PermissionPolicy {
         ? ALLOW
         : DENY;
     }
-    if (isPermission(permission, aiCostsReadPermission)) {
+    if (
+      isPermission(permission, aiCostsReadPermission) ||
+      isPermission(permission, aiCostsAlertUpdatePermission)
+    ) {
+      // Acting on a team's alerts goes with reading its spend.
       if (!user) return DENY;
       if (this.isMemberOfAny(user, this.options.aiCostsReaders)) return ALLOW;
       return createAiCostsTeamConditionalDecision(

@@ -106,11 +106,12 @@ export class AiUsageReporter {
     event: Omit<AiUsageEvent, 'id' | 'timestamp' | 'entityRef'> &
       Partial<Pick<AiUsageEvent, 'id' | 'timestamp' | 'entityRef'>>,
   ) {
+    // The event first: an explicit undefined must not unset a default.
     this.queue.push({
+      ...event,
       id: event.id ?? randomUUID(),
       timestamp: event.timestamp ?? new Date(this.now()).toISOString(),
       entityRef: event.entityRef ?? this.options.entityRef,
-      ...event,
     } as AiUsageEvent);
     const max = this.options.maxQueue ?? 10_000;
     if (this.queue.length > max) {

@@ -8,7 +8,7 @@ import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import { ibiasTestDatabaseIds } from '@internal/ibias-test-utils';
 import { withDefaults } from '@internal/plugin-ibias-ai-costs-common';
-import type { StoredAiAlert } from '../database/AlertStore';
+import type { AlertStore, StoredAiAlert } from '../database/AlertStore';
 import { KnexAlertStore } from '../database/KnexAlertStore';
 import { KnexUsageStore } from '../database/KnexUsageStore';
 import type { RecordedEvent } from '../database/UsageStore';
@@ -30,8 +30,12 @@ const at = (hhmm: string) => Date.parse(`2026-12-10T${hhmm}:00Z`);
 
 const API = 'component:default/ibias-api';
 const RECS = 'component:default/ai-recommendations';
+const SEARCH = 'component:default/web-search';
+const ETL = 'component:default/etl';
+const LOADER = 'component:default/loader';
 const WEB = 'group:default/web-team';
 const AI = 'group:default/ai-team';
+const DATA = 'group:default/data-team';
 
 let seq = 0;
 /** `n` calls of a service spread over [from, from + spanMs). */
@@ -86,10 +90,14 @@ async function setup(id: TestDatabaseId, alertsConfig: JsonObject = {}) {
   const history: DeployHistory = { deploys: async () => deploys };
   const fired: StoredAiAlert[] = [];
   const changed: StoredAiAlert[] = [];
-  const make = () =>
+  const make = (alertStore: AlertStore = store) =>
     new AiAlertService({
-      store,
-      evaluator: new AlertEvaluator({ store, settings, deploys: history }),
+      store: alertStore,
+      evaluator: new AlertEvaluator({
+        store: alertStore,
+        settings,
+        deploys: history,
+      }),
       rules: allRules(settings),
       permissions: mockServices.permissions(),
       delivery: {
@@ -158,18 +166,18 @@ describe.each(databases.eachSupportedId())(
       expect(open).toMatchObject({ id: t.fired[0].id, lastSeen: at('10:35') });
       expect(open.detail.calls).toBe(35);
 
-      // The next hour is fast: resolved (and signalled).
-      t.clock.now = at('11:10');
+      // The next hour is fast; at 11:20 the 15 minutes are all in it: resolved (and signalled).
+      t.clock.now = at('11:20');
       await t.ingest(calls(25, at('11:00'), { latencyMs: 300 }));
       expect((await t.service.evaluate()).resolved).toBe(1);
       expect(await t.store.get(open.id)).toMatchObject({
         state: 'resolved',
-        resolvedAt: at('11:10'),
+        resolvedAt: at('11:20'),
       });
       expect(t.changed.map(a => a.state)).toEqual(['firing', 'resolved']);
 
       // Slow again inside the hour's cooldown of the 10:30 firing: quiet.
-      t.clock.now = at('11:20');
+      t.clock.now = at('11:25');
       await t.ingest(calls(30, at('11:10'), { latencyMs: 30_000 }));
       expect((await t.service.evaluate()).fired).toEqual([]);
       expect(await t.store.open('ai_high_latency', API)).toBeUndefined();
@@ -195,8 +203,9 @@ describe.each(databases.eachSupportedId())(
         'ai_high_latency',
       ]);
 
-      // Five fast, good calls in the next hour: too few to say it cleared.
-      t.clock.now = at('11:10');
+      // Five fast, good calls in the next hour, all the window (11:00–11:20) holds: too
+      // few to say it cleared.
+      t.clock.now = at('11:20');
       await t.ingest(calls(5, at('11:00')));
       const later = await t.service.evaluate();
       expect(later.resolved).toBe(0);
@@ -206,7 +215,7 @@ describe.each(databases.eachSupportedId())(
       ]);
 
       // No calls at all in the window: nothing is breaching any more.
-      t.clock.now = at('12:10');
+      t.clock.now = at('12:20');
       expect((await t.service.evaluate()).resolved).toBe(2);
     });
 
@@ -263,10 +272,12 @@ describe.each(databases.eachSupportedId())(
       // Snoozed again, and the condition clears meanwhile: resolved, not shown again.
       t.clock.now = at('11:05');
       await t.service.act(alert.id, 'snooze', { minutes: 120 }, user);
-      // 600 fast against the 25 slow: under 5 % slow, the p95 is fast.
+      // 600 fast against the 25 slow of 11:00 (the window at 11:20 is 11:00–11:20):
+      // under 5 % slow, the p95 is fast.
       await t.ingest(
         calls(600, at('11:02'), { latencyMs: 100, spanMs: 60_000 }),
       );
+      t.clock.now = at('11:20');
       expect((await t.service.evaluate()).resolved).toBe(1);
       expect(await t.store.get(alert.id)).toMatchObject({ state: 'resolved' });
       expect(t.changed.map(a => a.state)).toEqual([
@@ -307,15 +318,21 @@ describe.each(databases.eachSupportedId())(
       expect(t.fired).toHaveLength(1);
     });
 
-    it("cost over the window's threshold fires for the service and its team", async () => {
+    it("cost over the window's threshold: each service, and a team only for what its service alerts do not show", async () => {
       // $0.05 a window of 2 hours: 60 calls at 1,000 µ$ pass it.
       const t = await setup(databaseId, { costThreshold: 0.05, window: '2h' });
       t.clock.now = at('10:30');
       await t.ingest([
-        ...calls(30, at('09:10'), { costMicros: 1000 }),
-        ...calls(30, at('10:10'), { costMicros: 1000 }),
-        // Another team's service under the threshold.
-        ...calls(10, at('10:10'), { entityRef: RECS, team: AI }),
+        // web-team: ibias-api over ($0.06), web-search under ($0.02): the team's $0.08
+        // is more than its service alert shows.
+        ...calls(30, at('09:10')),
+        ...calls(30, at('10:10')),
+        ...calls(20, at('10:10'), { entityRef: SEARCH }),
+        // ai-team: one service over, all of the team's spend: its alert is enough.
+        ...calls(60, at('10:10'), { entityRef: RECS, team: AI }),
+        // data-team: two services under, together over: the team alert alone.
+        ...calls(30, at('10:10'), { entityRef: ETL, team: DATA }),
+        ...calls(30, at('10:10'), { entityRef: LOADER, team: DATA }),
       ]);
       const { fired } = await t.service.evaluate();
       expect(
@@ -325,15 +342,96 @@ describe.each(databases.eachSupportedId())(
           .sort(),
       ).toEqual([
         ['entity', API, WEB, 0.06],
-        ['team', WEB, WEB, 0.06],
+        ['entity', RECS, AI, 0.06],
+        ['team', DATA, DATA, 0.06],
+        ['team', WEB, WEB, 0.08],
       ]);
+      // One notification per team for the same dollars: none for ai-team as a team.
+      expect(t.firedOf('ai_high_cost')).not.toContain(AI);
       const rule = t.service.present(
         fired.find(a => a.ruleId === 'ai_high_cost')!,
       ).ruleName;
       expect(rule).toBe('AI cost over $0.05 in 2 h');
-      // Two hours later the window holds nothing: both resolve.
-      t.clock.now = at('12:30');
-      expect((await t.service.evaluate()).resolved).toBe(2);
+      // Later, the window holds nothing: all resolve.
+      t.clock.now = at('13:30');
+      expect((await t.service.evaluate()).resolved).toBe(4);
+    });
+
+    it('a team with one service over the threshold gets one cost alert, every service over too', async () => {
+      const t = await setup(databaseId, { costThreshold: 0.05, window: '2h' });
+      t.clock.now = at('10:30');
+      await t.ingest([
+        ...calls(60, at('10:10')),
+        ...calls(60, at('10:10'), { entityRef: SEARCH }),
+      ]);
+      const { fired } = await t.service.evaluate();
+      expect(
+        fired
+          .filter(a => a.ruleId === 'ai_high_cost')
+          .map(a => [a.scopeKind, a.scopeRef])
+          .sort(),
+      ).toEqual([
+        ['entity', API],
+        ['entity', SEARCH],
+      ]);
+      expect(await t.store.open('ai_high_cost', WEB)).toBeUndefined();
+    });
+
+    it('just after the hour, the 15-minute rules read the hour before too', async () => {
+      const t = await setup(databaseId);
+      // Slow calls from 09:50 to 10:00; judged at 10:05.
+      await t.ingest(calls(30, at('09:50'), { latencyMs: 12_000 }));
+      t.clock.now = at('10:05');
+      const { fired } = await t.service.evaluate();
+      expect(fired.map(a => [a.ruleId, a.scopeRef])).toEqual([
+        ['ai_high_latency', API],
+      ]);
+      // At 10:20 the window (10:05–10:20) is all in the new hour, which has no calls.
+      t.clock.now = at('10:20');
+      expect((await t.service.evaluate()).resolved).toBe(1);
+    });
+
+    it('a snooze moved while an evaluation runs is not undone by it', async () => {
+      const t = await setup(databaseId);
+      t.clock.now = at('10:30');
+      await t.ingest(calls(30, at('10:05'), { latencyMs: 12_000 }));
+      const [alert] = (await t.service.evaluate()).fired;
+      t.clock.now = at('10:31');
+      await t.service.act(alert.id, 'snooze', { minutes: 30 }, user);
+
+      // 11:01: the snooze is over and it is still breached. The evaluation reads the
+      // open alerts; before it moves this one back to firing, wes snoozes it again.
+      t.clock.now = at('11:01');
+      const service = t.service;
+      class SnoozedMeanwhile extends KnexAlertStore {
+        async openAlerts() {
+          const open = await super.openAlerts();
+          await service.act(alert.id, 'snooze', { minutes: 60 }, user);
+          return open;
+        }
+      }
+      const result = await t.make(new SnoozedMeanwhile(t.knex)).evaluate();
+      expect(result.fired).toEqual([]);
+      // Told once (the first firing), not again over the new snooze.
+      expect(t.fired.map(a => a.id)).toEqual([alert.id]);
+      expect(await t.store.get(alert.id)).toMatchObject({
+        state: 'snoozed',
+        snoozedUntil: at('12:01'),
+        snoozedBy: 'user:default/wes',
+        lastSeen: at('10:30'),
+      });
+      expect(t.changed.map(a => a.state)).toEqual([
+        'firing',
+        'snoozed',
+        'snoozed',
+      ]);
+
+      // The new snooze over, it fires again.
+      t.clock.now = at('12:01');
+      await t.ingest(calls(25, at('11:55'), { latencyMs: 12_000 }));
+      expect((await t.service.evaluate()).fired.map(a => a.id)).toEqual([
+        alert.id,
+      ]);
     });
 
     it('a spike: the last hour against the same hour of the last 7 days', async () => {

@@ -21,6 +21,7 @@ import {
   type AiAlertAction,
 } from '@internal/plugin-ibias-ai-costs-common';
 import { teamsAllowedBy } from '@internal/plugin-ibias-ai-costs-node';
+import type { Request } from 'express';
 import type {
   AlertStore,
   AlertView,
@@ -172,6 +173,7 @@ export class AiAlertService {
       case 'refire':
       case 'refresh': {
         if (!open) return 'none';
+        const refire = step.step === 'refire';
         const changed = await store.transition(
           open.id,
           open.state,
@@ -179,7 +181,7 @@ export class AiAlertService {
             lastSeen: now,
             value: o.value ?? open.value,
             detail: o.detail,
-            ...(step.step === 'refire'
+            ...(refire
               ? {
                   state: 'firing' as const,
                   firedAt: now,
@@ -189,9 +191,11 @@ export class AiAlertService {
               : {}),
           },
           now,
+          // Snoozed again since it was read (still 'snoozed', a later end): left alone.
+          refire ? { snoozeEndedBy: now } : undefined,
         );
         // Someone acknowledged or snoozed it meanwhile: the next round sees it.
-        if (!changed || step.step === 'refresh') return 'refreshed';
+        if (!changed || !refire) return 'refreshed';
         await quietly('notification', delivery.fired(changed, o.rule));
         await quietly('signal', delivery.changed(changed));
         return 'fired';
@@ -243,16 +247,21 @@ export class AiAlertService {
     return items.map(a => this.present(a));
   }
 
-  /** Acknowledge or snooze, by someone who may read the alert's team's spend. */
+  /**
+   * Acknowledge or snooze, by someone who may read the alert's team's spend and update
+   * its alerts. `request` lets the auditor record who asked.
+   */
   async act(
     id: string,
     action: AiAlertAction,
     body: { until?: string; minutes?: number },
     credentials: BackstageCredentials,
+    request?: Request,
   ) {
     const auditorEvent = await this.options.auditor?.createEvent({
       eventId: `ai-alert-${action}`,
       severityLevel: 'medium',
+      request,
       meta: { alertId: id },
     });
     try {
@@ -263,7 +272,7 @@ export class AiAlertService {
         throw new NotFoundError(`No alert ${id}`);
       }
       const [decision] = await this.options.permissions.authorize(
-        [{ permission: aiCostsAlertUpdatePermission }],
+        [{ permission: aiCostsAlertUpdatePermission, resourceRef: alert.team }],
         { credentials },
       );
       if (decision.result !== AuthorizeResult.ALLOW) {

@@ -102,8 +102,10 @@ function deployJudgement(cost: {
 
 /**
  * Judges every rule from the hourly rollups (never the raw events): the seed's three per
- * service (and cost per team too), the spike per service, and each service's latest
- * deploy. Pure reading: what to do with the findings is AiAlertService's.
+ * service (and cost per team too, unless its service alerts already show all of the
+ * team's spend), the spike per service, and each service's latest deploy. Each window
+ * starts on the hour `now − window` falls in (ruleWindowHours). Pure reading: what to do
+ * with the findings is AiAlertService's.
  */
 export class AlertEvaluator {
   constructor(
@@ -132,18 +134,14 @@ export class AlertEvaluator {
       judged.add(rule.id);
       const rows = recent.filter(r => r.bucket >= window.from);
       const byEntity = totalsBy(rows, r => r.entityRef);
+      const breached = new Set<string>();
       for (const [entityRef, t] of byEntity) {
-        observations.push(
-          this.seedObservation(rule, 'entity', entityRef, t, entityRef),
-        );
+        const o = this.seedObservation(rule, 'entity', entityRef, t, entityRef);
+        if (o.judgement === 'breached') breached.add(entityRef);
+        observations.push(o);
       }
       if (rule.id === 'ai_high_cost') {
-        const byTeam = totalsBy(rows, r =>
-          r.team === UNATTRIBUTED ? undefined : r.team,
-        );
-        for (const [team, t] of byTeam) {
-          observations.push(this.seedObservation(rule, 'team', team, t));
-        }
+        observations.push(...this.teamCosts(rule, rows, breached));
       }
     }
 
@@ -156,6 +154,36 @@ export class AlertEvaluator {
       judged.add(settings.deployCost.id);
     }
     return { observations, judged };
+  }
+
+  /**
+   * The cost rule per team, for the spend its services' own alerts do not already show:
+   * a team whose spend in the window is all in services over the threshold themselves
+   * (a team with one service, or whose every service breaches) is judged no further, so
+   * its members hear of the same dollars once. (An open team alert then resolves: the
+   * service alerts carry it.)
+   */
+  private teamCosts(
+    rule: AlertRule,
+    rows: ReadonlyArray<HourlyUsage>,
+    breachedEntities: ReadonlySet<string>,
+  ): Observation[] {
+    const byTeam = totalsBy(rows, r =>
+      r.team === UNATTRIBUTED ? undefined : r.team,
+    );
+    const covered = new Map<string, number>();
+    for (const r of rows) {
+      if (!breachedEntities.has(r.entityRef)) continue;
+      covered.set(r.team, (covered.get(r.team) ?? 0) + r.costMicros);
+    }
+    const out: Observation[] = [];
+    for (const [team, t] of byTeam) {
+      if (t.costMicros > 0 && (covered.get(team) ?? 0) >= t.costMicros) {
+        continue;
+      }
+      out.push(this.seedObservation(rule, 'team', team, t));
+    }
+    return out;
   }
 
   private seedObservation(

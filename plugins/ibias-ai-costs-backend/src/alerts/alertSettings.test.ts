@@ -71,6 +71,18 @@ describe('ibias.aiCosts.alerts', () => {
     });
   });
 
+  it.each<[JsonObject, number, number]>([
+    [{ window: '2h', deployWindow: '3h' }, 2, 3],
+    [{ window: { days: 2 }, deployWindow: { minutes: 120 } }, 48, 2],
+    [{ window: 'PT31H' }, 31, 24],
+  ])('takes windows of whole hours: %j', (alerts, window, deploy) => {
+    const s = read(alerts);
+    expect(s.seedRules[2].windowMinutes).toBe(window * 60);
+    expect(s.deployCost.windowMs).toBe(deploy * HOUR);
+    // The latency and error windows stay the seed's 15 minutes (read as in ruleWindowHours).
+    expect(s.seedRules.slice(0, 2).map(r => r.windowMinutes)).toEqual([15, 15]);
+  });
+
   it.each<[JsonObject, string]>([
     [
       { window: '30m' },
@@ -83,6 +95,22 @@ describe('ibias.aiCosts.alerts', () => {
     [{ deployCostRatio: 1 }, 'Invalid ibias.aiCosts.alerts.deployCostRatio'],
     [{ spikeRatio: 0.5 }, 'Invalid ibias.aiCosts.alerts.spikeRatio'],
     [{ deployWindow: '8d' }, 'Invalid ibias.aiCosts.alerts.deployWindow'],
+    [
+      { window: '90m' },
+      'Invalid ibias.aiCosts.alerts.window: must be a whole number of hours (the rollups are hourly), not 90 min',
+    ],
+    [
+      { window: { hours: 24, minutes: 30 } },
+      'Invalid ibias.aiCosts.alerts.window: must be a whole number of hours',
+    ],
+    [
+      { deployWindow: 'PT1H30M' },
+      'Invalid ibias.aiCosts.alerts.deployWindow: must be a whole number of hours',
+    ],
+    [
+      { deployWindow: { minutes: 61 } },
+      'Invalid ibias.aiCosts.alerts.deployWindow: must be a whole number of hours',
+    ],
     [{ frequency: '10s' }, 'Invalid ibias.aiCosts.alerts.frequency'],
     [{ cooldown: 'soon' }, 'cooldown'],
   ])('refuses %j', (alerts, message) => {

@@ -87,12 +87,23 @@ export function readAiAlertSettings(config: Config): AiAlertSettings {
     return v;
   };
 
+  // The rollups are hourly: a window of whole hours is what they can add up.
+  const wholeHours = (key: string, ms: number) => {
+    if (ms % HOUR !== 0) {
+      throw new Error(
+        `Invalid ${root}.${key}: must be a whole number of hours (the rollups are hourly), not ${describeWindow(
+          ms,
+        )}`,
+      );
+    }
+  };
   const windowMs = duration('window', DAY);
   if (windowMs < HOUR || windowMs > 31 * DAY) {
     throw new Error(
       `Invalid ${root}.window: must be from 1 hour to 31 days (the rollups are hourly)`,
     );
   }
+  wholeHours('window', windowMs);
   const cooldownMs = c?.has('cooldown') ? duration('cooldown', 0) : undefined;
   const minSamples = number(
     'minSamples',
@@ -155,6 +166,7 @@ export function readAiAlertSettings(config: Config): AiAlertSettings {
       `Invalid ${root}.deployWindow: must be from 1 hour to 7 days`,
     );
   }
+  wholeHours('deployWindow', deployWindowMs);
   const frequencyMs = duration('frequency', 5 * MINUTE);
   if (frequencyMs < MINUTE) {
     throw new Error(`Invalid ${root}.frequency: must be at least 1 minute`);

@@ -82,6 +82,15 @@ export type AlertChanges = Partial<{
   detail: Record<string, number | string | null>;
 }>;
 
+/** More a compare-and-set may require of the alert than its state. */
+export interface TransitionGuard {
+  /**
+   * Only if its snooze ended at or before this instant: the evaluation moving a snoozed
+   * alert back to firing must not undo a snooze someone moved meanwhile.
+   */
+  snoozeEndedBy?: number;
+}
+
 /** AI cost alerts and the rollups their rules read. */
 export interface AlertStore {
   /** The hourly rollups the rules read, per hour, service and team. */
@@ -102,14 +111,20 @@ export interface AlertStore {
    */
   create(alert: NewAlert, now: number): Promise<StoredAiAlert | undefined>;
   /**
-   * Compare-and-set: applies `changes` if the alert is still in state `from`, and returns
-   * it as it is after; undefined when it was not (someone changed it first). Resolving
-   * frees the rule and scope for the next alert.
+   * Compare-and-set: applies `changes` if the alert is still in state `from` (and meets
+   * `guard`), and returns it as it is after; undefined when it was not (someone changed
+   * it first). Resolving frees the rule and scope for the next alert.
    */
   transition(
     id: string,
     from: AiAlertState,
     changes: AlertChanges,
     now: number,
+    guard?: TransitionGuard,
   ): Promise<StoredAiAlert | undefined>;
+  /**
+   * Deletes at most `limit` alerts resolved before `before` (epoch milliseconds) and
+   * returns how many it deleted; open alerts are never deleted.
+   */
+  deleteResolvedBefore(before: number, limit: number): Promise<number>;
 }

@@ -14,6 +14,7 @@ import type { NewAlert } from './AlertStore';
 import { KnexAlertStore } from './KnexAlertStore';
 import { KnexUsageStore } from './KnexUsageStore';
 import type { RecordedEvent } from './UsageStore';
+import { deleteExpiredAlerts } from '../service/retention';
 
 jest.setTimeout(120_000);
 
@@ -233,6 +234,115 @@ describe.each(databases.eachSupportedId())('KnexAlertStore on %s', id => {
     expect(snoozed?.snoozedUntil).toBe(T0 + 3 * HOUR);
     expect(shown?.snoozedUntil).toBeUndefined();
     expect(shown?.snoozedBy).toBeUndefined();
+  });
+
+  it('moves a snoozed alert back to firing only if its snooze ended: a later snooze stands', async () => {
+    const { alerts } = await storesOn(id);
+    const a = (await alerts.create(alert(), T0))!;
+    await alerts.transition(
+      a.id,
+      'firing',
+      {
+        state: 'snoozed',
+        snoozedUntil: T0 + HOUR,
+        snoozedBy: 'user:default/wes',
+      },
+      T0,
+    );
+    // The evaluation read it at T0 + HOUR (snooze over); someone snoozes it again first.
+    await alerts.transition(
+      a.id,
+      'snoozed',
+      {
+        state: 'snoozed',
+        snoozedUntil: T0 + 3 * HOUR,
+        snoozedBy: 'user:default/ava',
+      },
+      T0 + HOUR,
+    );
+    const refire = {
+      state: 'firing' as const,
+      firedAt: T0 + HOUR,
+      snoozedUntil: null,
+      snoozedBy: null,
+    };
+    expect(
+      await alerts.transition(a.id, 'snoozed', refire, T0 + HOUR, {
+        snoozeEndedBy: T0 + HOUR,
+      }),
+    ).toBeUndefined();
+    expect(await alerts.get(a.id)).toMatchObject({
+      state: 'snoozed',
+      snoozedUntil: T0 + 3 * HOUR,
+      snoozedBy: 'user:default/ava',
+    });
+    // Once that snooze is over too, it fires again.
+    expect(
+      await alerts.transition(a.id, 'snoozed', refire, T0 + 3 * HOUR, {
+        snoozeEndedBy: T0 + 3 * HOUR,
+      }),
+    ).toMatchObject({ state: 'firing', snoozedUntil: undefined });
+  });
+
+  it('deletes resolved alerts past the retention, a batch at a time; open ones stay', async () => {
+    const { alerts } = await storesOn(id);
+    const DAY = 24 * HOUR;
+    const now = new Date(T0 + 100 * DAY);
+    const resolvedAt = async (ruleId: string, at: number) => {
+      const a = (await alerts.create(
+        alert({ ruleId, firstSeen: at, lastSeen: at, firedAt: at }),
+        at,
+      ))!;
+      await alerts.transition(
+        a.id,
+        'firing',
+        { state: 'resolved', resolvedAt: at + 1 },
+        at + 1,
+      );
+      return a.id;
+    };
+    // Resolved 99 and 95 days ago (past 90 days' retention), and 10 days ago.
+    const old1 = await resolvedAt('r1', T0 + DAY);
+    const old2 = await resolvedAt('r2', T0 + 5 * DAY);
+    const recent = await resolvedAt('r3', T0 + 90 * DAY);
+    // Open, fired long ago: kept whatever its age.
+    const open = (await alerts.create(alert({ ruleId: 'r4' }), T0))!.id;
+    const snoozed = (await alerts.create(alert({ ruleId: 'r5' }), T0))!;
+    await alerts.transition(
+      snoozed.id,
+      'firing',
+      { state: 'snoozed', snoozedUntil: T0 + HOUR },
+      T0,
+    );
+
+    const deleted = await deleteExpiredAlerts({
+      alerts,
+      retentionDays: 90,
+      now,
+      batchSize: 1,
+    });
+    expect(deleted).toBe(2);
+    for (const gone of [old1, old2]) {
+      expect(await alerts.get(gone)).toBeUndefined();
+    }
+    for (const kept of [recent, open, snoozed.id]) {
+      expect(await alerts.get(kept)).toBeDefined();
+    }
+    // A cooldown longer than the retention keeps the latest firings it is measured from.
+    const another = await resolvedAt('r6', T0 + 5 * DAY);
+    expect(
+      await deleteExpiredAlerts({
+        alerts,
+        retentionDays: 90,
+        now,
+        keepMs: 96 * DAY,
+      }),
+    ).toBe(0);
+    expect(await alerts.lastFiredAt('r6', API)).toBe(T0 + 5 * DAY);
+    expect(await deleteExpiredAlerts({ alerts, retentionDays: 90, now })).toBe(
+      1,
+    );
+    expect(await alerts.get(another)).toBeUndefined();
   });
 
   it('lists by view, team and service; a snooze hides an alert until it ends', async () => {

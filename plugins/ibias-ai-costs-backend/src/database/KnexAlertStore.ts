@@ -13,6 +13,7 @@ import type {
   HourlyUsageFilter,
   NewAlert,
   StoredAiAlert,
+  TransitionGuard,
 } from './AlertStore';
 import { migrateAiCostsDatabase } from './KnexUsageStore';
 import { LATENCY_COLUMNS } from './latencyColumns';
@@ -254,14 +255,26 @@ export class KnexAlertStore implements AlertStore {
     from: AiAlertState,
     changes: AlertChanges,
     now: number,
+    guard: TransitionGuard = {},
   ) {
     return this.db.transaction(async tx => {
-      const n = await tx(TABLE)
-        .where({ id, state: from })
-        .update({ ...changedColumns(changes), updated_at: now });
+      let q = tx(TABLE).where({ id, state: from });
+      if (guard.snoozeEndedBy !== undefined) {
+        q = q.andWhere('snoozed_until', '<=', guard.snoozeEndedBy);
+      }
+      const n = await q.update({ ...changedColumns(changes), updated_at: now });
       if (n !== 1) return undefined;
       const row = await tx<Row>(TABLE).where({ id }).first();
       return row ? fromRow(row) : undefined;
     });
+  }
+
+  async deleteResolvedBefore(before: number, limit: number) {
+    const ids = this.db(TABLE)
+      .select('id')
+      .where('state', 'resolved')
+      .andWhere('resolved_at', '<', before)
+      .limit(Math.trunc(limit));
+    return this.db(TABLE).whereIn('id', ids).delete();
   }
 }

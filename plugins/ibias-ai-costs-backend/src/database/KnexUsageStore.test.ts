@@ -73,8 +73,10 @@ it('runs on PostgreSQL too when CI asks for it', () => {
 describe.each(databases.eachSupportedId())('KnexUsageStore on %s', id => {
   it('records a batch with its rollups; the same totals from rollups and from raw events', async () => {
     const { store } = await storeOn(id);
+    expect(await store.hasUsage()).toBe(false);
     const events = Array.from({ length: 600 }, (_, i) => recorded(i));
     const inserted = await store.ingest(events, NOW);
+    expect(await store.hasUsage()).toBe(true);
     expect(inserted).toHaveLength(600);
     for (const groupBy of ['team', 'entity', 'provider', 'model'] as const) {
       for (const period of ['day', 'hour'] as const) {

@@ -315,6 +315,10 @@ export class KnexUsageStore implements UsageStore {
     return rows.map(r => String(r.key));
   }
 
+  async hasUsage(): Promise<boolean> {
+    return (await this.db('ibias_ai_usage_events').first('id')) !== undefined;
+  }
+
   async teams(from: number, to: number, entityRef?: string): Promise<string[]> {
     let q = this.db('ibias_ai_usage_rollup')
       .where('period', 'day')

@@ -55,6 +55,8 @@ export interface UsageStore {
    * rollups, in one transaction. Returns those it recorded.
    */
   ingest(events: RecordedEvent[], now: Date): Promise<RecordedEvent[]>;
+  /** Whether any usage event is recorded (a first start has none). */
+  hasUsage(): Promise<boolean>;
   /** Rollup rows in [from, to), grouped. */
   costs(query: CostQuery): Promise<CostRowData[]>;
   /** The teams with spend in [from, to), of one entity if given (for what a caller may not see). */

@@ -65,10 +65,11 @@ describe('the sample AI usage history', () => {
     const loaded = await loadSampleUsage({
       store,
       isEmpty: async () => stored.length === 0,
-      // The catalog does not know the services at first.
+      // The catalog does not answer, then does not know the services, at first.
       ownerOf: async ref => {
         ownerCalls += 1;
-        if (ownerCalls <= 2) return undefined;
+        if (ownerCalls === 1) throw new Error('ECONNREFUSED');
+        if (ownerCalls <= 3) return undefined;
         return ref.endsWith('ibias-api')
           ? 'group:default/web-team'
           : 'group:default/ai-team';

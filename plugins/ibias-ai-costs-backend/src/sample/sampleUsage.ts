@@ -171,9 +171,13 @@ export async function loadSampleUsage(options: {
   const deadline = Date.now() + (options.waitForCatalogMs ?? 300_000);
   let owners = new Map<string, string | undefined>();
   for (;;) {
+    // The catalog may not answer yet on a first start: ask again until the deadline.
     owners = new Map(
       await Promise.all(
-        refs.map(async r => [r, await options.ownerOf(r)] as const),
+        refs.map(
+          async r =>
+            [r, await options.ownerOf(r).catch(() => undefined)] as const,
+        ),
       ),
     );
     if ([...owners.values()].every(Boolean) || Date.now() > deadline) break;

@@ -278,7 +278,7 @@ export const spec = {
         summary:
           'Re-price recorded usage in a range with the current price books',
         description:
-          "Prices every raw event in [from, to) (of one model, if given) again with the price in force at its timestamp in the current price books, records the new cost and price id of those that changed and adjusts their hourly and daily rollups, in one transaction; audited. Events are kept for ibias.aiCosts.retentionDays: a range starting before that is refused (400, naming the date), as its events are gone. Needs ibias.aiCosts.reprice (the readers of every team's spend by default).",
+          "Prices every raw event in [from, to) (of one model, if given) again with the price in force at its timestamp in the current price books, records the new cost and price id of those that changed and adjusts their hourly and daily rollups, in one transaction; audited. Events are kept for ibias.aiCosts.retentionDays: a range starting before that is refused (400, naming the date), as its events are gone; so is a range longer than 31 days (one transaction a request: split it). Needs ibias.aiCosts.reprice (the readers of every team's spend by default).",
         requestBody: {
           required: true,
           content: {

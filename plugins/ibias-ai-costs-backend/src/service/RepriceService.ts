@@ -27,6 +27,9 @@ export interface RepriceRequest {
  * may; every attempt is audited. Events older than the retention are gone, so a range
  * reaching before it is refused rather than half done.
  */
+/** The longest range one re-pricing request covers (it runs as one transaction). */
+export const MAX_REPRICE_DAYS = 31;
+
 export class RepriceService {
   constructor(
     private readonly options: {
@@ -68,6 +71,12 @@ export class RepriceService {
       const from = input.from.getTime();
       const to = input.to.getTime();
       if (!(from < to)) throw new InputError('from must be before to');
+      // One transaction per request: a bounded one, so ingest is not held up long.
+      if (to - from > MAX_REPRICE_DAYS * 86_400_000) {
+        throw new InputError(
+          `Re-price at most ${MAX_REPRICE_DAYS} days a request (one transaction each); split the range`,
+        );
+      }
       const now = this.options.now?.() ?? new Date();
       const cutoff = retentionCutoff(now, this.options.retentionDays);
       if (from < cutoff) {

@@ -27,7 +27,7 @@ import request from 'supertest';
 import type { NewAlert } from '../database/AlertStore';
 import { KnexAlertStore } from '../database/KnexAlertStore';
 import { ibiasAiCostsPlugin } from '../plugin';
-import { declared } from '../testing/declared';
+import { declared } from '../__testUtils__/declared';
 
 jest.setTimeout(120_000);
 

@@ -556,7 +556,11 @@ describe.each(databases.eachSupportedId())(
       expect(denied.status).toBe(403);
       expect(denied.body.error.message).toMatch(/ibias\.aiCosts\.reprice/);
 
-      const tooOld = await post({ ...window, from: at(40 * 24 * 60) });
+      const tooOld = await post({
+        ...window,
+        from: at(40 * 24 * 60),
+        to: at(39 * 24 * 60),
+      });
       expect(tooOld.status).toBe(400);
       const cutoff = new Date(
         Math.floor((NOW - 30 * DAY) / DAY) * DAY,
@@ -570,6 +574,13 @@ describe.each(databases.eachSupportedId())(
         [{ ...window, from: 'last week' }, /from must match format/],
         [{ ...window, dryRun: true }, /dryRun is not a field/],
         [{ from: window.to, to: window.from }, /from must be before to/],
+        [
+          {
+            from: at(29 * 24 * 60),
+            to: new Date(NOW + 3 * DAY).toISOString(),
+          },
+          /Re-price at most 31 days a request/,
+        ],
       ] as const) {
         const bad = await post(body);
         expect(bad.status).toBe(400);
@@ -603,6 +614,7 @@ describe.each(databases.eachSupportedId())(
         after.body.totals.reduce((s: number, t: any) => s + t.costMicros, 0),
       ).toBe(Number(raw.cost));
       expect(audited.filter(a => a.eventId === 'ai-costs-reprice')).toEqual([
+        expect.objectContaining({ outcome: 'failure' }),
         expect.objectContaining({ outcome: 'failure' }),
         expect.objectContaining({ outcome: 'failure' }),
         expect.objectContaining({ outcome: 'failure' }),

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { LATE_EVENT_DAYS } from '@internal/plugin-ibias-ai-costs-common';
+import type { AlertStore } from '../database/AlertStore';
 import type { UsageLedgerStore } from '../database/UsageLedgerStore';
 
 const DAY = 86_400_000;
@@ -49,6 +50,43 @@ export async function deleteExpiredEvents(options: {
       ).toISOString()} (ibias.aiCosts.retentionDays = ${
         options.retentionDays
       }); the rollups are kept`,
+    );
+  }
+  return deleted;
+}
+
+/**
+ * Deletes the alerts resolved before the same retention as the raw events, a batch at a
+ * time, and returns how many; open alerts stay whatever their age. `keepMs` keeps the
+ * latest of them longer (the longest cooldown: the last firing of a rule is what a
+ * cooldown is measured from).
+ */
+export async function deleteExpiredAlerts(options: {
+  alerts: Pick<AlertStore, 'deleteResolvedBefore'>;
+  retentionDays: number;
+  now: Date;
+  keepMs?: number;
+  logger?: LoggerService;
+  batchSize?: number;
+}): Promise<number> {
+  const cutoff = Math.min(
+    retentionCutoff(options.now, options.retentionDays),
+    options.now.getTime() - (options.keepMs ?? 0),
+  );
+  const batch = options.batchSize ?? BATCH;
+  let deleted = 0;
+  for (;;) {
+    const n = await options.alerts.deleteResolvedBefore(cutoff, batch);
+    deleted += n;
+    if (n < batch) break;
+  }
+  if (deleted > 0) {
+    options.logger?.info(
+      `Deleted ${deleted} AI cost alert(s) resolved before ${new Date(
+        cutoff,
+      ).toISOString()} (ibias.aiCosts.retentionDays = ${
+        options.retentionDays
+      })`,
     );
   }
   return deleted;

@@ -20,7 +20,7 @@ import {
 import request from 'supertest';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ibiasAiCostsPlugin } from '../plugin';
-import { declared } from '../testing/declared';
+import { declared } from '../__testUtils__/declared';
 import { createAiUsageKeys } from '@internal/plugin-ibias-ai-costs-node';
 import { spec } from '../schema/openapi.generated';
 

@@ -318,14 +318,26 @@ export function createRouter(options: {
   router.post('/alerts/:id/acknowledge', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json(
-      await options.alerts.act(req.params.id, 'acknowledge', {}, credentials),
+      await options.alerts.act(
+        req.params.id,
+        'acknowledge',
+        {},
+        credentials,
+        req,
+      ),
     );
   });
 
   router.post('/alerts/:id/snooze', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json(
-      await options.alerts.act(req.params.id, 'snooze', req.body, credentials),
+      await options.alerts.act(
+        req.params.id,
+        'snooze',
+        req.body,
+        credentials,
+        req,
+      ),
     );
   });
 

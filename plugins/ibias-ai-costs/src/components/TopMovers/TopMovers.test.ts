@@ -1,4 +1,4 @@
-import { topMovers } from './TopMovers';
+import { moverRanges, topMovers } from './TopMovers';
 
 const totals = (rows: Array<[string, number]>) => ({
   totals: rows.map(([key, costMicros]) => ({
@@ -57,5 +57,29 @@ describe('topMovers', () => {
       'component:default/s3',
       'component:default/s4',
     ]);
+  });
+});
+
+describe('moverRanges', () => {
+  const now = Date.parse('2026-12-07T10:20:00Z');
+  it.each([
+    [
+      '7 days: whole days, today in progress, the 7 before',
+      7 * 86_400_000,
+      ['2026-12-01T00:00:00.000Z', '2026-12-07T10:20:00.000Z'],
+      ['2026-11-24T00:00:00.000Z', '2026-12-01T00:00:00.000Z'],
+      'day',
+    ],
+    [
+      '24 hours: whole hours',
+      86_400_000,
+      ['2026-12-06T11:00:00.000Z', '2026-12-07T10:20:00.000Z'],
+      ['2026-12-05T11:00:00.000Z', '2026-12-06T11:00:00.000Z'],
+      'hour',
+    ],
+  ])('%s', (_what, rangeMs, [nowFrom, nowTo], [beforeFrom, beforeTo], g) => {
+    const [current, before] = moverRanges(rangeMs, now);
+    expect(current).toEqual({ from: nowFrom, to: nowTo, granularity: g });
+    expect(before).toEqual({ from: beforeFrom, to: beforeTo, granularity: g });
   });
 });

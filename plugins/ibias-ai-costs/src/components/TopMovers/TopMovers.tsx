@@ -63,6 +63,26 @@ export function topMovers(
     .slice(0, limit);
 }
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * The two ranges compared, on whole rollup buckets (hours up to a day, else days), so no
+ * bucket counts in both: the last `n` buckets up to now (the current one in progress),
+ * and the `n` before them.
+ */
+export function moverRanges(rangeMs: number, now: number) {
+  const granularity = rangeMs <= DAY ? ('hour' as const) : ('day' as const);
+  const bucket = granularity === 'hour' ? HOUR : DAY;
+  const n = Math.max(1, Math.round(rangeMs / bucket));
+  const start = Math.floor(now / bucket) * bucket - (n - 1) * bucket;
+  const iso = (t: number) => new Date(t).toISOString();
+  return [
+    { from: iso(start), to: iso(now), granularity },
+    { from: iso(start - n * bucket), to: iso(start), granularity },
+  ] as const;
+}
+
 function change(m: Mover) {
   const sign = m.deltaMicros > 0 ? '+' : '−';
   const amount = `${sign}${dollars(Math.abs(m.deltaMicros))}`;
@@ -79,17 +99,11 @@ export function TopMovers(props: { rangeMs: number; label: string }) {
   const load = useCallback(() => {
     setError(undefined);
     setMovers(undefined);
-    const to = Date.now();
-    const range = (end: number) => ({
-      from: new Date(end - props.rangeMs).toISOString(),
-      to: new Date(end).toISOString(),
-      groupBy: 'entity' as const,
-      granularity: 'day' as const,
-    });
+    const [current, previous] = moverRanges(props.rangeMs, Date.now());
     Promise.all([
-      api.costs(range(to)),
-      api.costs(range(to - props.rangeMs)),
-    ]).then(([now, before]) => setMovers(topMovers(now, before)), setError);
+      api.costs({ ...current, groupBy: 'entity' }),
+      api.costs({ ...previous, groupBy: 'entity' }),
+    ]).then(([a, b]) => setMovers(topMovers(a, b)), setError);
   }, [api, props.rangeMs]);
   useEffect(load, [load]);
 
