@@ -192,22 +192,25 @@ describe('what an evaluation does', () => {
 });
 
 describe('windows on hourly rollups', () => {
-  const at = (hhmm: string, day = '10') =>
+  const clock = (hhmm: string, day = '10') =>
     Date.parse(`2026-12-${day}T${hhmm}:00Z`);
   it.each<[string, number, number, string, string]>([
     // 15 minutes just after the hour: the hour before too (the current one holds 5 min).
-    ['15 min just after the hour', at('10:05'), 15, '09:00', '11:00'],
-    ['15 min at the hour', at('10:00'), 15, '09:00', '11:00'],
-    ['15 min a quarter past', at('10:15'), 15, '10:00', '11:00'],
-    ['15 min late in the hour', at('10:50'), 15, '10:00', '11:00'],
+    ['15 min just after the hour', clock('10:05'), 15, '09:00', '11:00'],
+    ['15 min at the hour', clock('10:00'), 15, '09:00', '11:00'],
+    ['15 min a quarter past', clock('10:15'), 15, '10:00', '11:00'],
+    ['15 min late in the hour', clock('10:50'), 15, '10:00', '11:00'],
     ['an hour at 10:20', NOW, 60, '09:00', '11:00'],
-    ['an hour on the hour', at('10:00'), 60, '09:00', '11:00'],
+    ['an hour on the hour', clock('10:00'), 60, '09:00', '11:00'],
     ['61 min', NOW, 61, '09:00', '11:00'],
-    ['2 h at 10:30', at('10:30'), 120, '08:00', '11:00'],
-    ['90 min at 10:05', at('10:05'), 90, '08:00', '11:00'],
+    ['2 h at 10:30', clock('10:30'), 120, '08:00', '11:00'],
+    ['90 min at 10:05', clock('10:05'), 90, '08:00', '11:00'],
   ])('%s reads [%s, %s)', (_l, now, minutes, from, to) => {
     const w = ruleWindowHours(now, minutes);
-    expect([iso(w.from), iso(w.to)]).toEqual([iso(at(from)), iso(at(to))]);
+    expect([iso(w.from), iso(w.to)]).toEqual([
+      iso(clock(from)),
+      iso(clock(to)),
+    ]);
   });
 
   it('a day at 10:20 reads from 10:00 the day before', () => {
@@ -222,7 +225,7 @@ describe('windows on hourly rollups', () => {
     'a %s-minute window always covers the whole window, and at most an hour more',
     minutes => {
       for (let m = 0; m < 120; m += 1) {
-        const now = at('10:00') + m * 60_000;
+        const now = clock('10:00') + m * 60_000;
         const w = ruleWindowHours(now, minutes);
         expect(w.from).toBeLessThanOrEqual(now - minutes * 60_000);
         expect(now - minutes * 60_000 - w.from).toBeLessThan(HOUR);

@@ -1,7 +1,6 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
-  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
   PageBlueprint,
@@ -11,8 +10,9 @@ import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { RiMoneyDollarCircleLine } from '@remixicon/react';
 import { lazyApi } from '@internal/ibias-react';
 import { ibiasAiCostsApiRef, type IbiasAiCostsApi } from './api';
+import { rootRouteRef } from './routes';
 
-export const rootRouteRef = createRouteRef();
+export { rootRouteRef };
 
 export const aiCostsApi = ApiBlueprint.make({
   params: defineParams =>

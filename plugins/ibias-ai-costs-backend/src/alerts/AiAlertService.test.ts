@@ -341,8 +341,8 @@ describe.each(databases.eachSupportedId())(
           .map(a => [a.scopeKind, a.scopeRef, a.team, a.value])
           .sort(),
       ).toEqual([
-        ['entity', API, WEB, 0.06],
         ['entity', RECS, AI, 0.06],
+        ['entity', API, WEB, 0.06],
         ['team', DATA, DATA, 0.06],
         ['team', WEB, WEB, 0.08],
       ]);

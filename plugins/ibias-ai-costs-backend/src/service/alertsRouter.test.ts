@@ -3,6 +3,7 @@ import {
   createServiceFactory,
   type BackstageCredentials,
 } from '@backstage/backend-plugin-api';
+import type { Request } from 'express';
 import {
   mockCredentials,
   mockServices,
@@ -48,6 +49,12 @@ const READS: Record<string, string[]> = {
   'user:default/rita': [WEB],
   'user:default/ava': [AI],
 };
+/** What the plugin asked authorize (not authorizeConditional), and for whom. */
+const authorized: Array<{
+  user?: string;
+  permission: string;
+  resourceRef?: string;
+}> = [];
 const permissions = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
@@ -60,6 +67,13 @@ const permissions = createServiceFactory({
         const ref = (
           options.credentials.principal as { userEntityRef?: string }
         ).userEntityRef;
+        for (const r of requests) {
+          authorized.push({
+            user: ref,
+            permission: r.permission.name,
+            resourceRef: r.resourceRef,
+          });
+        }
         return requests.map(r => ({
           result:
             r.permission.name === aiCostsAlertUpdatePermission.name &&
@@ -94,21 +108,27 @@ const permissions = createServiceFactory({
     } as any),
 });
 
-const audits: Array<{ eventId: string; outcome: string }> = [];
+/**
+ * Audit events with their actor as the default auditor finds it: the user of the
+ * request's credentials, or, without a request, only the plugin.
+ */
+const audits: Array<{ eventId: string; outcome: string; actor: string }> = [];
 const auditor = createServiceFactory({
   service: coreServices.auditor,
-  deps: {},
-  factory: () =>
+  deps: { httpAuth: coreServices.httpAuth },
+  factory: ({ httpAuth }) =>
     ({
-      async createEvent(options: { eventId: string }) {
-        return {
-          success: async () => {
-            audits.push({ eventId: options.eventId, outcome: 'success' });
-          },
-          fail: async () => {
-            audits.push({ eventId: options.eventId, outcome: 'failure' });
-          },
+      async createEvent(options: { eventId: string; request?: Request }) {
+        let actor = 'plugin:ibias-ai-costs';
+        if (options.request) {
+          const credentials = await httpAuth.credentials(options.request);
+          const p = credentials.principal as { userEntityRef?: string };
+          actor = p.userEntityRef ?? 'service';
+        }
+        const record = (outcome: string) => async () => {
+          audits.push({ eventId: options.eventId, outcome, actor });
         };
+        return { success: record('success'), fail: record('failure') };
       },
     } as any),
 });
@@ -316,9 +336,16 @@ describe.each(databases.eachSupportedId())(
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(/ibias.aiCosts.alerts.update/);
       expect((await store.get(ids.web))!.state).toBe('firing');
+      // Asked for the alert's team: a resource permission, decided per team.
+      expect(authorized).toContainEqual({
+        user: 'user:default/rita',
+        permission: 'ibias.aiCosts.alerts.update',
+        resourceRef: WEB,
+      });
       expect(audits).toContainEqual({
         eventId: 'ai-alert-acknowledge',
         outcome: 'failure',
+        actor: 'user:default/rita',
       });
     });
 
@@ -379,9 +406,16 @@ describe.each(databases.eachSupportedId())(
           message: { alertId: ids.web, state: 'acknowledged' },
         },
       ]);
+      // The person who acted, not the plugin.
       expect(audits).toContainEqual({
         eventId: 'ai-alert-acknowledge',
         outcome: 'success',
+        actor: 'user:default/wes',
+      });
+      expect(authorized).toContainEqual({
+        user: 'user:default/wes',
+        permission: 'ibias.aiCosts.alerts.update',
+        resourceRef: WEB,
       });
       const again = await act(ids.web, 'acknowledge', 'user:default/wes');
       expect(again.status).toBe(409);
@@ -408,6 +442,11 @@ describe.each(databases.eachSupportedId())(
         active: false,
         snoozedUntil: until,
         snoozedBy: 'user:default/wes',
+      });
+      expect(audits).toContainEqual({
+        eventId: 'ai-alert-snooze',
+        outcome: 'success',
+        actor: 'user:default/wes',
       });
       const active = await list({}, 'user:default/wes');
       expect(active.body.items.map((a: any) => a.id)).not.toContain(

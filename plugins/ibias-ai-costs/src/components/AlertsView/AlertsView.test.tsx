@@ -182,7 +182,99 @@ describe('AlertsView', () => {
       alertId: firing.id,
       state: 'firing',
     });
-    expect(await screen.findByTestId(`alert-${firing.id}`)).toBeInTheDocument();
+    // A second later (signals come in bursts).
+    expect(
+      await screen.findByTestId(`alert-${firing.id}`, {}, { timeout: 3000 }),
+    ).toBeInTheDocument();
+  });
+
+  describe('live reloads', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    const signal = { alertId: firing.id, state: 'firing' };
+
+    it('turn a burst of signals into one reload a second', async () => {
+      const live = signals();
+      const api: Partial<IbiasAiCostsApi> = {
+        alerts: jest.fn().mockResolvedValue({ items: [firing] }),
+      };
+      await renderInTestApp(<AlertsView />, {
+        apis: [
+          [ibiasAiCostsApiRef, api],
+          [signalApiRef, live.api],
+        ],
+      });
+      await screen.findByTestId(`alert-${firing.id}`);
+      expect(api.alerts).toHaveBeenCalledTimes(1);
+
+      // An evaluation changes 20 alerts at once.
+      for (let i = 0; i < 20; i++) {
+        await live.send(AI_ALERTS_SIGNAL_CHANNEL, { ...signal });
+      }
+      expect(api.alerts).toHaveBeenCalledTimes(1);
+      await act(async () => {
+        jest.advanceTimersByTime(999);
+      });
+      expect(api.alerts).toHaveBeenCalledTimes(1);
+      await act(async () => {
+        jest.advanceTimersByTime(1);
+      });
+      expect(api.alerts).toHaveBeenCalledTimes(2);
+
+      // Signals that keep coming still reload, once a second.
+      for (let s = 0; s < 3; s++) {
+        for (let i = 0; i < 5; i++) {
+          await live.send(AI_ALERTS_SIGNAL_CHANNEL, { ...signal });
+          await act(async () => {
+            jest.advanceTimersByTime(200);
+          });
+        }
+      }
+      expect(api.alerts).toHaveBeenCalledTimes(5);
+    });
+
+    it('show only the latest answer when an earlier one comes after it', async () => {
+      const live = signals();
+      const answers: Array<(items: AiAlert[]) => void> = [];
+      const api: Partial<IbiasAiCostsApi> = {
+        alerts: jest.fn(
+          () =>
+            new Promise(resolve => {
+              answers.push(items => resolve({ items }));
+            }),
+        ),
+      };
+      await renderInTestApp(<AlertsView />, {
+        apis: [
+          [ibiasAiCostsApiRef, api],
+          [signalApiRef, live.api],
+        ],
+      });
+      await act(async () => answers[0]([]));
+      expect(
+        await screen.findByText('No active AI cost alerts'),
+      ).toBeInTheDocument();
+
+      // Two reloads in flight: the second answers first (it fired), then the first
+      // (from before it fired) arrives late.
+      for (let i = 0; i < 2; i++) {
+        await live.send(AI_ALERTS_SIGNAL_CHANNEL, { ...signal });
+        await act(async () => {
+          jest.advanceTimersByTime(1000);
+        });
+      }
+      expect(answers).toHaveLength(3);
+      await act(async () => answers[2]([firing]));
+      expect(
+        await screen.findByTestId(`alert-${firing.id}`),
+      ).toBeInTheDocument();
+      await act(async () => answers[1]([]));
+      expect(screen.getByTestId(`alert-${firing.id}`)).toBeInTheDocument();
+      expect(
+        screen.queryByText('No active AI cost alerts'),
+      ).not.toBeInTheDocument();
+    });
   });
 
   it('has finished loading and error states', async () => {

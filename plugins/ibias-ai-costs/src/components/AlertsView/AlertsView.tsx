@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   Button,
   Card,
@@ -57,6 +57,12 @@ const SNOOZES = [
 ];
 
 const labelOf = (ref: string) => ref.split('/').pop() ?? ref;
+
+/**
+ * Signals come in bursts (one evaluation changes many alerts, each signalled): the
+ * signals of a second are one reload, a second after the first of them.
+ */
+export const SIGNAL_RELOAD_DELAY_MS = 1000;
 
 /** What the alert is about and what it measured, in words. */
 function describe(a: AiAlert): string {
@@ -163,22 +169,39 @@ export function AlertsView(props: { entityRef?: string; title?: string }) {
   const [failure, setFailure] = useState<Error>();
   const [busy, setBusy] = useState<string>();
 
+  // Only the latest request's answer is shown: an earlier one may answer after it.
+  const latestRequest = useRef(0);
   const load = useCallback(() => {
+    const request = ++latestRequest.current;
     setError(undefined);
-    api
-      .alerts({ state: view, entityRef: props.entityRef, limit: 200 })
-      .then(r => setAlerts(r.items), setError);
+    api.alerts({ state: view, entityRef: props.entityRef, limit: 200 }).then(
+      r => {
+        if (request === latestRequest.current) setAlerts(r.items);
+      },
+      e => {
+        if (request === latestRequest.current) setError(e);
+      },
+    );
   }, [api, view, props.entityRef]);
   useEffect(() => {
     setAlerts(undefined);
     load();
   }, [load]);
 
-  // Live: every state change is signalled; the list reloads what the reader may see.
+  // Live: every state change is signalled; the list reloads what the reader may see, at
+  // most once a second (with the filter as it is then).
+  const latestLoad = useRef(load);
+  latestLoad.current = load;
+  const pendingReload = useRef<ReturnType<typeof setTimeout>>();
   const { lastSignal } = useSignal<AiAlertSignal>(AI_ALERTS_SIGNAL_CHANNEL);
   useEffect(() => {
-    if (lastSignal) load();
-  }, [lastSignal, load]);
+    if (!lastSignal || pendingReload.current) return;
+    pendingReload.current = setTimeout(() => {
+      pendingReload.current = undefined;
+      latestLoad.current();
+    }, SIGNAL_RELOAD_DELAY_MS);
+  }, [lastSignal]);
+  useEffect(() => () => clearTimeout(pendingReload.current), []);
 
   const act = (a: AiAlert, work: () => Promise<AiAlert>) => {
     setBusy(a.id);

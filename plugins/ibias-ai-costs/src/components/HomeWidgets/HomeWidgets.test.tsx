@@ -6,6 +6,7 @@ import {
   type CostReport,
   type IbiasAiCostsApi,
 } from '../../api';
+import { rootRouteRef } from '../../routes';
 import { HomeTeamsAiSpend, teamSpends } from './HomeWidgets';
 
 const budget = (
@@ -137,6 +138,23 @@ describe('HomeTeamsAiSpend', () => {
     expect(api.costs).toHaveBeenCalledWith(
       expect.objectContaining({ groupBy: 'team', granularity: 'day' }),
     );
+  });
+
+  it('links to the AI costs page wherever the app mounts it', async () => {
+    const api: Partial<IbiasAiCostsApi> = {
+      costs: jest.fn().mockResolvedValue(report([])),
+      budgets: jest.fn().mockResolvedValue({ items: [] }),
+    };
+    await renderInTestApp(<HomeTeamsAiSpend />, {
+      apis: [
+        [ibiasAiCostsApiRef, api],
+        mockApis.identity({ ownershipEntityRefs: ['group:default/web-team'] }),
+      ],
+      mountedRoutes: { '/finops/ai': rootRouteRef },
+    });
+    expect(
+      await screen.findByRole('link', { name: 'All AI costs' }),
+    ).toHaveAttribute('href', '/finops/ai');
   });
 
   it('has finished empty and error states', async () => {

@@ -1,6 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Flex, Link, Skeleton, Text } from '@backstage/ui';
-import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import {
+  identityApiRef,
+  useApi,
+  useRouteRef,
+} from '@backstage/frontend-plugin-api';
 import {
   EmptyState,
   ErrorState,
@@ -9,6 +13,7 @@ import {
   type Tone,
 } from '@internal/ibias-react';
 import { ibiasAiCostsApiRef, type BudgetStatus } from '../../api';
+import { rootRouteRef } from '../../routes';
 
 /** The meter's fill in each tone (the theme's solid intents, so dark mode follows). */
 const METER_COLORS: Record<Tone, string> = {
@@ -136,6 +141,8 @@ function TeamRow(props: { spend: TeamSpend }) {
 export function HomeTeamsAiSpend() {
   const api = useApi(ibiasAiCostsApiRef);
   const identityApi = useApi(identityApiRef);
+  // Wherever the app mounts the page; no link when it does not.
+  const aiCostsPage = useRouteRef(rootRouteRef);
   const [spends, setSpends] = useState<TeamSpend[]>();
   const [error, setError] = useState<Error>();
   useEffect(() => {
@@ -182,7 +189,7 @@ export function HomeTeamsAiSpend() {
       {spends?.map(s => (
         <TeamRow key={s.team} spend={s} />
       ))}
-      <Link href="/ibias-ai-costs">All AI costs</Link>
+      {aiCostsPage && <Link href={aiCostsPage()}>All AI costs</Link>}
     </Flex>
   );
 }
