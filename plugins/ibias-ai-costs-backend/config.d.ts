@@ -106,7 +106,7 @@ export interface Config {
         deployCostRatio?: number;
         /** Requests needed on each side of a deploy to compare them. Default 100. */
         deployMinRequests?: number;
-        /** How long each side of a deploy is, 1 hour to 7 days. Default 1 day. */
+        /** How long each side of a deploy is, 1 hour to 7 days in whole hours. Default 1 day. */
         deployWindow?: HumanDuration | string;
         /** The ibias-deployments environment whose deploys count. Default production. */
         deployEnvironment?: string;
