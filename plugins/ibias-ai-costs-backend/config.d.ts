@@ -73,6 +73,12 @@ export interface Config {
         batchesPerSecond?: number;
         /** Batches a caller may send at once (default 50). */
         burst?: number;
+        /**
+         * Events each caller may report a UTC day, per replica (default 1,000,000): past
+         * it, 429 until the next day. With the caps on each event's counts, no caller can
+         * make the sums overflow or fill the disk.
+         */
+        maxEventsPerDay?: number;
       };
       /**
        * AI cost alerts: the seed's rules (p95 latency over 10 s → scale, error rate over

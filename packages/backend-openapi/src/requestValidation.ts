@@ -63,7 +63,11 @@ export function createRequestValidation<Schemas>(
         if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
           what = `${what}: ${e.params.allowedValues.join(', ')}`;
         } else if (e.keyword === 'additionalProperties') {
-          where = `${where}/${e.params.additionalProperty}`;
+          // The caller's own field name, cut short: a 1 MB name is not echoed back.
+          const field = String(e.params.additionalProperty);
+          where = `${where}/${
+            field.length > 64 ? `${field.slice(0, 64)}…` : field
+          }`;
           what = 'is not a field this request accepts';
         } else if (e.keyword === 'pattern') {
           what = patternMessages.get(e.params.pattern) ?? what;

@@ -21,7 +21,7 @@ import {
 export interface AiCostsSettings {
   prices: Price[];
   budgets: Budget[];
-  ingest: { perSecond: number; burst: number };
+  ingest: { perSecond: number; burst: number; maxEventsPerDay: number };
   /** Minutes between budget checks (default 5). */
   budgetCheckMinutes: number;
   /** Who hears of provider and model budgets: ibias.permissions.aiCostsReaders. */
@@ -72,6 +72,13 @@ export function readAiCostsSettings(config: Config): AiCostsSettings {
   const perSecond =
     config.getOptionalNumber(`${root}.ingest.batchesPerSecond`) ?? 10;
   const burst = config.getOptionalNumber(`${root}.ingest.burst`) ?? 50;
+  const maxEventsPerDay =
+    config.getOptionalNumber(`${root}.ingest.maxEventsPerDay`) ?? 1_000_000;
+  if (!Number.isInteger(maxEventsPerDay) || maxEventsPerDay < 1) {
+    throw new Error(
+      `Invalid ${root}.ingest.maxEventsPerDay: must be a whole number, at least 1`,
+    );
+  }
   if (!(perSecond > 0) || !(burst >= 1)) {
     throw new Error(
       `Invalid ${root}.ingest: batchesPerSecond must be more than 0 and burst at least 1`,
@@ -97,7 +104,7 @@ export function readAiCostsSettings(config: Config): AiCostsSettings {
   return {
     prices,
     budgets,
-    ingest: { perSecond, burst },
+    ingest: { perSecond, burst, maxEventsPerDay },
     budgetCheckMinutes,
     readers,
     alerts: readAiAlertSettings(config),

@@ -64,6 +64,11 @@ describe('checkUsageEvents', () => {
       'is more than 7 days old: late events are accepted for 7 days',
     ],
     [{ timestamp: '2026-12-07T12:05:01Z' }, 'timestamp', 'is in the future'],
+    [
+      { timestamp: '2026-12-06T23:59:60Z' },
+      'timestamp',
+      'is not an instant (a leap second, :60, is not accepted)',
+    ],
     [{ id: 'call-1' }, 'id', 'appears twice in the batch'],
   ] as const)('refuses %j', (change, field, message) => {
     expect(

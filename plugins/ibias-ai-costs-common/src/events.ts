@@ -126,7 +126,14 @@ export function checkUsageEvents(
       });
     }
     const at = Date.parse(event.timestamp);
-    if (at < earliest) {
+    if (Number.isNaN(at)) {
+      // What the date-time format lets through but no clock has: a leap second (:60).
+      problems.push({
+        index,
+        field: 'timestamp',
+        message: 'is not an instant (a leap second, :60, is not accepted)',
+      });
+    } else if (at < earliest) {
       problems.push({
         index,
         field: 'timestamp',

@@ -142,6 +142,13 @@ describe('usageEventsFromOtlp', () => {
       /end after the start/,
     ],
     [
+      'an end no clock reaches',
+      exportOf([
+        genAiSpan({ endTimeUnixNano: '99999999999999999999999999999' }),
+      ]),
+      /end after the start/,
+    ],
+    [
       'a trace id that is not hex',
       exportOf([genAiSpan({ traceId: 'zz' })]),
       /must be hex/,

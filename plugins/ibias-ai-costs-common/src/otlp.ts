@@ -80,6 +80,9 @@ export interface OtlpMapping {
  * spans are ignored. Prompt and completion attributes, if a span carries them, are never
  * read.
  */
+/** The latest instant a Date holds (±8.64e15 ms): a span ending later is refused. */
+const MAX_TIME_MS = 8.64e15;
+
 export function usageEventsFromOtlp(body: unknown): OtlpMapping {
   const out: OtlpMapping = { events: [], rejected: [], ignored: 0 };
   const resourceSpans = isObject(body) ? body.resourceSpans : undefined;
@@ -135,7 +138,12 @@ export function usageEventsFromOtlp(body: unknown): OtlpMapping {
           reject('traceId and spanId must be hex');
           continue;
         }
-        if (start === undefined || end === undefined || end < start) {
+        if (
+          start === undefined ||
+          end === undefined ||
+          end < start ||
+          end > MAX_TIME_MS
+        ) {
           reject(
             'the span needs a start and an end time, the end after the start',
           );

@@ -124,6 +124,15 @@ export class KnexUsageLedgerStore implements UsageLedgerStore {
     }));
   }
 
+  async countEvents(window: RepriceWindow): Promise<number> {
+    let q = this.db(EVENTS)
+      .where('occurred_at', '>=', window.from)
+      .andWhere('occurred_at', '<', window.to);
+    if (window.model) q = q.andWhere('model', window.model);
+    const [row] = await q.count({ n: '*' });
+    return Number(row.n);
+  }
+
   async reprice(
     window: RepriceWindow,
     price: (event: PricingInput) => PricedAs,
@@ -146,12 +155,9 @@ export class KnexUsageLedgerStore implements UsageLedgerStore {
           .andWhere('occurred_at', '<', window.to);
         if (window.model) q = q.andWhere('model', window.model);
         if (after) {
-          const { at, id } = after;
-          q = q.andWhere(b =>
-            b
-              .where('occurred_at', '>', at)
-              .orWhere(c => c.where('occurred_at', at).andWhere('id', '>', id)),
-          );
+          // A row-value comparison: both databases walk the (occurred_at, id) index from
+          // the last row on, however many events share its instant.
+          q = q.andWhereRaw('(occurred_at, id) > (?, ?)', [after.at, after.id]);
         }
         const rows: EventRow[] = await q
           .orderBy([{ column: 'occurred_at' }, { column: 'id' }])

@@ -77,6 +77,8 @@ export interface UsageLedgerStore {
     cursor: RollupLineCursor | undefined,
     limit: number,
   ): Promise<RollupLine[]>;
+  /** How many raw events a re-pricing of the window would read. */
+  countEvents(window: RepriceWindow): Promise<number>;
   /**
    * Prices every raw event of the window again with `price`, records what changed
    * (compare-and-set on the old cost and price id, so two re-pricings at once count each

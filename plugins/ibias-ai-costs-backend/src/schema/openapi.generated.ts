@@ -713,7 +713,9 @@ export const spec = {
       Count: {
         type: 'integer',
         minimum: 0,
-        maximum: 1000000000000,
+        maximum: 10000000,
+        description:
+          'At most 10 million tokens a call (five times the largest context window), so no report can make a sum overflow',
       },
       UsageBatch: {
         type: 'object',
@@ -817,8 +819,9 @@ export const spec = {
           seconds: {
             type: 'number',
             minimum: 0,
-            maximum: 604800,
-            description: 'Billed seconds of a time-priced model',
+            maximum: 86400,
+            description:
+              'Billed seconds of a time-priced model (at most a day a call)',
             default: 0,
           },
           hardware: {

@@ -88,7 +88,9 @@ export class CostService {
       teams = (teams ?? inRange).filter(t => t === wanted);
       if (!allowed(wanted)) teams = [];
     }
-    const hidden = inRange.filter(t => !allowed(t)).length;
+    // Not for one service: "1 team hidden" would tell, day by day, that a service the
+    // caller may not read used AI. Over everything, the count names nobody.
+    const hidden = entityRef ? 0 : inRange.filter(t => !allowed(t)).length;
     const rows = await this.options.store.costs({
       from,
       to,

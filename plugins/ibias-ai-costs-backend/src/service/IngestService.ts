@@ -29,9 +29,10 @@ import type { RateLimiter } from './RateLimiter';
 /** 429: the caller sent more than its rate; `retryAfterSeconds` says when to try again. */
 export class TooManyRequestsError extends Error {
   readonly name = 'TooManyRequestsError';
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(readonly retryAfterSeconds: number, message?: string) {
     super(
-      `Too many usage batches from this caller: try again in ${retryAfterSeconds} s`,
+      message ??
+        `Too many usage batches from this caller: try again in ${retryAfterSeconds} s`,
     );
   }
 }
@@ -97,6 +98,16 @@ export class IngestService {
     const problems = checkUsageEvents(events, now);
     if (problems.length > 0) {
       throw new InputError(describeEventProblems(problems));
+    }
+    const overQuota = this.options.limiter.takeEvents(
+      reportedBy,
+      events.length,
+    );
+    if (overQuota > 0) {
+      throw new TooManyRequestsError(
+        overQuota,
+        'This caller has reported its quota of AI usage events for today (ibias.aiCosts.ingest.maxEventsPerDay); nothing was recorded',
+      );
     }
     if (onlyEntity !== undefined) {
       const others = [

@@ -35,3 +35,40 @@ describe('RateLimiter', () => {
     expect(limiter.take('c')).toBe(1);
   });
 });
+
+describe('the daily event quota', () => {
+  it.each([
+    ['within the quota', [400, 500], 1000, [0, 0]],
+    [
+      'past it: refused whole, until the next UTC day',
+      [600, 500],
+      1000,
+      [0, 43200],
+    ],
+    ['exactly the quota', [1000, 1], 1000, [0, 43200]],
+  ])('%s', (_what, batches, max, expected) => {
+    const now = Date.parse('2026-12-07T12:00:00Z');
+    const limiter = new RateLimiter({
+      perSecond: 1,
+      burst: 1,
+      maxEventsPerDay: max,
+      now: () => now,
+    });
+    expect(batches.map(n => limiter.takeEvents('svc', n))).toEqual(expected);
+  });
+
+  it('starts again each UTC day, and counts each caller apart', () => {
+    let now = Date.parse('2026-12-07T23:59:00Z');
+    const limiter = new RateLimiter({
+      perSecond: 1,
+      burst: 1,
+      maxEventsPerDay: 10,
+      now: () => now,
+    });
+    expect(limiter.takeEvents('a', 10)).toBe(0);
+    expect(limiter.takeEvents('a', 1)).toBe(60);
+    expect(limiter.takeEvents('b', 10)).toBe(0);
+    now = Date.parse('2026-12-08T00:00:01Z');
+    expect(limiter.takeEvents('a', 10)).toBe(0);
+  });
+});

@@ -29,6 +29,8 @@ export interface RepriceRequest {
  */
 /** The longest range one re-pricing request covers (it runs as one transaction). */
 export const MAX_REPRICE_DAYS = 31;
+/** And the most raw events it reads (the transaction holds ingest back while it runs). */
+export const MAX_REPRICE_EVENTS = 200_000;
 
 export class RepriceService {
   constructor(
@@ -47,6 +49,17 @@ export class RepriceService {
     credentials: BackstageCredentials,
     request?: Request,
   ) {
+    for (const [name, date] of Object.entries({
+      from: input.from,
+      to: input.to,
+    })) {
+      // The date-time format lets a leap second (:60) through; no clock has it.
+      if (Number.isNaN(date.getTime())) {
+        throw new InputError(
+          `request/body/${name} is not an instant (a leap second, :60, is not accepted)`,
+        );
+      }
+    }
     const meta = {
       from: input.from.toISOString(),
       to: input.to.toISOString(),
@@ -86,6 +99,16 @@ export class RepriceService {
           } days (ibias.aiCosts.retentionDays): those before ${new Date(
             cutoff,
           ).toISOString()} are deleted and cannot be re-priced; start the range at or after that date`,
+        );
+      }
+      const events = await this.options.ledger.countEvents({
+        from,
+        to,
+        model: input.model,
+      });
+      if (events > MAX_REPRICE_EVENTS) {
+        throw new InputError(
+          `The range holds ${events} events; re-price at most ${MAX_REPRICE_EVENTS} a request (one transaction each): split the range or name a model`,
         );
       }
       const prices = this.options.prices();

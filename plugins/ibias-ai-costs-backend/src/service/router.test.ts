@@ -264,6 +264,12 @@ describe.each(databases.eachSupportedId())(
         'user:default/wes',
       );
       expect(own.body.hidden).toBe(0);
+      // Nor does another team's service say, by a hidden count, that it used AI.
+      const foreign = await costs(
+        { entityRef: 'component:default/ai-recommendations' },
+        'user:default/wes',
+      );
+      expect(foreign.body).toMatchObject({ rows: [], totals: [], hidden: 0 });
       // Asking for another team by name gives nothing of it.
       const other = await costs(
         { team: 'group:default/ai-team' },
@@ -361,6 +367,12 @@ describe.each(databases.eachSupportedId())(
         { events: [event(60_000)], debug: true },
         400,
         /debug is not a field/,
+      ],
+      [
+        'a field with a 100,000-character name (cut short, not echoed whole)',
+        { events: [event(60_001)], [`SECRET${'A'.repeat(100_000)}`]: 1 },
+        400,
+        /^request\/body\/SECRETA{58}… is not a field this request accepts$/,
       ],
       [
         'a body over 2 MB',
@@ -667,6 +679,38 @@ describe.each(databases.eachSupportedId())(
         .send(Buffer.from([0x0a, 0x00]));
       expect(proto.status).toBe(415);
       expect(proto.body.error.message).toMatch(/http\/json/);
+
+      // An export of more than one batch is refused whole: nothing of it is recorded
+      // (before, a refusal of a later part left the first 1,000 recorded).
+      const many = {
+        resourceSpans: [
+          {
+            ...body.resourceSpans[0],
+            scopeSpans: [
+              {
+                spans: Array.from({ length: 1001 }, (_, i) =>
+                  span(`b${i.toString(16).padStart(15, '0')}`, 'gpt-4o-mini'),
+                ),
+              },
+            ],
+          },
+        ],
+      };
+      const tooMany = await request(backend.server)
+        .post(`${API}/otlp/v1/traces`)
+        .set(
+          'authorization',
+          mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service('external:ai-recommendations'),
+            targetPluginId: 'ibias-ai-costs',
+          }),
+        )
+        .send(many);
+      expect(tooMany.status).toBe(413);
+      expect(tooMany.body.error.message).toMatch(
+        /At most 1000 GenAI spans an export, not 1001/,
+      );
+      expect(await rows()).toBe(before + 1);
     });
 
     it('answers /health without a token', async () => {

@@ -114,6 +114,11 @@ async function sendCsv(res: express.Response, csv: CsvExport) {
   res.end();
 }
 
+/** A request larger than one batch (413): nothing of it was recorded. */
+class PayloadTooLargeError extends Error {
+  readonly name = 'PayloadTooLargeError';
+}
+
 /** A principal as the events record who reported them. */
 function principalOf(credentials: {
   principal: { type?: string; userEntityRef?: string; subject?: string };
@@ -223,9 +228,16 @@ export function createRouter(options: {
     const bad = new Set(problems.map(p => p.index));
     for (const p of problems) reasons.push(`span ${p.field} ${p.message}`);
     const taken = valid.filter((_e, i) => !bad.has(i));
-    for (let i = 0; i < taken.length; i += MAX_EVENTS_PER_BATCH) {
+    // One export is one batch, taken whole or not at all (as POST /events): more than a
+    // batch would be recorded in parts, and a refusal of a later part leave the first.
+    if (taken.length > MAX_EVENTS_PER_BATCH) {
+      throw new PayloadTooLargeError(
+        `At most ${MAX_EVENTS_PER_BATCH} GenAI spans an export, not ${taken.length}: lower the exporter's batch size (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512 by default); nothing was recorded`,
+      );
+    }
+    if (taken.length > 0) {
       await options.ingest.ingest(
-        taken.slice(i, i + MAX_EVENTS_PER_BATCH),
+        taken,
         reporter.id,
         reporter.claims,
         reporter.onlyEntity,
@@ -363,6 +375,12 @@ export function createRouter(options: {
       res: express.Response,
       next: express.NextFunction,
     ) => {
+      if (error instanceof PayloadTooLargeError) {
+        res.status(413).json({
+          error: { name: error.name, message: error.message },
+        });
+        return;
+      }
       if (error instanceof TooManyRequestsError) {
         res.set('Retry-After', String(error.retryAfterSeconds));
         res.status(429).json({

@@ -249,6 +249,7 @@ export interface components {
     };
     EntityRef: string;
     Name: string;
+    /** @description At most 10 million tokens a call (five times the largest context window), so no report can make a sum overflow */
     Count: number;
     UsageBatch: {
       events: components['schemas']['UsageEvent'][];
@@ -291,7 +292,7 @@ export interface components {
        */
       cachedInputTokens: components['schemas']['Count'];
       /**
-       * @description Billed seconds of a time-priced model
+       * @description Billed seconds of a time-priced model (at most a day a call)
        * @default 0
        */
       seconds: number;
