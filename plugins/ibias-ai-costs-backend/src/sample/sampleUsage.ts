@@ -183,7 +183,9 @@ export async function loadSampleUsage(options: {
     if ([...owners.values()].every(Boolean) || Date.now() > deadline) break;
     await new Promise(r => setTimeout(r, options.pollMs ?? 5_000));
   }
-  if (!(await options.isEmpty())) return 0;
+  // Decided once, at the start: usage reported while the catalog was awaited (the
+  // first requests of a fresh portal) does not cancel the history, and the history's
+  // fixed ids keep a second replica's load from counting twice.
   const now = options.now?.() ?? new Date();
   const prices = options.prices();
   const recorded: RecordedEvent[] = generateSampleUsage({ until: now }).map(
