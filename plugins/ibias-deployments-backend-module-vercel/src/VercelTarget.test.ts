@@ -1,0 +1,291 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  startLoopbackVercel,
+  type LoopbackVercel,
+} from '@internal/ibias-vercel-loopback';
+import type { TargetRef } from '@internal/plugin-ibias-deployments-node';
+import { Vercel } from '@vercel/sdk';
+import { VercelDrainRecords } from './drain/VercelDrainRecords';
+import { VercelTarget, type VercelTargetOptions } from './VercelTarget';
+
+const TOKEN = 'vercel_t0ken_never_shown';
+const REPO = { org: 'ibias', repo: 'ibias-web', repoId: 4242 };
+const REF: TargetRef = {
+  service: 'ibias-web',
+  entityRef: 'component:default/ibias-web',
+  environment: 'production',
+};
+
+describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
+  let loopback: LoopbackVercel;
+  let target: VercelTarget;
+  let options: VercelTargetOptions;
+  let records: VercelDrainRecords;
+  let projectId: string;
+
+  beforeEach(async () => {
+    loopback = await startLoopbackVercel({
+      token: TOKEN,
+      buildDelayMs: 5,
+      projects: [
+        { name: 'ibias-web', repo: REPO, domains: ['ibias.example.com'] },
+      ],
+      failingRefs: ['9.9.9'],
+    });
+    projectId = loopback.project('ibias-web').id;
+    records = new VercelDrainRecords();
+    options = {
+      client: new Vercel({
+        bearerToken: TOKEN,
+        serverURL: loopback.url,
+        timeoutMs: 5_000,
+      }),
+      teamId: loopback.team.id,
+      projects: {
+        'ibias-web': { projectId, repo: { org: REPO.org, repo: REPO.repo } },
+      },
+      resolveUrl: host => loopback.urlFor(host),
+      records,
+      buildTimeoutMs: 5_000,
+      pollIntervalMs: 10,
+      logger: mockServices.logger.mock(),
+    };
+    target = new VercelTarget(options);
+  });
+  afterEach(() => loopback.close());
+
+  const production = () => loopback.project('ibias-web').productionDeploymentId;
+  it('refuses a service without a configured project', async () => {
+    const other = { ...REF, service: 'ibias-api' };
+    expect(target.cannotDeploy(other)).toBe(
+      'ibias.deployments.vercel.projects has no project for ibias-api',
+    );
+    await expect(target.deploy(other, '1.0.0')).rejects.toThrow(
+      'ibias.deployments.vercel.projects has no project for ibias-api',
+    );
+  });
+
+  it('surfaces a failed build with its error code, and never the token', async () => {
+    const failure = await target.deploy(REF, '9.9.9').then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(failure?.message).toMatch(
+      /^The Vercel build of ibias-web 9\.9\.9 \(dpl_\w+\) ended in ERROR \(BUILD_UTILS_SPAWN_1/,
+    );
+    expect(failure?.message).not.toContain(TOKEN);
+    expect(await target.versions(REF)).toEqual([]);
+  });
+
+  it('turns an API error into a message without the token', async () => {
+    const wrong = new VercelTarget({
+      client: new Vercel({ bearerToken: 'wrong', serverURL: loopback.url }),
+      projects: {
+        'ibias-web': { projectId, repo: { org: REPO.org, repo: REPO.repo } },
+      },
+      resolveUrl: host => loopback.urlFor(host),
+      records,
+      buildTimeoutMs: 1_000,
+      logger: mockServices.logger.mock(),
+    });
+    await expect(wrong.versions(REF)).rejects.toThrow(
+      'Listing Vercel deployments failed: Vercel answered 403 forbidden: Not authorized',
+    );
+    expect(await wrong.dependencies()).toEqual([
+      expect.objectContaining({
+        name: 'api',
+        status: 'down',
+        detail: 'answered 403',
+      }),
+    ]);
+    expect(await target.dependencies()).toEqual([
+      expect.objectContaining({ name: 'api', status: 'ok' }),
+    ]);
+  });
+
+  it('deploys staged, checks the unique URL, promotes, and rolls back instantly', async () => {
+    await target.deploy(REF, '1.0.0');
+    // Built from the tag as a staged production deployment: no domains yet.
+    expect(loopback.requests).toContainEqual(
+      expect.objectContaining({
+        method: 'POST',
+        body: expect.objectContaining({
+          target: 'production',
+          gitSource: {
+            type: 'github',
+            org: 'ibias',
+            repo: 'ibias-web',
+            ref: '1.0.0',
+          },
+        }),
+      }),
+    );
+    expect(production()).toBeNull();
+    expect(await target.traffic(REF)).toEqual({});
+    expect(await target.healthChecks(REF, '1.0.0')).toEqual([
+      { query: 'GET /health', passed: true, detail: 'answered 200' },
+    ]);
+    expect(await target.smokeTests(REF, '1.0.0')).toEqual([
+      { query: 'GET /', passed: true, detail: 'answered 200' },
+    ]);
+
+    await target.setTraffic(REF, '1.0.0', 100, null);
+    expect(await target.traffic(REF)).toEqual({ '1.0.0': 100 });
+    expect(target.url(REF)).toBe('https://ibias.example.com');
+    const v1 = production();
+
+    // Deploying again is idempotent: the READY deployment is reused.
+    const creates = () =>
+      loopback.requests.filter(
+        r => r.method === 'POST' && r.path.startsWith('/v13/deployments'),
+      ).length;
+    await target.deploy(REF, '1.0.0');
+    expect(creates()).toBe(1);
+
+    await target.deploy(REF, '1.1.0');
+    expect(creates()).toBe(2);
+    // Staged: 1.0.0 still has the production domains.
+    expect(production()).toBe(v1);
+    expect(await target.traffic(REF)).toEqual({ '1.0.0': 100 });
+    await target.setTraffic(REF, '1.1.0', 100, '1.0.0');
+    expect(await target.traffic(REF)).toEqual({ '1.1.0': 100 });
+    const health = await fetch(
+      `${loopback.urlFor('ibias.example.com')}/health`,
+    );
+    expect(await health.json()).toEqual({ status: 'ok', version: '1.1.0' });
+    expect(await target.versions(REF)).toEqual(['1.1.0', '1.0.0']);
+
+    // The engine's rollback: the previous version back at 100 %, by instant rollback.
+    await target.setTraffic(REF, '1.1.0', 0, '1.0.0');
+    expect(production()).toBe(v1);
+    expect(await target.traffic(REF)).toEqual({ '1.0.0': 100 });
+    expect(loopback.requests.at(-2)).toMatchObject({
+      method: 'POST',
+      path: expect.stringMatching(
+        new RegExp(`^/v1/projects/${projectId}/rollback/${v1}`),
+      ),
+    });
+    // And forward again with promote.
+    await target.setTraffic(REF, '1.1.0', 100, '1.0.0');
+    expect(await target.traffic(REF)).toEqual({ '1.1.0': 100 });
+  });
+
+  it('after a crash mid-build, a second deploy waits for the same deployment', async () => {
+    const creates = () =>
+      loopback.requests.filter(
+        r => r.method === 'POST' && r.path.startsWith('/v13/deployments'),
+      ).length;
+    await Promise.all([
+      target.deploy(REF, '1.0.0'),
+      // Starts once the first has created its deployment (still QUEUED or BUILDING).
+      (async () => {
+        while (creates() === 0) await new Promise(r => setTimeout(r, 1));
+        await target.deploy(REF, '1.0.0');
+      })(),
+    ]);
+    expect(creates()).toBe(1);
+  });
+
+  it('refuses to take traffic off the only production deployment', async () => {
+    await target.deploy(REF, '1.0.0');
+    await target.setTraffic(REF, '1.0.0', 100, null);
+    await expect(target.setTraffic(REF, '1.0.0', 0, null)).rejects.toThrow(
+      '1.0.0 is the only production deployment of ibias-web on Vercel: there is nothing to move its traffic to',
+    );
+  });
+
+  it('refuses a canary weight: Rolling Releases are not driven yet', async () => {
+    await target.deploy(REF, '1.0.0');
+    await expect(target.setTraffic(REF, '1.0.0', 10, null)).rejects.toThrow(
+      'Canary on Vercel needs Rolling Releases, which this target does not drive yet: use blue-green for ibias-web',
+    );
+  });
+
+  it('fails a health check of a version that has no READY deployment', async () => {
+    expect(await target.healthChecks(REF, '2.0.0')).toEqual([
+      {
+        query: 'GET /health',
+        passed: false,
+        detail: 'no READY Vercel deployment of 2.0.0',
+      },
+    ]);
+    await expect(target.setTraffic(REF, '2.0.0', 100, null)).rejects.toThrow(
+      'No READY Vercel deployment of ibias-web 2.0.0',
+    );
+  });
+
+  it('lists only READY release tags, newest first', async () => {
+    await target.deploy(REF, '1.0.0');
+    await target.deploy(REF, 'v1.2.0');
+    await target.deploy(REF, 'feature-x');
+    await target.deploy(REF, '9.9.9').catch(() => undefined);
+    expect(await target.versions(REF)).toEqual(['1.2.0', '1.0.0']);
+  });
+
+  it('builds a version from the tag with the configured prefix', async () => {
+    const prefixed = new VercelTarget({
+      ...options,
+      projects: {
+        'ibias-web': {
+          projectId,
+          repo: { org: REPO.org, repo: REPO.repo },
+          tagPrefix: 'v',
+        },
+      },
+    });
+    await prefixed.deploy(REF, '2.0.0');
+    expect(loopback.requests).toContainEqual(
+      expect.objectContaining({
+        method: 'POST',
+        body: expect.objectContaining({
+          gitSource: expect.objectContaining({ ref: 'v2.0.0' }),
+          meta: { ibiasVersion: '2.0.0' },
+        }),
+      }),
+    );
+    expect(await prefixed.versions(REF)).toEqual(['2.0.0']);
+    // Deploying again finds it by version.
+    await prefixed.deploy(REF, '2.0.0');
+    expect(
+      loopback.requests.filter(
+        r => r.method === 'POST' && r.path.startsWith('/v13/deployments'),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('reports drained counts in words, with no data for analysis', async () => {
+    await target.deploy(REF, '1.0.0');
+    const since = Date.now() - 1000;
+    await target.setTraffic(REF, '1.0.0', 100, null);
+    const id = production()!;
+    records.record(
+      [
+        {
+          id: 'e1',
+          requestId: 'r1',
+          deploymentId: id,
+          projectId,
+          timestamp: Date.now(),
+          statusCode: 200,
+        },
+        {
+          id: 'e2',
+          requestId: 'r2',
+          deploymentId: id,
+          projectId,
+          timestamp: Date.now(),
+          statusCode: 503,
+        },
+      ],
+      new Set([projectId]),
+    );
+    const m = await target.metrics(REF, '1.0.0', since);
+    expect(m).toMatchObject({ requests: 0, errors: 0, p95Ms: null });
+    expect(m.detail).toContain(
+      'Vercel log drains counted 2 requests (1 answered 5xx or not at all)',
+    );
+    expect(m.query).toBe(
+      `Vercel log drain of ${id} since ${new Date(since).toISOString()}`,
+    );
+  });
+});

@@ -1,0 +1,463 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { DependencyCheck } from '@internal/plugin-ibias-deployments-common';
+import type {
+  DeployTarget,
+  ProbeResult,
+  TargetRef,
+} from '@internal/plugin-ibias-deployments-node';
+import type { Vercel } from '@vercel/sdk';
+import { SDKError } from '@vercel/sdk/models/sdkerror.js';
+import type { VercelProjectLink } from './config';
+import type { VercelDrainRecords } from './drain/VercelDrainRecords';
+
+/** A version the deployments plugin accepts: 1.2.0 or 1.2.0-rc.1 (a tag v1.2.0 reads as 1.2.0). */
+const RELEASE_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+const FAILED = new Set(['ERROR', 'CANCELED', 'DELETED']);
+/** At most this many pages of 100 deployments are read when looking for a version. */
+const MAX_PAGES = 5;
+
+export interface VercelTargetOptions {
+  client: Vercel;
+  teamId?: string;
+  /** The Vercel project of each service, by catalog entity name. */
+  projects: Record<string, VercelProjectLink>;
+  /** Where a deployment's unique host (`web-abc-team.vercel.app`) is reached from here. */
+  resolveUrl(host: string): string;
+  records: VercelDrainRecords;
+  buildTimeoutMs: number;
+  /** Between two looks at a build; default 2 s. */
+  pollIntervalMs?: number;
+  /** For each health check and smoke test; default 5 s. */
+  probeTimeoutMs?: number;
+  logger: LoggerService;
+}
+
+/** What this target reads of a deployment, from either the list or the single view. */
+interface DeploymentSummary {
+  id: string;
+  url: string;
+  readyState: string;
+  createdAt: number;
+  meta: Record<string, string>;
+  errorCode?: string;
+  errorMessage?: string | null;
+}
+
+/**
+ * The version a deployment was built for: what this target put in `meta`, else its git
+ * ref (a deployment Vercel's GitHub integration built from a pushed tag), without a
+ * leading `v`.
+ */
+function versionOf(d: { meta?: Record<string, string> }): string | undefined {
+  const raw = d.meta?.ibiasVersion ?? d.meta?.githubCommitRef;
+  return raw && /^v\d/.test(raw) ? raw.slice(1) : raw;
+}
+
+/** Vercel's error code and message from an SDK error, never the request (it has the token). */
+function explainVercelError(e: unknown): string {
+  if (e instanceof SDKError) {
+    try {
+      const parsed = JSON.parse(e.body);
+      const code = parsed?.error?.code;
+      const message = parsed?.error?.message;
+      if (typeof code === 'string') {
+        return `Vercel answered ${e.statusCode} ${code}${
+          typeof message === 'string' ? `: ${message}` : ''
+        }`;
+      }
+    } catch {
+      // Not Vercel's JSON error body.
+    }
+    return `Vercel answered ${e.statusCode}`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+async function vercelCall<T>(what: string, call: () => Promise<T>) {
+  try {
+    return await call();
+  } catch (e) {
+    throw new Error(`${what} failed: ${explainVercelError(e)}`);
+  }
+}
+
+/**
+ * Deploys to Vercel: a version is a production deployment built from the git tag of that
+ * name and kept staged (the project's automatic domain assignment is turned off), so it
+ * takes no traffic until it is promoted. Rollback is Vercel's instant rollback to a
+ * deployment that served production before.
+ */
+export class VercelTarget implements DeployTarget {
+  readonly name = 'vercel';
+  private readonly productionUrls = new Map<string, string>();
+
+  constructor(private readonly o: VercelTargetOptions) {}
+
+  cannotDeploy(ref: TargetRef) {
+    return this.o.projects[ref.service]
+      ? undefined
+      : `ibias.deployments.vercel.projects has no project for ${ref.service}`;
+  }
+
+  private project(ref: TargetRef): VercelProjectLink {
+    const p = this.o.projects[ref.service];
+    if (!p) {
+      throw new InputError(
+        `ibias.deployments.vercel.projects has no project for ${ref.service}`,
+      );
+    }
+    return p;
+  }
+
+  /** The project's production deployments, newest first, page by page. */
+  private async *productionDeployments(
+    projectId: string,
+  ): AsyncGenerator<DeploymentSummary> {
+    let until: number | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const before = until;
+      const res = await vercelCall('Listing Vercel deployments', () =>
+        this.o.client.deployments.getDeployments({
+          projectId,
+          target: 'production',
+          teamId: this.o.teamId,
+          limit: 100,
+          until: before,
+        }),
+      );
+      for (const d of res.deployments) {
+        yield {
+          id: d.uid,
+          url: d.url,
+          readyState: d.readyState,
+          createdAt: d.createdAt,
+          meta: d.meta ?? {},
+          errorCode: d.errorCode,
+          errorMessage: d.errorMessage,
+        };
+      }
+      const next = res.pagination?.next;
+      if (typeof next !== 'number') return;
+      until = next;
+    }
+  }
+
+  /** The newest deployment of a version that has not failed (READY or still building). */
+  private async findDeployment(projectId: string, version: string) {
+    for await (const d of this.productionDeployments(projectId)) {
+      if (versionOf(d) === version && !FAILED.has(d.readyState)) return d;
+    }
+    return undefined;
+  }
+
+  private async readyDeployment(ref: TargetRef, version: string) {
+    const { projectId } = this.project(ref);
+    const d = await this.findDeployment(projectId, version);
+    if (!d || d.readyState !== 'READY') {
+      throw new NotFoundError(
+        `No READY Vercel deployment of ${ref.service} ${version}`,
+      );
+    }
+    return d;
+  }
+
+  async versions(ref: TargetRef): Promise<string[]> {
+    const { projectId } = this.project(ref);
+    const found: string[] = [];
+    for await (const d of this.productionDeployments(projectId)) {
+      const version = versionOf(d);
+      if (
+        d.readyState === 'READY' &&
+        version &&
+        RELEASE_VERSION.test(version) &&
+        !found.includes(version)
+      ) {
+        found.push(version);
+      }
+    }
+    return found;
+  }
+
+  async deploy(ref: TargetRef, version: string): Promise<void> {
+    const project = this.project(ref);
+    const existing = await this.findDeployment(project.projectId, version);
+    if (existing?.readyState === 'READY') return;
+    let id = existing?.id;
+    if (!id) {
+      // A production deployment stays staged, serving only its unique URL, when the
+      // project does not assign its domains automatically; promote moves them.
+      await vercelCall('Turning off automatic domain assignment', () =>
+        this.o.client.projects.updateProject({
+          idOrName: project.projectId,
+          teamId: this.o.teamId,
+          requestBody: { autoAssignCustomDomains: false },
+        }),
+      );
+      const created = await vercelCall(
+        `Creating a Vercel deployment of ${version}`,
+        () =>
+          this.o.client.deployments.createDeployment({
+            teamId: this.o.teamId,
+            requestBody: {
+              name: ref.service,
+              project: project.projectId,
+              target: 'production',
+              gitSource: {
+                type: 'github',
+                org: project.repo.org,
+                repo: project.repo.repo,
+                ref: `${project.tagPrefix ?? ''}${version}`,
+              },
+              meta: { ibiasVersion: version },
+            },
+          }),
+      );
+      id = created.id;
+      this.o.logger.info(
+        `Vercel deployment ${id} of ${ref.service} ${version} created`,
+      );
+    }
+    await this.waitUntilReady(ref, version, id);
+  }
+
+  private async waitUntilReady(ref: TargetRef, version: string, id: string) {
+    const deadline = Date.now() + this.o.buildTimeoutMs;
+    // Short builds are seen soon; long ones are not polled more than every interval.
+    let wait = Math.min(250, this.o.pollIntervalMs ?? 2_000);
+    for (;;) {
+      const d = await vercelCall('Reading a Vercel deployment', () =>
+        this.o.client.deployments.getDeployment({
+          idOrUrl: id,
+          teamId: this.o.teamId,
+        }),
+      );
+      if (d.readyState === 'READY') return;
+      if (FAILED.has(d.readyState)) {
+        const why = [d.errorCode, d.errorMessage].filter(Boolean).join(': ');
+        throw new Error(
+          `The Vercel build of ${ref.service} ${version} (${id}) ended in ${
+            d.readyState
+          }${why ? ` (${why})` : ''}`,
+        );
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `The Vercel build of ${ref.service} ${version} (${id}) is still ${
+            d.readyState
+          } after ${Math.round(this.o.buildTimeoutMs / 1000)} s`,
+        );
+      }
+      await sleep(wait);
+      wait = Math.min(wait * 2, this.o.pollIntervalMs ?? 2_000);
+    }
+  }
+
+  private async probe(host: string, path: string): Promise<ProbeResult> {
+    const query = `GET ${path}`;
+    const timeoutMs = this.o.probeTimeoutMs ?? 5_000;
+    try {
+      const res = await fetch(`${this.o.resolveUrl(host)}${path}`, {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      return { query, passed: res.ok, detail: `answered ${res.status}` };
+    } catch (e) {
+      return {
+        query,
+        passed: false,
+        detail:
+          (e as Error)?.name === 'TimeoutError'
+            ? `no answer within ${timeoutMs} ms`
+            : 'unreachable',
+      };
+    }
+  }
+
+  private async probeVersion(ref: TargetRef, version: string, path: string) {
+    const d = await this.findDeployment(this.project(ref).projectId, version);
+    if (!d || d.readyState !== 'READY') {
+      return [
+        {
+          query: `GET ${path}`,
+          passed: false,
+          detail: `no READY Vercel deployment of ${version}`,
+        },
+      ];
+    }
+    return [await this.probe(d.url, path)];
+  }
+
+  /** `GET /health` on the deployment's unique URL. */
+  healthChecks(ref: TargetRef, version: string) {
+    return this.probeVersion(ref, version, '/health');
+  }
+
+  /** `GET /` on the deployment's unique URL. */
+  smokeTests(ref: TargetRef, version: string) {
+    return this.probeVersion(ref, version, '/');
+  }
+
+  private async productionOf(projectId: string) {
+    const project = await vercelCall('Reading the Vercel project', () =>
+      this.o.client.projects.getProject({
+        idOrName: projectId,
+        teamId: this.o.teamId,
+      }),
+    );
+    return project.targets?.production;
+  }
+
+  /**
+   * Gives a deployment the production domains: instant rollback when it is older than
+   * the one serving now and served production before, else promote.
+   */
+  private async makeProduction(ref: TargetRef, version: string) {
+    const { projectId } = this.project(ref);
+    const d = await this.readyDeployment(ref, version);
+    const current = await this.productionOf(projectId);
+    if (current?.id === d.id) return;
+    const older =
+      current?.createdAt !== undefined && d.createdAt < current.createdAt;
+    if (older) {
+      try {
+        await this.o.client.projects.requestRollback({
+          projectId,
+          deploymentId: d.id,
+          teamId: this.o.teamId,
+          description: `IBIAS deployments: back to ${version}`,
+        });
+        this.o.logger.info(
+          `Vercel ${ref.service}: instant rollback to ${version} (${d.id})`,
+        );
+        return;
+      } catch (e) {
+        // 400: it never served production (staged, then abandoned); promote it instead.
+        if (!(e instanceof SDKError && e.statusCode === 400)) {
+          throw new Error(
+            `Rolling ${
+              ref.service
+            } back to ${version} failed: ${explainVercelError(e)}`,
+          );
+        }
+      }
+    }
+    await vercelCall(`Promoting ${ref.service} ${version}`, () =>
+      this.o.client.projects.requestPromote({
+        projectId,
+        deploymentId: d.id,
+        teamId: this.o.teamId,
+      }),
+    );
+    this.o.logger.info(`Vercel ${ref.service}: promoted ${version} (${d.id})`);
+  }
+
+  async setTraffic(
+    ref: TargetRef,
+    version: string,
+    weight: number,
+    stable: string | null,
+  ): Promise<void> {
+    if (weight >= 100) {
+      await this.makeProduction(ref, version);
+      return;
+    }
+    if (weight <= 0) {
+      if (stable) {
+        await this.makeProduction(ref, stable);
+        return;
+      }
+      const { projectId } = this.project(ref);
+      const d = await this.findDeployment(projectId, version);
+      const current = await this.productionOf(projectId);
+      if (d && current?.id === d.id) {
+        throw new Error(
+          `${version} is the only production deployment of ${ref.service} on Vercel: there is nothing to move its traffic to`,
+        );
+      }
+      return;
+    }
+    throw new InputError(
+      `Canary on Vercel needs Rolling Releases, which this target does not drive yet: use blue-green for ${ref.service}`,
+    );
+  }
+
+  async traffic(ref: TargetRef): Promise<Record<string, number>> {
+    const { projectId } = this.project(ref);
+    const production = await this.productionOf(projectId);
+    if (!production) return {};
+    if (production.alias?.[0]) {
+      this.productionUrls.set(ref.service, `https://${production.alias[0]}`);
+    }
+    let version = production.meta ? versionOf(production) : undefined;
+    if (!version) {
+      const d = await vercelCall('Reading a Vercel deployment', () =>
+        this.o.client.deployments.getDeployment({
+          idOrUrl: production.id,
+          teamId: this.o.teamId,
+        }),
+      );
+      version = 'meta' in d ? versionOf(d) : undefined;
+    }
+    return version ? { [version]: 100 } : {};
+  }
+
+  async metrics(ref: TargetRef, version: string, sinceMs: number) {
+    const { projectId } = this.project(ref);
+    const d = await this.findDeployment(projectId, version);
+    const since = new Date(sinceMs).toISOString();
+    const counted = d
+      ? this.o.records.counts(d.id, sinceMs)
+      : { requests: 0, errors: 0 };
+    return {
+      requests: 0,
+      errors: 0,
+      p95Ms: null,
+      query: `Vercel log drain of ${d?.id ?? version} since ${since}`,
+      // The -node package's union has no value for a log drain; like the kubernetes
+      // target without Prometheus, an interval without data is labelled prometheus.
+      source: 'prometheus' as const,
+      detail: `Vercel log drains counted ${counted.requests} requests (${counted.errors} answered 5xx or not at all), but carry no duration and the deployments plugin has no metrics source for them yet: not used for analysis`,
+    };
+  }
+
+  async setLoad(): Promise<void> {
+    // Production traffic comes from real callers.
+  }
+
+  async retain(): Promise<void> {
+    // Vercel keeps every deployment; the previous ones are instant-rollback candidates.
+  }
+
+  url(ref: TargetRef): string | undefined {
+    return (
+      this.o.projects[ref.service]?.productionUrl ??
+      this.productionUrls.get(ref.service)
+    );
+  }
+
+  async dependencies(): Promise<DependencyCheck[]> {
+    const first = Object.values(this.o.projects)[0];
+    const started = Date.now();
+    if (!first) return [];
+    try {
+      await this.o.client.projects.getProject({
+        idOrName: first.projectId,
+        teamId: this.o.teamId,
+      });
+      return [{ name: 'api', status: 'ok', latencyMs: Date.now() - started }];
+    } catch (e) {
+      return [
+        {
+          name: 'api',
+          status: 'down',
+          latencyMs: Date.now() - started,
+          detail:
+            e instanceof SDKError ? `answered ${e.statusCode}` : 'unreachable',
+        },
+      ];
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { readDurationFromConfig, type Config } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+
+/** The Vercel project a service deploys to. */
+export interface VercelProjectLink {
+  projectId: string;
+  repo: { org: string; repo: string };
+  productionUrl?: string;
+  /** Put before a version to name its git tag (`v` for tags like v1.2.0); default none. */
+  tagPrefix?: string;
+}
+
+export interface VercelTargetConfig {
+  token: string;
+  teamId?: string;
+  apiUrl: string;
+  deploymentUrlBase?: string;
+  buildTimeoutMs: number;
+  projects: Record<string, VercelProjectLink>;
+}
+
+export interface VercelDrainConfig {
+  secret?: string;
+  verificationCode?: string;
+  /** The configured projects' ids: drain entries of other projects are ignored. */
+  projectIds: Set<string>;
+}
+
+const KEY = 'ibias.deployments.vercel';
+
+function readProjects(c: Config): Record<string, VercelProjectLink> {
+  const projects = c.getConfig('projects');
+  return Object.fromEntries(
+    projects.keys().map(service => {
+      const p = projects.getConfig(service);
+      return [
+        service,
+        {
+          projectId: p.getString('projectId'),
+          repo: {
+            org: p.getString('repo.org'),
+            repo: p.getString('repo.repo'),
+          },
+          productionUrl: p.getOptionalString('productionUrl'),
+          tagPrefix: p.getOptionalString('tagPrefix'),
+        },
+      ];
+    }),
+  );
+}
+
+/** ibias.deployments.vercel, or undefined when it is not configured. */
+export function readVercelTargetConfig(
+  config: Config,
+): VercelTargetConfig | undefined {
+  const c = config.getOptionalConfig(KEY);
+  if (!c) return undefined;
+  return {
+    token: c.getString('token'),
+    teamId: c.getOptionalString('teamId'),
+    apiUrl: c.getOptionalString('apiUrl') ?? 'https://api.vercel.com',
+    deploymentUrlBase: c.getOptionalString('deploymentUrlBase'),
+    buildTimeoutMs: c.has('buildTimeout')
+      ? durationToMilliseconds(
+          readDurationFromConfig(c, { key: 'buildTimeout' }),
+        )
+      : 15 * 60_000,
+    projects: readProjects(c),
+  };
+}
+
+/** What the log-drain route needs; empty when ibias.deployments.vercel is not configured. */
+export function readVercelDrainConfig(config: Config): VercelDrainConfig {
+  const c = config.getOptionalConfig(KEY);
+  if (!c) return { projectIds: new Set() };
+  return {
+    secret: c.getOptionalString('drainSecret'),
+    verificationCode: c.getOptionalString('drainVerificationCode'),
+    projectIds: new Set(Object.values(readProjects(c)).map(p => p.projectId)),
+  };
+}

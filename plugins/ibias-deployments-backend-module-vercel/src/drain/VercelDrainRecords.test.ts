@@ -1,0 +1,111 @@
+import { createHmac } from 'node:crypto';
+import { verifyDrainSignature } from './createVercelDrainRouter';
+import { VercelDrainRecords, type DrainEntry } from './VercelDrainRecords';
+
+const PROJECTS = new Set(['prj_web']);
+const entry = (over: Partial<DrainEntry> = {}): DrainEntry => ({
+  id: 'e1',
+  requestId: 'r1',
+  deploymentId: 'dpl_1',
+  projectId: 'prj_web',
+  timestamp: 1_000,
+  statusCode: 200,
+  ...over,
+});
+
+describe('VercelDrainRecords', () => {
+  it.each<[string, DrainEntry, { requests: number; errors: number }]>([
+    ['a 200', entry(), { requests: 1, errors: 0 }],
+    ['a 503', entry({ statusCode: 503 }), { requests: 1, errors: 1 }],
+    [
+      'the proxy status over the function status',
+      entry({ statusCode: 200, proxy: { statusCode: 502 } }),
+      { requests: 1, errors: 1 },
+    ],
+    [
+      'a crashed function (−1)',
+      entry({ statusCode: -1 }),
+      { requests: 1, errors: 1 },
+    ],
+    [
+      'a background revalidation (proxy −1)',
+      entry({ proxy: { statusCode: -1 } }),
+      { requests: 0, errors: 0 },
+    ],
+    [
+      'build output (no status)',
+      entry({ statusCode: undefined }),
+      { requests: 0, errors: 0 },
+    ],
+    [
+      'another project',
+      entry({ projectId: 'prj_other' }),
+      { requests: 0, errors: 0 },
+    ],
+    [
+      'an entry without ids',
+      entry({ id: undefined, requestId: undefined }),
+      { requests: 0, errors: 0 },
+    ],
+    [
+      'an entry before `since`',
+      entry({ timestamp: 10 }),
+      { requests: 0, errors: 0 },
+    ],
+  ])('counts %s', (_, e, expected) => {
+    const records = new VercelDrainRecords();
+    records.record([e], PROJECTS);
+    expect(records.counts('dpl_1', 500)).toEqual(expected);
+  });
+
+  it('counts a request once: a replay and a second log line change nothing', () => {
+    const records = new VercelDrainRecords();
+    const batch = [
+      entry(),
+      entry({ id: 'e2', requestId: 'r2', statusCode: 500 }),
+    ];
+    expect(records.record(batch, PROJECTS)).toEqual({
+      stored: 2,
+      duplicates: 0,
+      ignored: 0,
+    });
+    expect(records.record(batch, PROJECTS)).toMatchObject({ duplicates: 2 });
+    // One request's stdout lines share its request id.
+    records.record([entry({ id: 'e3' })], PROJECTS);
+    expect(records.counts('dpl_1', 0)).toEqual({ requests: 2, errors: 1 });
+  });
+
+  it('keeps bounded memory: newest requests, newest deployments', () => {
+    const records = new VercelDrainRecords({
+      maxPerDeployment: 2,
+      maxDeployments: 2,
+    });
+    records.record(
+      [1, 2, 3].map(i => entry({ id: `a${i}`, requestId: `a${i}` })),
+      PROJECTS,
+    );
+    expect(records.counts('dpl_1', 0).requests).toBe(2);
+    records.record([entry({ deploymentId: 'dpl_2' })], PROJECTS);
+    records.record([entry({ deploymentId: 'dpl_3' })], PROJECTS);
+    expect(records.counts('dpl_1', 0).requests).toBe(0);
+    expect(records.counts('dpl_3', 0).requests).toBe(1);
+  });
+});
+
+describe('verifyDrainSignature', () => {
+  const body = Buffer.from('[{"id":"e1"}]');
+  const good = createHmac('sha1', 's3cret').update(body).digest('hex');
+  it.each<[string, string | undefined, boolean]>([
+    ['the hex HMAC-SHA1', good, true],
+    ['upper-case hex', good.toUpperCase(), true],
+    [
+      'another secret',
+      createHmac('sha1', 'x').update(body).digest('hex'),
+      false,
+    ],
+    ['a truncated one', good.slice(0, 10), false],
+    ['none', undefined, false],
+  ])('%s', (_, signature, expected) => {
+    expect(verifyDrainSignature(body, signature, 's3cret')).toBe(expected);
+  });
+});

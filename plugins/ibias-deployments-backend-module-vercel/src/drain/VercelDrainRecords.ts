@@ -1,0 +1,156 @@
+/** The fields of a Vercel log-drain entry this module reads. */
+export interface DrainEntry {
+  id?: unknown;
+  deploymentId?: unknown;
+  projectId?: unknown;
+  requestId?: unknown;
+  timestamp?: unknown;
+  statusCode?: unknown;
+  proxy?: { statusCode?: unknown; timestamp?: unknown } | null;
+}
+
+export interface DrainCounts {
+  requests: number;
+  /** Answered 5xx, or not at all (status −1: the function crashed). */
+  errors: number;
+}
+
+export interface RecordOutcome {
+  stored: number;
+  duplicates: number;
+  ignored: number;
+}
+
+interface Served {
+  at: number;
+  error: boolean;
+}
+
+/**
+ * Requests and 5xx per Vercel deployment, from log-drain batches, kept in memory with
+ * bounds: the newest `maxPerDeployment` requests of the newest `maxDeployments`
+ * deployments, and the last `maxSeenKeys` request keys for telling a replay (Vercel
+ * retries a batch it thinks failed) from new requests.
+ */
+export class VercelDrainRecords {
+  private readonly byDeployment = new Map<string, Served[]>();
+  private readonly seen = new Set<string>();
+  private readonly maxPerDeployment: number;
+  private readonly maxDeployments: number;
+  private readonly maxSeenKeys: number;
+
+  constructor(
+    options: {
+      maxPerDeployment?: number;
+      maxDeployments?: number;
+      maxSeenKeys?: number;
+    } = {},
+  ) {
+    this.maxPerDeployment = options.maxPerDeployment ?? 20_000;
+    this.maxDeployments = options.maxDeployments ?? 200;
+    this.maxSeenKeys = options.maxSeenKeys ?? 200_000;
+  }
+
+  /**
+   * Counts the requests in a batch. Entries of projects not in `projectIds`, and entries
+   * that are not requests (build output, background revalidations), are ignored; a
+   * request already counted (same request id, or same entry id) is not counted again.
+   */
+  record(entries: DrainEntry[], projectIds: Set<string>): RecordOutcome {
+    const outcome: RecordOutcome = { stored: 0, duplicates: 0, ignored: 0 };
+    for (const entry of entries) {
+      const served = requestOf(entry, projectIds);
+      if (!served) {
+        outcome.ignored += 1;
+        continue;
+      }
+      if (this.seen.has(served.key)) {
+        outcome.duplicates += 1;
+        continue;
+      }
+      this.remember(served.key);
+      this.add(served.deploymentId, { at: served.at, error: served.error });
+      outcome.stored += 1;
+    }
+    return outcome;
+  }
+
+  /** What a deployment served since `sinceMs` (epoch ms), as far as drains told. */
+  counts(deploymentId: string, sinceMs: number): DrainCounts {
+    const served = this.byDeployment.get(deploymentId) ?? [];
+    let requests = 0;
+    let errors = 0;
+    for (const s of served) {
+      if (s.at < sinceMs) continue;
+      requests += 1;
+      if (s.error) errors += 1;
+    }
+    return { requests, errors };
+  }
+
+  private remember(key: string) {
+    this.seen.add(key);
+    if (this.seen.size > this.maxSeenKeys) {
+      // A Set iterates in insertion order: the first key is the oldest.
+      const oldest = this.seen.values().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+  }
+
+  private add(deploymentId: string, served: Served) {
+    let list = this.byDeployment.get(deploymentId);
+    if (list) {
+      // Re-inserted so that the map's order is least recently drained first.
+      this.byDeployment.delete(deploymentId);
+    } else {
+      list = [];
+    }
+    this.byDeployment.set(deploymentId, list);
+    list.push(served);
+    if (list.length > this.maxPerDeployment) {
+      list.splice(0, list.length - this.maxPerDeployment);
+    }
+    if (this.byDeployment.size > this.maxDeployments) {
+      const oldest = this.byDeployment.keys().next().value;
+      if (oldest !== undefined) this.byDeployment.delete(oldest);
+    }
+  }
+}
+
+/** One request's log lines share its request id; an entry id tells a replay otherwise. */
+function keyOf(entry: DrainEntry): string | undefined {
+  if (typeof entry.requestId === 'string' && entry.requestId) {
+    return `request:${entry.requestId}`;
+  }
+  if (typeof entry.id === 'string' && entry.id) return `entry:${entry.id}`;
+  return undefined;
+}
+
+function firstNumber(...values: unknown[]): number | undefined {
+  return values.find((v): v is number => typeof v === 'number');
+}
+
+function requestOf(entry: DrainEntry, projectIds: Set<string>) {
+  const { deploymentId, projectId } = entry;
+  if (typeof deploymentId !== 'string' || typeof projectId !== 'string') {
+    return undefined;
+  }
+  if (!projectIds.has(projectId)) return undefined;
+  const proxyStatus = entry.proxy?.statusCode;
+  // In `proxy`, −1 is a background revalidation, not a caller's request.
+  if (proxyStatus === -1) return undefined;
+  const status =
+    typeof proxyStatus === 'number' ? proxyStatus : entry.statusCode;
+  if (typeof status !== 'number') return undefined;
+  const key = keyOf(entry);
+  // Without an id a replay could not be told from new requests.
+  if (!key) return undefined;
+  const at = firstNumber(entry.proxy?.timestamp, entry.timestamp) ?? Date.now();
+  return {
+    key: `${deploymentId}:${key}`,
+    deploymentId,
+    at,
+    // −1 at the top level: the function crashed and nothing answered.
+    error: status >= 500 || status === -1,
+  };
+}

@@ -1,0 +1,1 @@
+export { ibiasDeploymentsModuleVercelTarget as default } from './module';
