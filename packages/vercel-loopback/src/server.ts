@@ -398,7 +398,8 @@ export async function startLoopbackVercel(options: LoopbackVercelOptions) {
     };
   }
 
-  function promote(projectId: string, deploymentId: string): Answer {
+  /** The project and one of its deployments (400 when it is another project's). */
+  function projectDeployment(projectId: string, deploymentId: string) {
     const p = findProject(projectId);
     const d = findDeployment(deploymentId);
     if (d.projectId !== p.id) {
@@ -406,6 +407,11 @@ export async function startLoopbackVercel(options: LoopbackVercelOptions) {
         `Deployment ${d.id} does not belong to project ${p.name}.`,
       );
     }
+    return { p, d };
+  }
+
+  function promote(projectId: string, deploymentId: string): Answer {
+    const { p, d } = projectDeployment(projectId, deploymentId);
     if (d.readyState !== 'READY') {
       throw badRequest(
         `Deployment ${d.id} cannot be promoted: its state is ${d.readyState}.`,
@@ -447,13 +453,7 @@ export async function startLoopbackVercel(options: LoopbackVercelOptions) {
   }
 
   function rollback(projectId: string, deploymentId: string): Answer {
-    const p = findProject(projectId);
-    const d = findDeployment(deploymentId);
-    if (d.projectId !== p.id) {
-      throw badRequest(
-        `Deployment ${d.id} does not belong to project ${p.name}.`,
-      );
-    }
+    const { p, d } = projectDeployment(projectId, deploymentId);
     if (d.readyState !== 'READY') {
       throw badRequest(
         `Cannot roll back to deployment ${d.id}: its state is ${d.readyState}.`,

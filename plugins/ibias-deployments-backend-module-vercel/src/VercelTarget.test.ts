@@ -31,6 +31,7 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
         { name: 'ibias-web', repo: REPO, domains: ['ibias.example.com'] },
       ],
       failingRefs: ['9.9.9'],
+      faultyRefs: { '3.0.0': 0.5 },
     });
     projectId = loopback.project('ibias-web').id;
     records = new VercelDrainRecords();
@@ -253,7 +254,7 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
     ).toHaveLength(1);
   });
 
-  it('reports drained counts in words, with no data for analysis', async () => {
+  it('reports drained counts in words next to what its own load measured', async () => {
     await target.deploy(REF, '1.0.0');
     const since = Date.now() - 1000;
     await target.setTraffic(REF, '1.0.0', 100, null);
@@ -279,13 +280,102 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
       ],
       new Set([projectId]),
     );
+    // No load ran: nothing measured, and the drain's counts are not used.
     const m = await target.metrics(REF, '1.0.0', since);
-    expect(m).toMatchObject({ requests: 0, errors: 0, p95Ms: null });
-    expect(m.detail).toContain(
-      'Vercel log drains counted 2 requests (1 answered 5xx or not at all)',
+    expect(m).toMatchObject({
+      requests: 0,
+      errors: 0,
+      p95Ms: null,
+      source: 'target-probe',
+    });
+    expect(m.detail).toBe(
+      `Vercel log drains counted 2 requests (1 answered 5xx or not at all) to ${id}: real callers, without durations; not used for analysis; the portal sent no probe load to 1.0.0`,
     );
     expect(m.query).toBe(
-      `Vercel log drain of ${id} since ${new Date(since).toISOString()}`,
+      `Portal probe load GET / at 10 rps on the deployment of 1.0.0 since ${new Date(
+        since,
+      ).toISOString()}: 0 requests timed by the portal, errors = 5xx or no answer within 5000 ms, p95 nearest-rank`,
     );
+  });
+
+  it('times its own load against the unique URL of the version under analysis', async () => {
+    const loaded = new VercelTarget({
+      ...options,
+      load: { production: { rps: 100, method: 'GET', path: '/api/ping' } },
+    });
+    await loaded.deploy(REF, '1.0.0');
+    await loaded.setTraffic(REF, '1.0.0', 100, null);
+    await loaded.deploy(REF, '3.0.0');
+    const healthy = loopback.deployment(production()!)!.url;
+    const since = Date.now();
+    await loaded.setTraffic(REF, '3.0.0', 100, '1.0.0');
+    const faulty = loopback.deployment(production()!)!.url;
+    await loaded.setLoad(REF, true);
+    await new Promise(r => setTimeout(r, 500));
+    const during = await loaded.metrics(REF, '3.0.0', since);
+    await loaded.setLoad(REF, false);
+    await new Promise(r => setTimeout(r, 100));
+    const m = await loaded.metrics(REF, '3.0.0', since);
+
+    // Only the version under analysis was loaded, on its unique URL.
+    const pinged = (host: string) =>
+      loopback.requests.filter(
+        r => r.path === `/_deployments/${host}/api/ping`,
+      );
+    const sent = pinged(faulty);
+    expect(sent.length).toBeGreaterThanOrEqual(20);
+    expect(loopback.requests.filter(r => r.path.endsWith('/api/ping'))).toEqual(
+      sent,
+    );
+    expect(pinged(healthy)).toEqual([]);
+    expect(m.requests).toBe(sent.length);
+    // The loopback answers 500 on half the requests of 3.0.0, spread evenly.
+    expect(m.errors / m.requests).toBeGreaterThan(0.4);
+    expect(m.errors / m.requests).toBeLessThan(0.6);
+    expect(m.p95Ms).toEqual(expect.any(Number));
+    expect(m.p95Ms!).toBeGreaterThan(0);
+    expect(m).toMatchObject({ source: 'target-probe' });
+    expect(m.query).toContain(
+      `Portal probe load GET /api/ping at 100 rps on ${faulty} (3.0.0) since`,
+    );
+    expect(during.detail).toMatch(/^Vercel log drains counted 0 requests/);
+    // Stopped: nothing more is sent.
+    await new Promise(r => setTimeout(r, 100));
+    expect(pinged(faulty).length).toBe(sent.length);
+    expect(await loaded.metrics(REF, '1.0.0', since)).toMatchObject({
+      requests: 0,
+    });
+    await loaded.stop();
+  });
+
+  it('loads every READY version when it does not know which one is analysed', async () => {
+    await target.deploy(REF, '1.0.0');
+    await target.deploy(REF, '1.1.0');
+    const fresh = new VercelTarget({
+      ...options,
+      load: { production: { rps: 50, method: 'GET', path: '/x' } },
+    });
+    await fresh.setLoad(REF, true);
+    await new Promise(r => setTimeout(r, 300));
+    await fresh.setLoad(REF, false);
+    const since = 0;
+    expect((await fresh.metrics(REF, '1.0.0', since)).requests).toBeGreaterThan(
+      0,
+    );
+    expect((await fresh.metrics(REF, '1.1.0', since)).requests).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('sends nothing when the environment sets 0 rps', async () => {
+    const off = new VercelTarget({
+      ...options,
+      load: { production: { rps: 0, method: 'GET', path: '/off' } },
+    });
+    await off.deploy(REF, '1.0.0');
+    await off.setLoad(REF, true);
+    await new Promise(r => setTimeout(r, 100));
+    await off.setLoad(REF, false);
+    expect(loopback.requests.some(r => r.path.endsWith('/off'))).toBe(false);
   });
 });

@@ -8,14 +8,22 @@ import type {
 } from '@internal/plugin-ibias-deployments-node';
 import type { Vercel } from '@vercel/sdk';
 import { SDKError } from '@vercel/sdk/models/sdkerror.js';
-import type { VercelProjectLink } from './config';
+import { DEFAULT_VERCEL_LOAD, type VercelProjectLink } from './config';
 import type { VercelDrainRecords } from './drain/VercelDrainRecords';
+import {
+  ProbeLoad,
+  ProbeRecords,
+  type ProbeLoadProfile,
+  type ProbeLoadTarget,
+} from './probe/ProbeLoad';
 
 /** A version the deployments plugin accepts: 1.2.0 or 1.2.0-rc.1 (a tag v1.2.0 reads as 1.2.0). */
 const RELEASE_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const FAILED = new Set(['ERROR', 'CANCELED', 'DELETED']);
 /** At most this many pages of 100 deployments are read when looking for a version. */
 const MAX_PAGES = 5;
+/** When the version under analysis is not known, the load goes to at most this many. */
+const MAX_UNKNOWN_LOAD_TARGETS = 5;
 
 export interface VercelTargetOptions {
   client: Vercel;
@@ -28,8 +36,15 @@ export interface VercelTargetOptions {
   buildTimeoutMs: number;
   /** Between two looks at a build; default 2 s. */
   pollIntervalMs?: number;
-  /** For each health check and smoke test; default 5 s. */
+  /** For each health check, smoke test and probe-load request; default 5 s. */
   probeTimeoutMs?: number;
+  /**
+   * The analysis load of each environment (ibias.deployments.environments.<env>.load);
+   * an environment without one gets DEFAULT_VERCEL_LOAD.
+   */
+  load?: Record<string, ProbeLoadProfile | undefined>;
+  /** Where the probe load's timings are kept; default a new one. */
+  probeRecords?: ProbeRecords;
   logger: LoggerService;
 }
 
@@ -74,6 +89,12 @@ function explainVercelError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** A service in an environment: what loads and analysis state are kept by. */
+const refKey = (ref: TargetRef) => `${ref.entityRef}#${ref.environment}`;
+/** Where the probe load's samples of one version are kept. */
+const sampleKey = (ref: TargetRef, version: string) =>
+  `${refKey(ref)}#${version}`;
+
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 async function vercelCall<T>(what: string, call: () => Promise<T>) {
@@ -93,8 +114,29 @@ async function vercelCall<T>(what: string, call: () => Promise<T>) {
 export class VercelTarget implements DeployTarget {
   readonly name = 'vercel';
   private readonly productionUrls = new Map<string, string>();
+  /**
+   * Per service and environment: the version last given to deploy or setTraffic (the
+   * one under analysis) and the stable one setTraffic named.
+   */
+  private readonly analysed = new Map<
+    string,
+    { version: string; stable?: string | null }
+  >();
+  /** Per service and environment: what the latest probe load sent, for `query`. */
+  private readonly loads = new Map<
+    string,
+    { profile: ProbeLoadProfile; targets: ProbeLoadTarget[] }
+  >();
+  private readonly probeRecords: ProbeRecords;
+  private readonly probeLoad: ProbeLoad;
 
-  constructor(private readonly o: VercelTargetOptions) {}
+  constructor(private readonly o: VercelTargetOptions) {
+    this.probeRecords = o.probeRecords ?? new ProbeRecords();
+    this.probeLoad = new ProbeLoad({
+      records: this.probeRecords,
+      requestTimeoutMs: o.probeTimeoutMs,
+    });
+  }
 
   cannotDeploy(ref: TargetRef) {
     return this.o.projects[ref.service]
@@ -183,6 +225,10 @@ export class VercelTarget implements DeployTarget {
 
   async deploy(ref: TargetRef, version: string): Promise<void> {
     const project = this.project(ref);
+    this.analysed.set(refKey(ref), {
+      ...this.analysed.get(refKey(ref)),
+      version,
+    });
     const existing = await this.findDeployment(project.projectId, version);
     if (existing?.readyState === 'READY') return;
     let id = existing?.id;
@@ -360,6 +406,7 @@ export class VercelTarget implements DeployTarget {
     weight: number,
     stable: string | null,
   ): Promise<void> {
+    this.analysed.set(refKey(ref), { version, stable });
     if (weight >= 100) {
       await this.makeProduction(ref, version);
       return;
@@ -404,31 +451,105 @@ export class VercelTarget implements DeployTarget {
     return version ? { [version]: 100 } : {};
   }
 
+  /**
+   * What the portal's probe load measured of the version's deployment since `sinceMs`
+   * (source `target-probe`), with the log drain's counts of real callers in `detail`.
+   */
   async metrics(ref: TargetRef, version: string, sinceMs: number) {
     const { projectId } = this.project(ref);
-    const d = await this.findDeployment(projectId, version);
     const since = new Date(sinceMs).toISOString();
-    const counted = d
-      ? this.o.records.counts(d.id, sinceMs)
-      : { requests: 0, errors: 0 };
+    const measured = this.probeRecords.metrics(
+      sampleKey(ref, version),
+      sinceMs,
+    );
+    const load = this.loads.get(refKey(ref));
+    const sent = load?.targets.find(t => t.version === version);
+    const profile = load?.profile ?? this.profileFor(ref);
+    const what = `${profile.method} ${profile.path}`;
+    let drain: string;
+    try {
+      const d = await this.findDeployment(projectId, version);
+      const counted = d
+        ? this.o.records.counts(d.id, sinceMs)
+        : { requests: 0, errors: 0 };
+      drain = `Vercel log drains counted ${counted.requests} requests (${
+        counted.errors
+      } answered 5xx or not at all) to ${
+        d?.id ?? version
+      }: real callers, without durations; not used for analysis`;
+    } catch (e) {
+      drain = `Vercel log drain counts unavailable: ${(e as Error).message}`;
+    }
     return {
-      requests: 0,
-      errors: 0,
-      p95Ms: null,
-      query: `Vercel log drain of ${d?.id ?? version} since ${since}`,
-      // The -node package's union has no value for a log drain; like the kubernetes
-      // target without Prometheus, an interval without data is labelled prometheus.
-      source: 'prometheus' as const,
-      detail: `Vercel log drains counted ${counted.requests} requests (${counted.errors} answered 5xx or not at all), but carry no duration and the deployments plugin has no metrics source for them yet: not used for analysis`,
+      ...measured,
+      query: `Portal probe load ${what} at ${profile.rps} rps on ${
+        sent
+          ? `${sent.name ?? sent.url} (${version})`
+          : `the deployment of ${version}`
+      } since ${since}: ${
+        measured.requests
+      } requests timed by the portal, errors = 5xx or no answer within ${
+        this.o.probeTimeoutMs ?? 5_000
+      } ms, p95 nearest-rank`,
+      source: 'target-probe' as const,
+      detail: sent
+        ? drain
+        : `${drain}; the portal sent no probe load to ${version}`,
     };
   }
 
-  async setLoad(): Promise<void> {
-    // Production traffic comes from real callers.
+  private profileFor(ref: TargetRef): ProbeLoadProfile {
+    return this.o.load?.[ref.environment] ?? DEFAULT_VERCEL_LOAD;
+  }
+
+  /**
+   * Starts (or stops) the portal's own timed load against the unique URL of the version
+   * under analysis: the one last given to deploy or setTraffic. Without one (after a
+   * restart), every READY version of the service but the stable one is loaded.
+   */
+  async setLoad(ref: TargetRef, on: boolean): Promise<void> {
+    const key = refKey(ref);
+    this.probeLoad.stop(key);
+    // What the last load sent stays known until the next starts: metrics name it.
+    if (!on) return;
+    this.loads.delete(key);
+    const profile = this.profileFor(ref);
+    if (profile.rps <= 0) return;
+    const { projectId } = this.project(ref);
+    const known = this.analysed.get(key);
+    const versions = known
+      ? [known.version]
+      : (await this.versions(ref)).slice(0, MAX_UNKNOWN_LOAD_TARGETS);
+    const targets: ProbeLoadTarget[] = [];
+    for (const version of versions) {
+      const d = await this.findDeployment(projectId, version);
+      if (!d || d.readyState !== 'READY') continue;
+      targets.push({
+        key: sampleKey(ref, version),
+        version,
+        url: this.o.resolveUrl(d.url).replace(/\/+$/, ''),
+        name: d.url,
+      });
+    }
+    if (targets.length === 0) {
+      this.o.logger.warn(
+        `Vercel ${ref.service}: no READY deployment of ${
+          versions.join(', ') || 'any version'
+        } to send the analysis load to`,
+      );
+      return;
+    }
+    this.probeLoad.start(key, targets, profile);
+    this.loads.set(key, { profile, targets });
   }
 
   async retain(): Promise<void> {
     // Vercel keeps every deployment; the previous ones are instant-rollback candidates.
+  }
+
+  async stop(): Promise<void> {
+    this.probeLoad.stopAll();
+    this.loads.clear();
   }
 
   url(ref: TargetRef): string | undefined {

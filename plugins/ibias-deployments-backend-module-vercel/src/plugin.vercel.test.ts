@@ -28,6 +28,7 @@ const ENTITY = {
 
 // The deployments plugin with this module, an environment whose target is vercel, and
 // the loopback Vercel API: a deploy request goes through the same engine as any other.
+// The analysis reads the portal's own load against the deployment's unique URL.
 describe('IBIAS deployments with the vercel target', () => {
   let loopback: LoopbackVercel;
 
@@ -42,12 +43,14 @@ describe('IBIAS deployments with the vercel target', () => {
           domains: ['ibias.example.com'],
         },
       ],
+      // 1.2.0's app answers 500 on half of its requests (/health stays 200).
+      faultyRefs: { '1.2.0': 0.5 },
     });
   });
   afterEach(() => loopback.close());
 
-  it('deploys a tag blue-green through POST /deployments and promotes it; analysis has no data, so the engine rolls back', async () => {
-    const backend = await startTestBackend({
+  async function startBackend() {
+    return startTestBackend({
       features: [
         ibiasDeploymentsPlugin,
         ibiasDeploymentsModuleVercelTarget,
@@ -58,7 +61,12 @@ describe('IBIAS deployments with the vercel target', () => {
                 environments: {
                   development: {
                     target: 'vercel',
-                    analysis: { intervals: 1, intervalSeconds: 0.2 },
+                    analysis: {
+                      intervals: 2,
+                      intervalSeconds: 0.5,
+                      minSamples: 5,
+                    },
+                    load: { rps: 40, method: 'GET', path: '/' },
                   },
                   staging: { target: 'vercel' },
                   production: { target: 'vercel' },
@@ -93,27 +101,74 @@ describe('IBIAS deployments with the vercel target', () => {
         }),
       ],
     });
+  }
+
+  /** Vercel's GitHub integration builds a pushed tag: a staged production deployment. */
+  async function buildTag(ref: string) {
+    const api = (path: string, method: string, body: object) =>
+      fetch(`${loopback.url}${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${TOKEN}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    await api('/v9/projects/ibias-web', 'PATCH', {
+      autoAssignCustomDomains: false,
+    });
+    const built = await api('/v13/deployments', 'POST', {
+      name: 'ibias-web',
+      target: 'production',
+      gitSource: { type: 'github', repoId: 1, ref },
+    });
+    const id: string = (await built.json()).id;
+    await loopback.waitForBuild(id);
+    return id;
+  }
+
+  type Backend = Awaited<ReturnType<typeof startBackend>>;
+
+  async function deployAndWait(backend: Backend, version: string) {
+    const res = await request(backend.server)
+      .post('/api/ibias-deployments/deployments')
+      .send({
+        entityRef: 'component:default/ibias-web',
+        environment: 'development',
+        version,
+        strategy: 'blue-green',
+      });
+    expect(res.status).toBe(202);
+    const id = res.body.id;
+    let deployment = res.body;
+    const deadline = Date.now() + 20_000;
+    while (
+      !['succeeded', 'failed', 'rolled_back', 'aborted'].includes(
+        deployment.status,
+      ) &&
+      Date.now() < deadline
+    ) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+      deployment = (
+        await request(backend.server).get(
+          `/api/ibias-deployments/deployments/${id}`,
+        )
+      ).body;
+    }
+    return deployment;
+  }
+
+  const stepsOf = (deployment: {
+    steps: Array<{ id: string; status: string }>;
+  }) => deployment.steps.map(s => [s.id, s.status]);
+
+  const productionHealth = async () =>
+    (await fetch(`${loopback.urlFor('ibias.example.com')}/health`)).json();
+
+  it('deploys a tag blue-green through POST /deployments, measures it with its own load and promotes it', async () => {
+    const backend = await startBackend();
     try {
-      // Vercel's GitHub integration builds a pushed tag: a staged production deployment.
-      const api = (path: string, method: string, body: object) =>
-        fetch(`${loopback.url}${path}`, {
-          method,
-          headers: {
-            Authorization: `Bearer ${TOKEN}`,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify(body),
-        });
-      await api('/v9/projects/ibias-web', 'PATCH', {
-        autoAssignCustomDomains: false,
-      });
-      const built = await api('/v13/deployments', 'POST', {
-        name: 'ibias-web',
-        target: 'production',
-        gitSource: { type: 'github', repoId: 1, ref: '1.1.0' },
-      });
-      const builtId = (await built.json()).id;
-      await loopback.waitForBuild(builtId);
+      const builtId = await buildTag('1.1.0');
 
       // The drain route sits in front of the plugin's JSON body parser: its HMAC is
       // over the raw bytes.
@@ -133,41 +188,63 @@ describe('IBIAS deployments with the vercel target', () => {
         target: 'vercel',
         versions: ['1.1.0'],
       });
-      const res = await request(backend.server)
-        .post('/api/ibias-deployments/deployments')
-        .send({
-          entityRef: 'component:default/ibias-web',
-          environment: 'development',
-          version: '1.1.0',
-          strategy: 'blue-green',
-        });
-      expect(res.status).toBe(202);
-      const id = res.body.id;
-      let deployment = res.body;
-      const deadline = Date.now() + 20_000;
-      while (
-        !['succeeded', 'failed', 'rolled_back', 'aborted'].includes(
-          deployment.status,
-        ) &&
-        Date.now() < deadline
-      ) {
-        await new Promise(resolve => setTimeout(resolve, 100));
-        deployment = (
-          await request(backend.server).get(
-            `/api/ibias-deployments/deployments/${id}`,
-          )
-        ).body;
+
+      const deployment = await deployAndWait(backend, '1.1.0');
+      // Deploy, probes on the unique URL and promote go through Vercel; the analysis
+      // reads what the portal's load measured on 1.1.0's unique URL.
+      expect(stepsOf(deployment)).toEqual([
+        ['deploy', 'succeeded'],
+        ['health', 'succeeded'],
+        ['smoke', 'succeeded'],
+        ['switch', 'succeeded'],
+        ['monitor', 'succeeded'],
+        ['cleanup', 'succeeded'],
+      ]);
+      expect(deployment.status).toBe('succeeded');
+      expect(deployment.steps[4].message).toBe('2 intervals of 0.5 s healthy');
+      const analysis = deployment.evidence.filter(
+        (e: { stepId: string }) => e.stepId === 'monitor',
+      );
+      expect(analysis).toHaveLength(4);
+      for (const e of analysis) {
+        expect(e).toMatchObject({ source: 'target-probe', verdict: 'pass' });
+        expect(e.samples).toBeGreaterThanOrEqual(5);
+        expect(e.query).toContain(
+          `Portal probe load GET / at 40 rps on ${
+            loopback.deployment(builtId)!.url
+          } (1.1.0)`,
+        );
+        expect(e.detail).toMatch(/^Vercel log drains counted \d+ requests/);
       }
-      // Deploy, probes on the unique URL and promote all go through Vercel; the
-      // analysis then has no data from this target (no latency source: see the
-      // README), and an inconclusive analysis never promotes.
-      expect(deployment.status).toBe('rolled_back');
       expect(
-        deployment.steps.map((s: { id: string; status: string }) => [
-          s.id,
-          s.status,
-        ]),
-      ).toEqual([
+        analysis.find((e: { check: string }) => e.check === 'error-rate').value,
+      ).toBe(0);
+      expect(
+        analysis.find((e: { check: string }) => e.check === 'p95-latency')
+          .value,
+      ).toEqual(expect.any(Number));
+      expect(loopback.project('ibias-web').productionDeploymentId).toBe(
+        builtId,
+      );
+      expect(await productionHealth()).toEqual({
+        status: 'ok',
+        version: '1.1.0',
+      });
+    } finally {
+      await backend.stop();
+    }
+  }, 30_000);
+
+  it('rolls a version that answers 5xx back on the error rate its load measured', async () => {
+    const backend = await startBackend();
+    try {
+      const stableId = await buildTag('1.1.0');
+      const faultyId = await buildTag('1.2.0');
+      expect((await deployAndWait(backend, '1.1.0')).status).toBe('succeeded');
+
+      const deployment = await deployAndWait(backend, '1.2.0');
+      expect(deployment.status).toBe('rolled_back');
+      expect(stepsOf(deployment)).toEqual([
         ['deploy', 'succeeded'],
         ['health', 'succeeded'],
         ['smoke', 'succeeded'],
@@ -175,19 +252,33 @@ describe('IBIAS deployments with the vercel target', () => {
         ['monitor', 'failed'],
         ['cleanup', 'skipped'],
       ]);
-      expect(deployment.steps[4].message).toBe(
-        'Analysis inconclusive: fewer than 20 requests per interval; not promoting',
+      expect(deployment.steps[4].message).toMatch(
+        /^Rollback trigger: error rate \d+\.\d% > 5% for 2 consecutive interval\(s\) of 0\.5 s \(\d+ requests\)$/,
       );
-      // Nothing served before, so there is nothing to roll back to: Vercel keeps
-      // serving 1.1.0 (a production domain cannot be left without a deployment).
-      const production = loopback.project('ibias-web').productionDeploymentId;
-      expect(loopback.deployment(production!)).toMatchObject({
-        readyState: 'READY',
+      const failing = deployment.evidence.filter(
+        (e: { stepId: string; check: string }) =>
+          e.stepId === 'monitor' && e.check === 'error-rate',
+      );
+      expect(failing).toHaveLength(2);
+      for (const e of failing) {
+        expect(e).toMatchObject({
+          source: 'target-probe',
+          verdict: 'fail',
+          threshold: 0.05,
+        });
+        expect(e.value).toBeGreaterThan(0.3);
+        expect(e.query).toContain(
+          `on ${loopback.deployment(faultyId)!.url} (1.2.0)`,
+        );
+      }
+      // Instant rollback gave production back to 1.1.0.
+      expect(loopback.project('ibias-web').productionDeploymentId).toBe(
+        stableId,
+      );
+      expect(await productionHealth()).toEqual({
+        status: 'ok',
+        version: '1.1.0',
       });
-      const health = await fetch(
-        `${loopback.urlFor('ibias.example.com')}/health`,
-      );
-      expect(await health.json()).toEqual({ status: 'ok', version: '1.1.0' });
     } finally {
       await backend.stop();
     }

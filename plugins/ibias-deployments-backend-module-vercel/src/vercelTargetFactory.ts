@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { DeployTargetFactory } from '@internal/plugin-ibias-deployments-node';
 import { Vercel } from '@vercel/sdk';
-import { readVercelTargetConfig } from './config';
+import { readVercelLoadProfiles, readVercelTargetConfig } from './config';
 import type { VercelDrainRecords } from './drain/VercelDrainRecords';
 import { VercelTarget } from './VercelTarget';
 
@@ -17,6 +17,8 @@ export function vercelTargetFactory(options: {
   /** Overrides how a deployment host is reached (tests: the loopback's `urlFor`). */
   resolveUrl?: (host: string) => string;
   pollIntervalMs?: number;
+  /** Each probe-load request gives up after this long; default 5 s. */
+  probeTimeoutMs?: number;
 }): DeployTargetFactory {
   return {
     name: 'vercel',
@@ -42,6 +44,8 @@ export function vercelTargetFactory(options: {
         records: options.records,
         buildTimeoutMs: settings.buildTimeoutMs,
         pollIntervalMs: options.pollIntervalMs,
+        probeTimeoutMs: options.probeTimeoutMs,
+        load: readVercelLoadProfiles(options.config, environments),
         logger: options.logger.child({ target: 'vercel' }),
       });
     },

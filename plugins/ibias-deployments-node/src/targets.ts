@@ -110,7 +110,12 @@ export interface DeployTarget {
   ): Promise<
     IntervalMetrics & {
       query: string;
-      source: 'local-router' | 'prometheus';
+      /**
+       * Where the numbers come from: `local-router` (the local target's router timed
+       * every request), `prometheus`, or `target-probe`: requests the target itself
+       * sent and timed, e.g. the Vercel target's load against a deployment's URL.
+       */
+      source: 'local-router' | 'prometheus' | 'target-probe';
       /** Why the interval has no data, when its source did not answer. */
       detail?: string;
     }

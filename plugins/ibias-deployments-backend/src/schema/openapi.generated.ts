@@ -913,7 +913,9 @@ export const spec = {
           },
           source: {
             type: 'string',
-            enum: ['local-router', 'prometheus', 'probe'],
+            enum: ['local-router', 'prometheus', 'target-probe', 'probe'],
+            description:
+              "local-router: the local target timed every request; prometheus; target-probe: requests the target itself sent and timed (e.g. the Vercel target's load against a deployment URL); probe: a health check or smoke test",
           },
           stepId: {
             type: 'string',

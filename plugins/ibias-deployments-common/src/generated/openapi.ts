@@ -281,8 +281,11 @@ export interface components {
       check: string;
       /** @description The query that produced the value */
       query: string;
-      /** @enum {string} */
-      source: 'local-router' | 'prometheus' | 'probe';
+      /**
+       * @description local-router: the local target timed every request; prometheus; target-probe: requests the target itself sent and timed (e.g. the Vercel target's load against a deployment URL); probe: a health check or smoke test
+       * @enum {string}
+       */
+      source: 'local-router' | 'prometheus' | 'target-probe' | 'probe';
       stepId: string;
       windowSeconds: number;
       samples: number;

@@ -1,0 +1,200 @@
+import { percentile } from '@internal/plugin-ibias-deployments-common';
+
+/** What the portal sends to a deployment while its analysis runs. */
+export interface ProbeLoadProfile {
+  /** Requests per second; 0 or less sends nothing. */
+  rps: number;
+  method: string;
+  /** Starts with `/`. */
+  path: string;
+  /** Sent as JSON when set. */
+  body?: string;
+}
+
+/** One request the portal sent and timed. */
+export interface ProbeSample {
+  /** When the answer was read (or the request gave up), epoch ms. */
+  at: number;
+  version: string;
+  /** The HTTP status, or null when nothing answered (refused, reset, timed out). */
+  status: number | null;
+  /** From sending to the whole body read (or giving up). */
+  durationMs: number;
+}
+
+export interface ProbeMetrics {
+  requests: number;
+  /** Answered 5xx, or not at all. */
+  errors: number;
+  /** null when there were no requests. */
+  p95Ms: number | null;
+}
+
+const isError = (s: ProbeSample) => s.status === null || s.status >= 500;
+
+/** A fixed-size ring of samples, oldest overwritten first. */
+class Ring {
+  private readonly buf: ProbeSample[] = [];
+  private next = 0;
+
+  constructor(private readonly size: number) {}
+
+  push(s: ProbeSample) {
+    if (this.buf.length < this.size) {
+      this.buf.push(s);
+    } else {
+      this.buf[this.next] = s;
+    }
+    this.next = (this.next + 1) % this.size;
+  }
+
+  get length() {
+    return this.buf.length;
+  }
+
+  values(): readonly ProbeSample[] {
+    return this.buf;
+  }
+}
+
+/**
+ * What the portal's probe load measured, per version (keyed by the caller: service,
+ * environment and version), in memory and bounded: the newest `perVersion` samples of
+ * each of the newest `maxVersions` keys.
+ */
+export class ProbeRecords {
+  private readonly rings = new Map<string, Ring>();
+  private readonly perVersion: number;
+  private readonly maxVersions: number;
+
+  constructor(options: { perVersion?: number; maxVersions?: number } = {}) {
+    this.perVersion = Math.max(1, options.perVersion ?? 10_000);
+    this.maxVersions = Math.max(1, options.maxVersions ?? 200);
+  }
+
+  record(key: string, sample: ProbeSample) {
+    let ring = this.rings.get(key);
+    if (ring) {
+      // Most recently written last, so the oldest key is evicted first.
+      this.rings.delete(key);
+    } else {
+      ring = new Ring(this.perVersion);
+    }
+    this.rings.set(key, ring);
+    ring.push(sample);
+    while (this.rings.size > this.maxVersions) {
+      const oldest = this.rings.keys().next().value as string;
+      this.rings.delete(oldest);
+    }
+  }
+
+  /** The samples of a key answered at or after `sinceMs`, in no particular order. */
+  samples(key: string, sinceMs: number): ProbeSample[] {
+    return (this.rings.get(key)?.values() ?? []).filter(s => s.at >= sinceMs);
+  }
+
+  /** Requests, errors (5xx or no answer) and the exact (nearest-rank) p95 since `sinceMs`. */
+  metrics(key: string, sinceMs: number): ProbeMetrics {
+    const samples = this.samples(key, sinceMs);
+    return {
+      requests: samples.length,
+      errors: samples.filter(isError).length,
+      p95Ms: percentile(
+        samples.map(s => s.durationMs),
+        0.95,
+      ),
+    };
+  }
+
+  get size() {
+    return this.rings.size;
+  }
+}
+
+/** One deployment a load sends to. */
+export interface ProbeLoadTarget {
+  /** Where its samples are recorded (see ProbeRecords). */
+  key: string;
+  version: string;
+  /** The deployment's base URL, without a trailing slash. */
+  url: string;
+  /** What to call it in words (the deployment's unique host); default `url`. */
+  name?: string;
+}
+
+/**
+ * Generated traffic the portal sends to deployments while their analysis runs, timing
+ * each answer: one request every 1/rps seconds to each target, its status and duration
+ * recorded in ProbeRecords.
+ */
+export class ProbeLoad {
+  private readonly timers = new Map<string, NodeJS.Timeout[]>();
+
+  constructor(
+    private readonly options: {
+      records: ProbeRecords;
+      /** Each request gives up after this long (default 5 s): an error, timed as such. */
+      requestTimeoutMs?: number;
+      now?: () => number;
+    },
+  ) {}
+
+  /** Sends one request and records what came back. */
+  async send(target: ProbeLoadTarget, profile: ProbeLoadProfile) {
+    const now = this.options.now ?? Date.now;
+    const started = performance.now();
+    let status: number | null = null;
+    try {
+      const res = await fetch(`${target.url}${profile.path}`, {
+        method: profile.method,
+        headers: profile.body ? { 'Content-Type': 'application/json' } : {},
+        body: profile.body,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 5_000),
+      });
+      await res.arrayBuffer();
+      status = res.status;
+    } catch {
+      // Refused, reset or timed out (a body cut off too): no answer.
+      status = null;
+    }
+    const sample: ProbeSample = {
+      at: now(),
+      version: target.version,
+      status,
+      durationMs: performance.now() - started,
+    };
+    this.options.records.record(target.key, sample);
+    return sample;
+  }
+
+  /** Sends `profile` to every target until stopped; replaces what ran under `key` before. */
+  start(key: string, targets: ProbeLoadTarget[], profile: ProbeLoadProfile) {
+    this.stop(key);
+    if (profile.rps <= 0 || targets.length === 0) return;
+    const every = Math.max(5, Math.round(1000 / profile.rps));
+    const timers = targets.map(target => {
+      const timer = setInterval(() => {
+        this.send(target, profile).catch(() => undefined);
+      }, every);
+      timer.unref();
+      return timer;
+    });
+    this.timers.set(key, timers);
+  }
+
+  running(key: string) {
+    return this.timers.has(key);
+  }
+
+  stop(key: string) {
+    for (const timer of this.timers.get(key) ?? []) clearInterval(timer);
+    this.timers.delete(key);
+  }
+
+  stopAll() {
+    for (const timers of this.timers.values()) {
+      for (const timer of timers) clearInterval(timer);
+    }
+    this.timers.clear();
+  }
+}
