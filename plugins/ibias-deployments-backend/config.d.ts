@@ -79,6 +79,15 @@ export interface Config {
            * ibiasDeploymentTargetsExtensionPoint (@internal/plugin-ibias-deployments-node).
            */
           target?: string;
+          /**
+           * Services deployed by another target than this environment's `target`: full
+           * entity ref (kind:namespace/name, letter case ignored) → target name, e.g.
+           * `component:default/ibias-web: vercel`. Same names as `target`; a name
+           * nobody installed stops the start. Services not listed use `target`.
+           */
+          targetsByService?: {
+            [entityRef: string]: string;
+          };
           /** Generated traffic during analysis (as Flagger's load tester). */
           load?: {
             rps: number;

@@ -10,6 +10,7 @@ import {
   readPrometheusConfig,
   readPrometheusTargetsFile,
   readServiceConfig,
+  readServiceTargetNames,
   readTargetNames,
   readTimeouts,
 } from './config';
@@ -62,6 +63,77 @@ describe('readTargetNames (ibias.deployments.environments.<env>.target)', () => 
       staging: 'local',
       production: 'vercel',
     });
+  });
+});
+
+describe('readServiceTargetNames (ibias.deployments.environments.<env>.targetsByService)', () => {
+  it('is empty per environment when unset', () => {
+    expect(readServiceTargetNames(new ConfigReader({}))).toEqual({
+      development: {},
+      staging: {},
+      production: {},
+    });
+  });
+
+  it('lowercases the entity refs, per environment', () => {
+    expect(
+      readServiceTargetNames(
+        deployments({
+          environments: {
+            production: {
+              target: 'kubernetes',
+              targetsByService: {
+                'Component:Default/IBIAS-Web': 'vercel',
+                'component:default/ai-recommendations': 'supabase',
+              },
+            },
+          },
+        }),
+      ),
+    ).toEqual({
+      development: {},
+      staging: {},
+      production: {
+        'component:default/ibias-web': 'vercel',
+        'component:default/ai-recommendations': 'supabase',
+      },
+    });
+  });
+
+  it.each([
+    [
+      { 'ibias-web': 'vercel' },
+      'ibias.deployments.environments.staging.targetsByService: "ibias-web" is not a full entity ref (kind:namespace/name, e.g. component:default/ibias-web)',
+    ],
+    [
+      { 'component:ibias-web': 'vercel' },
+      '"component:ibias-web" is not a full entity ref',
+    ],
+    [
+      { 'default/ibias-web': 'vercel' },
+      '"default/ibias-web" is not a full entity ref',
+    ],
+    [
+      {
+        'component:default/ibias-web': 'vercel',
+        'Component:default/IBIAS-web': 'local',
+      },
+      'ibias.deployments.environments.staging.targetsByService: component:default/ibias-web is named twice (letter case aside)',
+    ],
+    [
+      { 'component:default/ibias-web': 3 },
+      'ibias.deployments.environments.staging.targetsByService.component:default/ibias-web: a target name, got 3',
+    ],
+    [
+      { 'component:default/ibias-web': '' },
+      'ibias.deployments.environments.staging.targetsByService.component:default/ibias-web: a target name, got ""',
+    ],
+  ])('refuses %j', (targetsByService, message) => {
+    expect(() =>
+      readServiceTargetNames(
+        deployments({ environments: { staging: { targetsByService } } }),
+      ),
+    ).toThrow(message);
   });
 });
 

@@ -105,6 +105,46 @@ export function readTargetNames(
   return out;
 }
 
+/** A full entity ref, kind:namespace/name, as deployments name services. */
+const FULL_ENTITY_REF = /^[^:/\s]+:[^:/\s]+\/[^:/\s]+$/;
+
+/**
+ * Which target deploys a service in an environment instead of the environment's own
+ * (ibias.deployments.environments.<env>.targetsByService: entity ref → target name),
+ * per environment, the refs lowercased as deployments carry them.
+ */
+export function readServiceTargetNames(
+  config: Config,
+): Record<EnvironmentName, Record<string, string>> {
+  const out = {} as Record<EnvironmentName, Record<string, string>>;
+  for (const env of ENVIRONMENTS) {
+    const key = `ibias.deployments.environments.${env}.targetsByService`;
+    // Read whole: an entity ref (its colon, slash, maybe dots) is no config key.
+    const byRef = config.getOptional<Record<string, unknown>>(key) ?? {};
+    out[env] = {};
+    for (const [ref, target] of Object.entries(byRef)) {
+      if (!FULL_ENTITY_REF.test(ref)) {
+        throw new Error(
+          `${key}: ${JSON.stringify(
+            ref.slice(0, 200),
+          )} is not a full entity ref (kind:namespace/name, e.g. component:default/ibias-web)`,
+        );
+      }
+      const lower = ref.toLocaleLowerCase('en-US');
+      if (lower in out[env]) {
+        throw new Error(`${key}: ${lower} is named twice (letter case aside)`);
+      }
+      if (typeof target !== 'string' || !target) {
+        throw new Error(
+          `${key}.${lower}: a target name, got ${JSON.stringify(target)}`,
+        );
+      }
+      out[env][lower] = target;
+    }
+  }
+  return out;
+}
+
 /** The defaults of ibias.deployments.timeouts, in milliseconds. */
 export const DEFAULT_TIMEOUTS = {
   step: DEFAULT_STEP_TIMEOUT_MS,

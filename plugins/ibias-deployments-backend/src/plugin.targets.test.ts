@@ -3,19 +3,27 @@ import {
   createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { ibiasDeploymentTargetsExtensionPoint } from '@internal/plugin-ibias-deployments-node';
+import {
+  ibiasDeploymentTargetsExtensionPoint,
+  type RunningRelease,
+} from '@internal/plugin-ibias-deployments-node';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { ibiasDeploymentsPlugin } from './plugin';
 import { ScriptedTarget } from './testing/ScriptedTarget';
 import { IBIAS_API_ENTITY } from './testing/fixtures';
 
-/** A team's own target (say Vercel), added by a backend module of its own. */
-function teamTargetModule(target: ScriptedTarget) {
+/** A team's own targets (say Vercel), added by a backend module of its own. */
+function teamTargetModule(...added: ScriptedTarget[]) {
   return createBackendModule({
     pluginId: 'ibias-deployments',
     moduleId: 'team-cloud-target',
@@ -26,7 +34,7 @@ function teamTargetModule(target: ScriptedTarget) {
           logger: coreServices.logger,
         },
         async init({ targets }) {
-          targets.addTarget(target);
+          for (const target of added) targets.addTarget(target);
         },
       });
     },
@@ -34,21 +42,38 @@ function teamTargetModule(target: ScriptedTarget) {
 }
 
 const ENTITY = IBIAS_API_ENTITY;
+/** A second service, as ibias-web next to ibias-api. */
+const WEB_ENTITY = {
+  ...IBIAS_API_ENTITY,
+  metadata: { ...IBIAS_API_ENTITY.metadata, name: 'ibias-web' },
+};
 
 function start(options: {
-  targetConfig: Record<string, { target: string; analysis?: object }>;
+  targetConfig: Record<
+    string,
+    {
+      target: string;
+      analysis?: object;
+      targetsByService?: Record<string, string>;
+    }
+  >;
   module?: ReturnType<typeof teamTargetModule>;
+  /** The database, to start again on what an earlier backend left. */
+  knex?: Knex;
 }) {
   return startTestBackend({
     features: [
       ibiasDeploymentsPlugin,
       ...(options.module ? [options.module] : []),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
       mockServices.rootConfig.factory({
         data: {
           ibias: { deployments: { environments: options.targetConfig } },
         },
       }),
-      catalogServiceMock.factory({ entities: [ENTITY] }),
+      catalogServiceMock.factory({ entities: [ENTITY, WEB_ENTITY] }),
       actionsRegistryServiceMock.factory(),
       createServiceFactory({
         service: signalsServiceRef,
@@ -110,6 +135,34 @@ describe('deploy targets as an extension point', () => {
     );
   });
 
+  it('refuses to start when a service names a target nobody installed', async () => {
+    await expect(
+      start({
+        targetConfig: {
+          staging: {
+            target: 'local',
+            targetsByService: { 'component:default/ibias-web': 'vercel' },
+          },
+        },
+      }),
+    ).rejects.toThrow(
+      'ibias.deployments.environments.staging.targetsByService.component:default/ibias-web is vercel, but no deploy target of that name is installed (installed: local, kubernetes)',
+    );
+  });
+
+  it('refuses to start on a service that is no full entity ref', async () => {
+    await expect(
+      start({
+        targetConfig: {
+          staging: {
+            target: 'local',
+            targetsByService: { 'ibias-web': 'local' },
+          },
+        },
+      }),
+    ).rejects.toThrow('"ibias-web" is not a full entity ref');
+  });
+
   it('refuses a second target under a built-in name', async () => {
     const impostor = new ScriptedTarget('local');
     await expect(
@@ -118,5 +171,114 @@ describe('deploy targets as an extension point', () => {
         module: teamTargetModule(impostor),
       }),
     ).rejects.toThrow('A deploy target named local is added twice');
+  });
+
+  describe('a target per service (targetsByService)', () => {
+    const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+    /** Records what `start` hands it. */
+    class StartedTarget extends ScriptedTarget {
+      started: string[][] = [];
+      async start(running: RunningRelease[]) {
+        this.started.push(
+          running.map(
+            r => `${r.ref.entityRef} ${r.ref.environment} ${r.version}`,
+          ),
+        );
+      }
+    }
+
+    const config = {
+      ...everywhere('team-default'),
+      development: {
+        ...everywhere('team-default').development,
+        // Letter case as an operator may write it; deployments carry it lowercased.
+        targetsByService: { 'Component:default/IBIAS-API': 'team-cloud' },
+      },
+    };
+
+    async function deploy(
+      backend: Awaited<ReturnType<typeof start>>,
+      entityRef: string,
+    ) {
+      const res = await request(backend.server)
+        .post('/api/ibias-deployments/deployments')
+        .send({
+          entityRef,
+          environment: 'development',
+          version: '1.1.0',
+          strategy: 'blue-green',
+        });
+      expect(res.status).toBe(202);
+    }
+
+    async function settled(...targets: ScriptedTarget[]) {
+      const deadline = Date.now() + 10_000;
+      while (
+        !targets.every(t => t.calls.includes('retain 1.1.0')) &&
+        Date.now() < deadline
+      ) {
+        await new Promise(resolve => setTimeout(resolve, 50));
+      }
+    }
+
+    it("deploys one service on the module's target while another in the same environment stays on the default", async () => {
+      const cloud = new StartedTarget('team-cloud');
+      const fallback = new StartedTarget('team-default');
+      const backend = await start({
+        targetConfig: config,
+        module: teamTargetModule(cloud, fallback),
+      });
+      try {
+        await deploy(backend, 'component:default/ibias-api');
+        await deploy(backend, 'component:default/ibias-web');
+        await settled(cloud, fallback);
+        const flow = ['deploy 1.1.0', 'traffic 1.1.0=100', 'retain 1.1.0'];
+        expect(cloud.calls).toEqual(flow);
+        expect(fallback.calls).toEqual(flow);
+        // Each made once, started once, with nothing yet to bring back.
+        expect(cloud.started).toEqual([[]]);
+        expect(fallback.started).toEqual([[]]);
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it('hands each target, on a restart, only the releases it deploys', async () => {
+      const knex = await databases.init('SQLITE_3');
+      const first = {
+        cloud: new StartedTarget('team-cloud'),
+        fallback: new StartedTarget('team-default'),
+      };
+      let backend = await start({
+        targetConfig: config,
+        module: teamTargetModule(first.cloud, first.fallback),
+        knex,
+      });
+      try {
+        await deploy(backend, 'component:default/ibias-api');
+        await deploy(backend, 'component:default/ibias-web');
+        await settled(first.cloud, first.fallback);
+      } finally {
+        await backend.stop();
+      }
+
+      const cloud = new StartedTarget('team-cloud');
+      const fallback = new StartedTarget('team-default');
+      backend = await start({
+        targetConfig: config,
+        module: teamTargetModule(cloud, fallback),
+        knex,
+      });
+      try {
+        expect(cloud.started).toEqual([
+          ['component:default/ibias-api development 1.1.0'],
+        ]);
+        expect(fallback.started).toEqual([
+          ['component:default/ibias-web development 1.1.0'],
+        ]);
+      } finally {
+        await backend.stop();
+      }
+    });
   });
 });

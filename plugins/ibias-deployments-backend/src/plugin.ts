@@ -19,6 +19,7 @@ import {
   readCanaryWeights,
   readOwnership,
   readServiceConfig,
+  readServiceTargetNames,
   readTargetNames,
   readTimeouts,
 } from './config';
@@ -103,21 +104,30 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         targetRegistry.addTarget(
           kubernetesTargetFactory({ config, logger, timeouts }),
         );
-        const targets = await targetRegistry.create(readTargetNames(config));
-        // Each target brings back what the database says runs in its environments
-        // (in the background), before interrupted deployments are recovered below.
-        const states = await store.environmentStates();
-        for (const { target, environments } of targets.targets) {
-          await target.start?.(
-            states
-              .filter(s => environments.includes(s.environment))
-              .map(s => ({ ref: targetRef(s), version: s.version })),
+        const targets = await targetRegistry.create(
+          readTargetNames(config),
+          readServiceTargetNames(config),
+        );
+        const target = new TargetsByEnvironment(
+          targets.byEnvironment,
+          targets.byService,
+        );
+        // Each target brings back what the database says it runs: the releases of its
+        // environments, less the services another target deploys there, plus those it
+        // deploys by targetsByService (in the background), before interrupted
+        // deployments are recovered below.
+        const running = (await store.environmentStates()).map(s => ({
+          ref: targetRef(s),
+          version: s.version,
+        }));
+        for (const { target: own } of targets.targets) {
+          await own.start?.(
+            running.filter(r => target.targetOf(r.ref) === own),
           );
         }
         deps.lifecycle.addShutdownHook(async () => {
           await Promise.all(targets.targets.map(t => t.target.stop?.()));
         });
-        const target = new TargetsByEnvironment(targets.byEnvironment);
 
         // One announcer for every change, whether the engine or the service made it.
         const onChange = createAnnouncer({

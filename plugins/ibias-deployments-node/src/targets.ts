@@ -148,7 +148,8 @@ export interface DeployTarget {
   traffic(ref: TargetRef): Promise<Record<string, number>>;
   /**
    * Called once when the plugin starts, before interrupted deployments are recovered,
-   * with what the database says runs in this target's environments: a target whose
+   * with what the database says this target runs (its environments' releases, less the
+   * services `targetsByService` sends elsewhere, plus those it sends here): a target whose
    * releases do not survive a restart (the local target's processes) brings them back.
    */
   start?(running: RunningRelease[]): Promise<void>;
@@ -158,14 +159,14 @@ export interface DeployTarget {
 
 /**
  * Makes a target once the plugin knows which environments use it: the plugin calls
- * `create` only when at least one `ibias.deployments.environments.<env>.target` names
- * it, so an unused target needs no configuration.
+ * `create` only when at least one `ibias.deployments.environments.<env>.target` (or
+ * `targetsByService` entry) names it, so an unused target needs no configuration.
  */
 export interface DeployTargetFactory {
   /** What `ibias.deployments.environments.<env>.target` says to choose this target. */
   readonly name: string;
   create(context: {
-    /** The environments whose `target` names this one. */
+    /** The environments whose `target`, or a `targetsByService` entry of which, names this one. */
     environments: EnvironmentName[];
   }): DeployTarget | Promise<DeployTarget>;
 }

@@ -17,7 +17,8 @@ function isFactory(
 /**
  * The deploy targets installed by name: the built-in ones and those backend modules add
  * through ibiasDeploymentTargetsExtensionPoint. At start each environment gets the one
- * its config names; a target is made once, and only when some environment uses it.
+ * its config names (and a service its own, by targetsByService); a target is made once,
+ * and only when some environment or service uses it.
  */
 export class DeployTargetRegistry
   implements IbiasDeploymentTargetsExtensionPoint
@@ -34,36 +35,66 @@ export class DeployTargetRegistry
     this.factories.set(factory.name, factory);
   }
 
-  /** Makes the targets `names` (environment → target name) choose. */
-  async create(names: Record<EnvironmentName, string>): Promise<{
+  /**
+   * Makes every target the config names, each once: the environments' own (`names`,
+   * environment → target name) and the per-service ones (`byService`, environment →
+   * lowercased entity ref → target name). Each target learns every environment it
+   * deploys in, whether for all services there or for some.
+   */
+  async create(
+    names: Record<EnvironmentName, string>,
+    byService: Partial<Record<EnvironmentName, Record<string, string>>> = {},
+  ): Promise<{
     byEnvironment: Record<EnvironmentName, DeployTarget>;
-    /** Each target made, with the environments it deploys. */
+    /** Environment → lowercased entity ref → the target that deploys it there. */
+    byService: Record<EnvironmentName, Record<string, DeployTarget>>;
+    /** Each target made, with the environments it deploys (in). */
     targets: Array<{ target: DeployTarget; environments: EnvironmentName[] }>;
   }> {
     const environmentsOf = new Map<string, EnvironmentName[]>();
-    for (const environment of ENVIRONMENTS) {
-      const name = names[environment];
+    const use = (name: string, environment: EnvironmentName, key: string) => {
       if (!this.factories.has(name)) {
         throw new Error(
-          `ibias.deployments.environments.${environment}.target is ${name}, but no deploy target of that name is installed (installed: ${[
+          `ibias.deployments.environments.${environment}.${key} is ${name}, but no deploy target of that name is installed (installed: ${[
             ...this.factories.keys(),
           ].join(', ')})`,
         );
       }
-      environmentsOf.set(name, [
-        ...(environmentsOf.get(name) ?? []),
-        environment,
-      ]);
+      const environments = environmentsOf.get(name) ?? [];
+      if (!environments.includes(environment)) {
+        environmentsOf.set(name, [...environments, environment]);
+      }
+    };
+    // Everything is checked before any target is made.
+    for (const environment of ENVIRONMENTS) {
+      use(names[environment], environment, 'target');
     }
-    const byEnvironment = {} as Record<EnvironmentName, DeployTarget>;
+    for (const environment of ENVIRONMENTS) {
+      for (const [ref, name] of Object.entries(byService[environment] ?? {})) {
+        use(name, environment, `targetsByService.${ref}`);
+      }
+    }
+    const made = new Map<string, DeployTarget>();
     const targets = [];
     for (const [name, environments] of environmentsOf) {
       const target = await this.factories.get(name)!.create({ environments });
-      for (const environment of environments) {
-        byEnvironment[environment] = target;
-      }
+      made.set(name, target);
       targets.push({ target, environments });
     }
-    return { byEnvironment, targets };
+    const byEnvironment = {} as Record<EnvironmentName, DeployTarget>;
+    const byServiceTargets = {} as Record<
+      EnvironmentName,
+      Record<string, DeployTarget>
+    >;
+    for (const environment of ENVIRONMENTS) {
+      byEnvironment[environment] = made.get(names[environment])!;
+      byServiceTargets[environment] = Object.fromEntries(
+        Object.entries(byService[environment] ?? {}).map(([ref, name]) => [
+          ref,
+          made.get(name)!,
+        ]),
+      );
+    }
+    return { byEnvironment, byService: byServiceTargets, targets };
   }
 }

@@ -5,21 +5,53 @@ import type {
 } from '@internal/plugin-ibias-deployments-node';
 
 /**
- * Sends each call to the target configured for the environment
- * (`ibias.deployments.environments.<env>.target`), e.g. local for development and
- * staging, kubernetes for production.
+ * Sends each call to the target of the service in its environment: the one
+ * `ibias.deployments.environments.<env>.targetsByService` names for that entity, else
+ * the environment's (`ibias.deployments.environments.<env>.target`), e.g. local for
+ * development and staging, kubernetes for production, and ibias-web on vercel in all
+ * three. (The name stayed from when only environments chose.)
  */
 export class TargetsByEnvironment implements DeployTarget {
+  /** Environment → lowercased entity ref → target. */
+  private readonly byService: Partial<
+    Record<EnvironmentName, Map<string, DeployTarget>>
+  > = {};
+
   constructor(
     private readonly targets: Record<EnvironmentName, DeployTarget>,
-  ) {}
-
-  get name() {
-    return [...new Set(Object.values(this.targets).map(t => t.name))].join('+');
+    byService: Partial<
+      Record<EnvironmentName, Record<string, DeployTarget>>
+    > = {},
+  ) {
+    for (const [environment, refs] of Object.entries(byService)) {
+      this.byService[environment as EnvironmentName] = new Map(
+        Object.entries(refs ?? {}).map(([ref, target]) => [
+          ref.toLocaleLowerCase('en-US'),
+          target,
+        ]),
+      );
+    }
   }
 
-  private of(ref: Pick<TargetRef, 'environment'>) {
-    return this.targets[ref.environment];
+  get name() {
+    const all = [
+      ...Object.values(this.targets),
+      ...Object.values(this.byService).flatMap(m => [...(m?.values() ?? [])]),
+    ];
+    return [...new Set(all.map(t => t.name))].join('+');
+  }
+
+  /** The target that deploys this service in this environment. */
+  targetOf(ref: Pick<TargetRef, 'environment' | 'entityRef'>): DeployTarget {
+    return (
+      this.byService[ref.environment]?.get(
+        ref.entityRef.toLocaleLowerCase('en-US'),
+      ) ?? this.targets[ref.environment]
+    );
+  }
+
+  private of(ref: Pick<TargetRef, 'environment' | 'entityRef'>) {
+    return this.targetOf(ref);
   }
 
   cannotDeploy(ref: TargetRef) {
