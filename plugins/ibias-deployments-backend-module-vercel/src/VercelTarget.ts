@@ -15,7 +15,7 @@ import {
   ProbeRecords,
   type ProbeLoadProfile,
   type ProbeLoadTarget,
-} from './probe/ProbeLoad';
+} from '@internal/plugin-ibias-deployments-node';
 
 /** A version the deployments plugin accepts: 1.2.0 or 1.2.0-rc.1 (a tag v1.2.0 reads as 1.2.0). */
 const RELEASE_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;

@@ -1,6 +1,6 @@
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import type { ProbeLoadProfile } from './probe/ProbeLoad';
+import type { ProbeLoadProfile } from '@internal/plugin-ibias-deployments-node';
 
 /** The Vercel project a service deploys to. */
 export interface VercelProjectLink {

@@ -12,3 +12,4 @@ export * from './targets';
 export * from './extensions';
 export * from './config';
 export * from './DeploymentsApi';
+export * from './probe/ProbeLoad';

@@ -1,5 +1,9 @@
 import { percentile } from '@internal/plugin-ibias-deployments-common';
 
+// A remote target's own latency source (metrics source 'target-probe'): the environment's
+// load sent to the version under analysis and every answer timed, for targets whose
+// platform reports no per-request latency (Vercel's log drains, Supabase's functions).
+
 /** What the portal sends to a deployment while its analysis runs. */
 export interface ProbeLoadProfile {
   /** Requests per second; 0 or less sends nothing. */

@@ -1,0 +1,42 @@
+export interface Config {
+  ibias?: {
+    deployments?: {
+      /**
+       * The Supabase Edge Functions deploy target
+       * (`ibias.deployments.environments.<env>.target: supabase`).
+       */
+      supabase?: {
+        /**
+         * A Supabase access token (`sbp_…`) allowed to deploy and delete the functions below.
+         * @visibility secret
+         */
+        token: string;
+        /** The Management API; default https://api.supabase.com. */
+        apiUrl?: string;
+        /**
+         * Where a project's functions are invoked, with `{ref}` for the project ref;
+         * default https://{ref}.supabase.co. Tests point it at a loopback.
+         */
+        functionsUrl?: string;
+        /** The edge function of each service, by catalog entity name. */
+        projects: {
+          [service: string]: {
+            /** The function's slug, e.g. `ai-recommendations`. */
+            slug: string;
+            /**
+             * The Supabase project ref of each environment. To come from the service's
+             * environments file; read from here for now.
+             */
+            refs: {
+              development?: string;
+              staging?: string;
+              production?: string;
+            };
+            /** Where each version's sources are: `<sourceDir>/<version>/index.ts` etc. */
+            sourceDir: string;
+          };
+        };
+      };
+    };
+  };
+}

@@ -1,0 +1,1 @@
+export { ibiasDeploymentsModuleSupabaseTarget as default } from './module';
