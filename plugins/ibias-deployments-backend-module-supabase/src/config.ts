@@ -1,5 +1,8 @@
 import type { Config } from '@backstage/config';
-import type { ProbeLoadProfile } from '@internal/plugin-ibias-deployments-node';
+import {
+  DEFAULT_PROBE_LOAD,
+  readProbeLoadProfiles,
+} from '@internal/plugin-ibias-deployments-node';
 
 /** The edge function a service deploys as. */
 export interface SupabaseFunctionLink {
@@ -58,39 +61,8 @@ export function readSupabaseTargetConfig(
   };
 }
 
-/** What the analysis load sends to a function when an environment configures none. */
-export const DEFAULT_SUPABASE_LOAD: ProbeLoadProfile = {
-  rps: 10,
-  method: 'GET',
-  path: '/',
-};
+/** What the analysis load sends when an environment configures none (the shared default). */
+export const DEFAULT_SUPABASE_LOAD = DEFAULT_PROBE_LOAD;
 
-/**
- * The analysis load of each environment, from ibias.deployments.environments.<env>.load
- * (the key the local and Vercel targets read), else DEFAULT_SUPABASE_LOAD.
- */
-export function readSupabaseLoadProfiles(
-  config: Config,
-  environments: string[],
-): Record<string, ProbeLoadProfile> {
-  return Object.fromEntries(
-    environments.map(env => {
-      const key = `ibias.deployments.environments.${env}.load`;
-      const c = config.getOptionalConfig(key);
-      if (!c) return [env, DEFAULT_SUPABASE_LOAD];
-      const path = c.getOptionalString('path') ?? DEFAULT_SUPABASE_LOAD.path;
-      if (!path.startsWith('/')) {
-        throw new Error(`${key}.path must start with /`);
-      }
-      return [
-        env,
-        {
-          rps: c.getNumber('rps'),
-          method: c.getOptionalString('method') ?? DEFAULT_SUPABASE_LOAD.method,
-          path,
-          body: c.getOptionalString('body'),
-        },
-      ];
-    }),
-  );
-}
+/** The analysis load of each environment (see readProbeLoadProfiles). */
+export const readSupabaseLoadProfiles = readProbeLoadProfiles;

@@ -1,6 +1,9 @@
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import type { ProbeLoadProfile } from '@internal/plugin-ibias-deployments-node';
+import {
+  DEFAULT_PROBE_LOAD,
+  readProbeLoadProfiles,
+} from '@internal/plugin-ibias-deployments-node';
 
 /** The Vercel project a service deploys to. */
 export interface VercelProjectLink {
@@ -81,40 +84,8 @@ export function readVercelDrainConfig(config: Config): VercelDrainConfig {
   };
 }
 
-/** What the analysis load sends to a Vercel deployment when an environment configures none. */
-export const DEFAULT_VERCEL_LOAD: ProbeLoadProfile = {
-  rps: 10,
-  method: 'GET',
-  path: '/',
-};
+/** What the analysis load sends when an environment configures none (the shared default). */
+export const DEFAULT_VERCEL_LOAD = DEFAULT_PROBE_LOAD;
 
-/**
- * The analysis load of each environment, from ibias.deployments.environments.<env>.load
- * (the same key the local target reads): its rate, and the request when it names one,
- * else `GET /`; an environment without it gets DEFAULT_VERCEL_LOAD.
- */
-export function readVercelLoadProfiles(
-  config: Config,
-  environments: string[],
-): Record<string, ProbeLoadProfile> {
-  return Object.fromEntries(
-    environments.map(env => {
-      const key = `ibias.deployments.environments.${env}.load`;
-      const c = config.getOptionalConfig(key);
-      if (!c) return [env, DEFAULT_VERCEL_LOAD];
-      const path = c.getOptionalString('path') ?? DEFAULT_VERCEL_LOAD.path;
-      if (!path.startsWith('/')) {
-        throw new Error(`${key}.path must start with /`);
-      }
-      return [
-        env,
-        {
-          rps: c.getNumber('rps'),
-          method: c.getOptionalString('method') ?? DEFAULT_VERCEL_LOAD.method,
-          path,
-          body: c.getOptionalString('body'),
-        },
-      ];
-    }),
-  );
-}
+/** The analysis load of each environment (see readProbeLoadProfiles). */
+export const readVercelLoadProfiles = readProbeLoadProfiles;

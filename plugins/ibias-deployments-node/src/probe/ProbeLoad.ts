@@ -1,3 +1,4 @@
+import type { Config } from '@backstage/config';
 import { percentile } from '@internal/plugin-ibias-deployments-common';
 
 // A remote target's own latency source (metrics source 'target-probe'): the environment's
@@ -201,4 +202,42 @@ export class ProbeLoad {
     }
     this.timers.clear();
   }
+}
+
+/** What the analysis load sends when an environment configures none. */
+export const DEFAULT_PROBE_LOAD: ProbeLoadProfile = {
+  rps: 10,
+  method: 'GET',
+  path: '/',
+};
+
+/**
+ * The analysis load of each environment, from ibias.deployments.environments.<env>.load
+ * (the key the local target reads too): its rate, and the request when it names one,
+ * else `GET /`; an environment without it gets DEFAULT_PROBE_LOAD.
+ */
+export function readProbeLoadProfiles(
+  config: Config,
+  environments: string[],
+): Record<string, ProbeLoadProfile> {
+  return Object.fromEntries(
+    environments.map(env => {
+      const key = `ibias.deployments.environments.${env}.load`;
+      const c = config.getOptionalConfig(key);
+      if (!c) return [env, DEFAULT_PROBE_LOAD];
+      const path = c.getOptionalString('path') ?? DEFAULT_PROBE_LOAD.path;
+      if (!path.startsWith('/')) {
+        throw new Error(`${key}.path must start with /`);
+      }
+      return [
+        env,
+        {
+          rps: c.getNumber('rps'),
+          method: c.getOptionalString('method') ?? DEFAULT_PROBE_LOAD.method,
+          path,
+          body: c.getOptionalString('body'),
+        },
+      ];
+    }),
+  );
 }
