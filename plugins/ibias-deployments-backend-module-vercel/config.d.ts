@@ -43,6 +43,14 @@ export interface Config {
             productionUrl?: string;
             /** Put before a version to name its git tag: `v` for tags like v1.2.0; default none. */
             tagPrefix?: string;
+            /**
+             * A Vercel project of its own per environment (e.g. `staging`: a project whose
+             * production domain is the staging domain), built from the same repository
+             * and tags; environments not named use the project above.
+             */
+            environments?: {
+              [environment: string]: { projectId: string; productionUrl?: string };
+            };
           };
         };
       };

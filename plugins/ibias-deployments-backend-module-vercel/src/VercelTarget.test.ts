@@ -41,6 +41,7 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
         serverURL: loopback.url,
         timeoutMs: 5_000,
       }),
+      api: { url: loopback.url, token: TOKEN },
       teamId: loopback.team.id,
       projects: {
         'ibias-web': { projectId, repo: { org: REPO.org, repo: REPO.repo } },
@@ -81,6 +82,7 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
   it('turns an API error into a message without the token', async () => {
     const wrong = new VercelTarget({
       client: new Vercel({ bearerToken: 'wrong', serverURL: loopback.url }),
+      api: { url: loopback.url, token: 'wrong' },
       projects: {
         'ibias-web': { projectId, repo: { org: REPO.org, repo: REPO.repo } },
       },
@@ -160,12 +162,14 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
     await target.setTraffic(REF, '1.1.0', 0, '1.0.0');
     expect(production()).toBe(v1);
     expect(await target.traffic(REF)).toEqual({ '1.0.0': 100 });
-    expect(loopback.requests.at(-2)).toMatchObject({
-      method: 'POST',
-      path: expect.stringMatching(
-        new RegExp(`^/v1/projects/${projectId}/rollback/${v1}`),
-      ),
-    });
+    expect(loopback.requests).toContainEqual(
+      expect.objectContaining({
+        method: 'POST',
+        path: expect.stringMatching(
+          new RegExp(`^/v1/projects/${projectId}/rollback/${v1}`),
+        ),
+      }),
+    );
     // And forward again with promote.
     await target.setTraffic(REF, '1.1.0', 100, '1.0.0');
     expect(await target.traffic(REF)).toEqual({ '1.1.0': 100 });
@@ -195,10 +199,86 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
     );
   });
 
-  it('refuses a canary weight: Rolling Releases are not driven yet', async () => {
+  it('drives a canary as a Vercel rolling release: stages from the canary weights, approve, complete', async () => {
+    await target.deploy(REF, '1.0.0');
+    await target.setTraffic(REF, '1.0.0', 100, null);
+    const first = production();
+    await target.deploy(REF, '1.1.0');
+    await target.setTraffic(REF, '1.1.0', 10, '1.0.0');
+    const p = loopback.project('ibias-web');
+    // The project's stages were set to the engine's weights (the SDK cannot: raw PATCH).
+    expect(p.rollingReleaseConfig?.stages.map(s => s.targetPercentage)).toEqual(
+      [10, 50, 100],
+    );
+    expect(p.rollingRelease).toMatchObject({ state: 'ACTIVE', activeIndex: 0 });
+    expect(await target.traffic(REF)).toEqual({ '1.0.0': 90, '1.1.0': 10 });
+    await target.setTraffic(REF, '1.1.0', 50, '1.0.0');
+    // A retried step changes nothing.
+    await target.setTraffic(REF, '1.1.0', 50, '1.0.0');
+    expect(await target.traffic(REF)).toEqual({ '1.0.0': 50, '1.1.0': 50 });
+    await target.setTraffic(REF, '1.1.0', 100, '1.0.0');
+    expect(loopback.project('ibias-web').rollingRelease?.state).toBe(
+      'COMPLETE',
+    );
+    expect(production()).not.toBe(first);
+    expect(await target.traffic(REF)).toEqual({ '1.1.0': 100 });
+    // A rolling deploy's steps are a rolling release too, with its own stages.
+    await target.deploy(REF, '1.3.0');
+    await target.setTraffic(REF, '1.3.0', 25, '1.1.0');
+    expect(
+      loopback
+        .project('ibias-web')
+        .rollingReleaseConfig?.stages.map(s => s.targetPercentage),
+    ).toEqual([25, 50, 75, 100]);
+    await target.setTraffic(REF, '1.3.0', 50, '1.1.0');
+    await target.setTraffic(REF, '1.3.0', 75, '1.1.0');
+    expect(await target.traffic(REF)).toEqual({ '1.1.0': 25, '1.3.0': 75 });
+    await target.setTraffic(REF, '1.3.0', 100, '1.1.0');
+    expect(await target.traffic(REF)).toEqual({ '1.3.0': 100 });
+    // Stages that already match are left alone: one PATCH per change.
+    await target.deploy(REF, '1.2.0');
+    await target.setTraffic(REF, '1.2.0', 10, '1.3.0');
+    await target.setTraffic(REF, '1.2.0', 100, '1.3.0');
+    await target.deploy(REF, '1.4.0');
+    await target.setTraffic(REF, '1.4.0', 10, '1.2.0');
+    expect(
+      loopback.requests.filter(
+        r => r.method === 'PATCH' && r.path.includes('rolling-release/config'),
+      ),
+    ).toHaveLength(3);
+  });
+
+  it('aborts a rolling release by rolling back to the stable deployment', async () => {
+    await target.deploy(REF, '1.0.0');
+    await target.setTraffic(REF, '1.0.0', 100, null);
+    const stable = production();
+    await target.deploy(REF, '3.0.0');
+    await target.setTraffic(REF, '3.0.0', 10, '1.0.0');
+    // What the engine does on a rollback trigger.
+    await target.setTraffic(REF, '1.0.0', 100, null);
+    expect(loopback.project('ibias-web').rollingRelease?.state).toBe('ABORTED');
+    expect(production()).toBe(stable);
+    expect(await target.traffic(REF)).toEqual({ '1.0.0': 100 });
+    expect(loopback.requests).toContainEqual(
+      expect.objectContaining({
+        method: 'POST',
+        path: expect.stringMatching(/^\/v9\/projects\/prj_\w+\/rollback\/dpl_/),
+      }),
+    );
+  });
+
+  it('refuses canary weights that are not stages, and a first deployment as a canary', async () => {
     await target.deploy(REF, '1.0.0');
     await expect(target.setTraffic(REF, '1.0.0', 10, null)).rejects.toThrow(
-      'Canary on Vercel needs Rolling Releases, which this target does not drive yet: use blue-green for ibias-web',
+      'ibias-web has no production deployment on Vercel to roll 1.0.0 out from: deploy it blue-green first',
+    );
+    await target.setTraffic(REF, '1.0.0', 100, null);
+    await target.deploy(REF, '1.1.0');
+    await expect(target.setTraffic(REF, '1.1.0', 30, '1.0.0')).rejects.toThrow(
+      '30% is not a stage of a Vercel rolling release (10, 50, 100 or 25, 50, 75, 100)',
+    );
+    await expect(target.setTraffic(REF, '1.1.0', 50, '1.0.0')).rejects.toThrow(
+      'No rolling release of ibias-web is active on Vercel to move to 50%',
     );
   });
 
@@ -289,7 +369,7 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
       source: 'target-probe',
     });
     expect(m.detail).toBe(
-      `Vercel log drains counted 2 requests (1 answered 5xx or not at all) to ${id}: real callers, without durations; not used for analysis; the portal sent no probe load to 1.0.0`,
+      `Vercel log drains counted 2 requests (1 answered 5xx) to ${id}: fewer than 10, so the portal's own load decides; the portal sent no probe load to 1.0.0`,
     );
     expect(m.query).toBe(
       `Portal probe load GET / at 10 rps on the deployment of 1.0.0 since ${new Date(
@@ -339,6 +419,29 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
       `Portal probe load GET /api/ping at 100 rps on ${faulty} (3.0.0) since`,
     );
     expect(during.detail).toMatch(/^Vercel log drains counted 0 requests/);
+    // Drained requests of real callers, once there are enough, give the error rate.
+    const faultyId = production()!;
+    records.record(
+      Array.from({ length: 20 }, (_, i) => ({
+        id: `real-${i}`,
+        requestId: `real-${i}`,
+        deploymentId: faultyId,
+        projectId,
+        timestamp: Date.now(),
+        statusCode: i < 5 ? 502 : 200,
+      })),
+      new Set([projectId]),
+    );
+    const drained = await loaded.metrics(REF, '3.0.0', since);
+    expect(drained).toMatchObject({
+      requests: 20,
+      errors: 5,
+      p95Ms: m.p95Ms,
+      source: 'log-drain',
+    });
+    expect(drained.query).toContain(
+      `Vercel log drains of ${faultyId} (3.0.0) since`,
+    );
     // Stopped: nothing more is sent.
     await new Promise(r => setTimeout(r, 100));
     expect(pinged(faulty).length).toBe(sent.length);

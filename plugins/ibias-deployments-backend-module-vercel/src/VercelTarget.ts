@@ -1,6 +1,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
-import type { DependencyCheck } from '@internal/plugin-ibias-deployments-common';
+import {
+  DEFAULT_CANARY_WEIGHTS,
+  ROLLING_WEIGHTS,
+  type DependencyCheck,
+} from '@internal/plugin-ibias-deployments-common';
 import type {
   DeployTarget,
   ProbeResult,
@@ -24,10 +28,23 @@ const FAILED = new Set(['ERROR', 'CANCELED', 'DELETED']);
 const MAX_PAGES = 5;
 /** When the version under analysis is not known, the load goes to at most this many. */
 const MAX_UNKNOWN_LOAD_TARGETS = 5;
+/**
+ * From this many drained requests of real callers in an interval, their error rate is
+ * the evidence (source `log-drain`); below it the portal's own timed load decides.
+ */
+export const MIN_DRAINED_REQUESTS = 10;
 
 export interface VercelTargetOptions {
   client: Vercel;
+  /**
+   * The REST API and token, for the two calls the SDK cannot make: setting a project's
+   * rolling-release stages (its update sends no body) and aborting a rolling release
+   * (the CLI's rollback on /v9).
+   */
+  api: { url: string; token: string };
   teamId?: string;
+  /** The engine's canary weights (ibias.deployments.canaryWeights): the rolling-release stages. */
+  canaryWeights?: number[];
   /** The Vercel project of each service, by catalog entity name. */
   projects: Record<string, VercelProjectLink>;
   /** Where a deployment's unique host (`web-abc-team.vercel.app`) is reached from here. */
@@ -138,20 +155,207 @@ export class VercelTarget implements DeployTarget {
     });
   }
 
+  /** The service's project in the environment: its own for that environment, else the service's. */
+  private link(ref: TargetRef): VercelProjectLink | undefined {
+    const p = this.o.projects[ref.service];
+    return p?.environments?.[ref.environment] ?? p;
+  }
+
   cannotDeploy(ref: TargetRef) {
-    return this.o.projects[ref.service]
+    return this.link(ref)
       ? undefined
       : `ibias.deployments.vercel.projects has no project for ${ref.service}`;
   }
 
   private project(ref: TargetRef): VercelProjectLink {
-    const p = this.o.projects[ref.service];
+    const p = this.link(ref);
     if (!p) {
       throw new InputError(
         `ibias.deployments.vercel.projects has no project for ${ref.service}`,
       );
     }
     return p;
+  }
+
+  /** The stage lists a deploy can ask for: a canary's weights, or a rolling deploy's. */
+  private get stageLists() {
+    return [this.o.canaryWeights ?? DEFAULT_CANARY_WEIGHTS, ROLLING_WEIGHTS];
+  }
+
+  /** A call the SDK cannot make, with the token; Vercel's error code in what it throws. */
+  private async rawCall(
+    what: string,
+    method: string,
+    path: string,
+    body: unknown,
+  ) {
+    const url = new URL(`${this.o.api.url.replace(/\/+$/, '')}${path}`);
+    if (this.o.teamId) url.searchParams.set('teamId', this.o.teamId);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: {
+          Authorization: `Bearer ${this.o.api.token}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch {
+      throw new Error(`${what} failed: Vercel unreachable`);
+    }
+    const text = await res.text().catch(() => '');
+    if (!res.ok) {
+      let why = `Vercel answered ${res.status}`;
+      try {
+        const e = JSON.parse(text)?.error;
+        if (typeof e?.code === 'string') {
+          why += ` ${e.code}${
+            typeof e.message === 'string' ? `: ${e.message}` : ''
+          }`;
+        }
+      } catch {
+        // Not Vercel's JSON error body.
+      }
+      throw new Error(`${what} failed: ${why}`);
+    }
+  }
+
+  /** The project's active rolling release, or null. */
+  private async activeRelease(projectId: string) {
+    const res = await vercelCall('Reading the rolling release', () =>
+      this.o.client.rollingRelease.getRollingRelease({
+        idOrName: projectId,
+        teamId: this.o.teamId,
+        state: 'ACTIVE',
+      }),
+    );
+    const r = res.rollingRelease;
+    return r && r.state === 'ACTIVE' ? r : null;
+  }
+
+  /**
+   * Makes the project's rolling-release stages the engine's canary weights, each waiting
+   * for an approval (the portal approves after its analysis); left alone when they match.
+   */
+  private async ensureStages(
+    ref: TargetRef,
+    projectId: string,
+    weights: number[],
+  ) {
+    const res = await vercelCall('Reading the rolling-release settings', () =>
+      this.o.client.rollingRelease.getRollingReleaseConfig({
+        idOrName: projectId,
+        teamId: this.o.teamId,
+      }),
+    );
+    const stages = res.rollingRelease?.stages?.map(s => s.targetPercentage);
+    if (stages && stages.join(',') === weights.join(',')) return;
+    await this.rawCall(
+      'Setting the rolling-release stages',
+      'PATCH',
+      `/v1/projects/${encodeURIComponent(projectId)}/rolling-release/config`,
+      {
+        enabled: true,
+        advancementType: 'manual-approval',
+        stages: weights.map(targetPercentage => ({
+          targetPercentage,
+          requireApproval: targetPercentage < 100,
+        })),
+      },
+    );
+    this.o.logger.info(
+      `Vercel ${ref.service}: rolling-release stages set to ${weights.join(
+        ' → ',
+      )} %`,
+    );
+  }
+
+  /** A version's deployment id, or undefined. */
+  private async versionOfId(id: string) {
+    const d = await vercelCall('Reading a Vercel deployment', () =>
+      this.o.client.deployments.getDeployment({
+        idOrUrl: id,
+        teamId: this.o.teamId,
+      }),
+    );
+    return 'meta' in d ? versionOf(d) : undefined;
+  }
+
+  /**
+   * A canary stage: the first starts a Vercel rolling release of the version's
+   * deployment, each later one approves the stage of that weight.
+   */
+  private async rollingStage(
+    ref: TargetRef,
+    version: string,
+    weight: number,
+    stable: string | null,
+  ) {
+    const { projectId } = this.project(ref);
+    const d = await this.readyDeployment(ref, version);
+    const active = await this.activeRelease(projectId);
+    if (!active) {
+      if (!stable) {
+        throw new InputError(
+          `${ref.service} has no production deployment on Vercel to roll ${version} out from: deploy it blue-green first`,
+        );
+      }
+      // The first step names the stages: a canary's weights, or a rolling deploy's.
+      const stages = this.stageLists.find(ws => ws[0] === weight);
+      if (!stages) {
+        const known = this.stageLists.flat();
+        throw new InputError(
+          known.includes(weight)
+            ? `No rolling release of ${ref.service} is active on Vercel to move to ${weight}%`
+            : `${weight}% is not a stage of a Vercel rolling release (${this.stageLists
+                .map(ws => ws.join(', '))
+                .join(' or ')})`,
+        );
+      }
+      await this.ensureStages(ref, projectId, stages);
+      await vercelCall(`Starting the rolling release of ${version}`, () =>
+        this.o.client.rollingRelease.startRollingRelease({
+          idOrName: projectId,
+          teamId: this.o.teamId,
+          requestBody: { canaryDeploymentId: d.id },
+        }),
+      );
+      this.o.logger.info(
+        `Vercel ${ref.service}: rolling release of ${version} (${d.id}) started at ${weight}%`,
+      );
+      return;
+    }
+    if (active.canaryDeployment?.id !== d.id) {
+      throw new Error(
+        `A rolling release of another deployment (${
+          active.canaryDeployment?.id ?? 'unknown'
+        }) is active on the Vercel project of ${
+          ref.service
+        }: complete or abort it first`,
+      );
+    }
+    const index =
+      active.stages.find(st => st.targetPercentage === weight)?.index ?? -1;
+    if (index < 0) {
+      throw new InputError(
+        `${weight}% is not a stage of the active Vercel rolling release of ${
+          ref.service
+        } (${active.stages.map(st => st.targetPercentage).join(', ')})`,
+      );
+    }
+    if ((active.activeStage?.index ?? 0) >= index) return; // a retried step
+    await vercelCall(`Approving the ${weight}% stage of ${version}`, () =>
+      this.o.client.rollingRelease.approveRollingReleaseStage({
+        idOrName: projectId,
+        teamId: this.o.teamId,
+        requestBody: { nextStageIndex: index, canaryDeploymentId: d.id },
+      }),
+    );
+    this.o.logger.info(
+      `Vercel ${ref.service}: rolling release of ${version} approved to ${weight}%`,
+    );
   }
 
   /** The project's production deployments, newest first, page by page. */
@@ -363,6 +567,35 @@ export class VercelTarget implements DeployTarget {
   private async makeProduction(ref: TargetRef, version: string) {
     const { projectId } = this.project(ref);
     const d = await this.readyDeployment(ref, version);
+    const active = await this.activeRelease(projectId);
+    if (active?.canaryDeployment?.id === d.id) {
+      await vercelCall(`Completing the rolling release of ${version}`, () =>
+        this.o.client.rollingRelease.completeRollingRelease({
+          idOrName: projectId,
+          teamId: this.o.teamId,
+          requestBody: { canaryDeploymentId: d.id },
+        }),
+      );
+      this.o.logger.info(
+        `Vercel ${ref.service}: rolling release of ${version} completed`,
+      );
+      return;
+    }
+    if (active) {
+      // How the CLI aborts a rolling release: a rollback to the deployment to keep.
+      await this.rawCall(
+        `Aborting the rolling release of ${ref.service}`,
+        'POST',
+        `/v9/projects/${encodeURIComponent(
+          projectId,
+        )}/rollback/${encodeURIComponent(d.id)}`,
+        {},
+      );
+      this.o.logger.info(
+        `Vercel ${ref.service}: rolling release aborted, traffic back on ${version} (${d.id})`,
+      );
+      return;
+    }
     const current = await this.productionOf(projectId);
     if (current?.id === d.id) return;
     const older =
@@ -426,17 +659,25 @@ export class VercelTarget implements DeployTarget {
       }
       return;
     }
-    throw new InputError(
-      `Canary on Vercel needs Rolling Releases, which this target does not drive yet: use blue-green for ${ref.service}`,
-    );
+    await this.rollingStage(ref, version, weight, stable);
   }
 
   async traffic(ref: TargetRef): Promise<Record<string, number>> {
     const { projectId } = this.project(ref);
+    const active = await this.activeRelease(projectId);
+    if (active?.canaryDeployment && active.currentDeployment) {
+      const pct =
+        active.currentCanaryPercentage ??
+        active.activeStage?.targetPercentage ??
+        0;
+      const canary = await this.versionOfId(active.canaryDeployment.id);
+      const current = await this.versionOfId(active.currentDeployment.id);
+      if (canary && current) return { [current]: 100 - pct, [canary]: pct };
+    }
     const production = await this.productionOf(projectId);
     if (!production) return {};
     if (production.alias?.[0]) {
-      this.productionUrls.set(ref.service, `https://${production.alias[0]}`);
+      this.productionUrls.set(refKey(ref), `https://${production.alias[0]}`);
     }
     let version = production.meta ? versionOf(production) : undefined;
     if (!version) {
@@ -452,8 +693,11 @@ export class VercelTarget implements DeployTarget {
   }
 
   /**
-   * What the portal's probe load measured of the version's deployment since `sinceMs`
-   * (source `target-probe`), with the log drain's counts of real callers in `detail`.
+   * What the version's deployment served since `sinceMs`. When Vercel's log drains
+   * delivered at least MIN_DRAINED_REQUESTS of its real callers' requests (the production
+   * domains during a rolling release or after a promotion), their error rate is the
+   * evidence and the p95 is the portal's own timed load (drains carry no duration):
+   * source `log-drain`. Otherwise the portal's timed load alone: source `target-probe`.
    */
   async metrics(ref: TargetRef, version: string, sinceMs: number) {
     const { projectId } = this.project(ref);
@@ -466,31 +710,44 @@ export class VercelTarget implements DeployTarget {
     const sent = load?.targets.find(t => t.version === version);
     const profile = load?.profile ?? this.profileFor(ref);
     const what = `${profile.method} ${profile.path}`;
-    let drain: string;
+    const timeoutMs = this.o.probeTimeoutMs ?? 5_000;
+    const probed = `portal probe load ${what} at ${profile.rps} rps on ${
+      sent
+        ? `${sent.name ?? sent.url} (${version})`
+        : `the deployment of ${version}`
+    } since ${since}: ${
+      measured.requests
+    } requests timed by the portal, errors = 5xx or no answer within ${timeoutMs} ms, p95 nearest-rank`;
+    let drained: { id: string; requests: number; errors: number } | undefined;
+    let unavailable: string | undefined;
     try {
       const d = await this.findDeployment(projectId, version);
-      const counted = d
-        ? this.o.records.counts(d.id, sinceMs)
-        : { requests: 0, errors: 0 };
-      drain = `Vercel log drains counted ${counted.requests} requests (${
-        counted.errors
-      } answered 5xx or not at all) to ${
-        d?.id ?? version
-      }: real callers, without durations; not used for analysis`;
+      if (d) drained = { id: d.id, ...this.o.records.counts(d.id, sinceMs) };
     } catch (e) {
-      drain = `Vercel log drain counts unavailable: ${(e as Error).message}`;
+      unavailable = `Vercel log drain counts unavailable: ${
+        (e as Error).message
+      }`;
     }
+    if (drained && drained.requests >= MIN_DRAINED_REQUESTS) {
+      return {
+        requests: drained.requests,
+        errors: drained.errors,
+        p95Ms: measured.p95Ms,
+        query: `Vercel log drains of ${drained.id} (${version}) since ${since}: ${drained.requests} requests of real callers, ${drained.errors} answered 5xx; p95 from the ${probed}`,
+        source: 'log-drain' as const,
+        detail: `error rate from ${drained.requests} drained requests (${drained.errors} 5xx); p95 from ${measured.requests} requests the portal timed (log drains carry no duration)`,
+      };
+    }
+    const drain =
+      unavailable ??
+      `Vercel log drains counted ${drained?.requests ?? 0} requests (${
+        drained?.errors ?? 0
+      } answered 5xx) to ${
+        drained?.id ?? version
+      }: fewer than ${MIN_DRAINED_REQUESTS}, so the portal's own load decides`;
     return {
       ...measured,
-      query: `Portal probe load ${what} at ${profile.rps} rps on ${
-        sent
-          ? `${sent.name ?? sent.url} (${version})`
-          : `the deployment of ${version}`
-      } since ${since}: ${
-        measured.requests
-      } requests timed by the portal, errors = 5xx or no answer within ${
-        this.o.probeTimeoutMs ?? 5_000
-      } ms, p95 nearest-rank`,
+      query: `P${probed.slice(1)}`,
       source: 'target-probe' as const,
       detail: sent
         ? drain
@@ -554,8 +811,7 @@ export class VercelTarget implements DeployTarget {
 
   url(ref: TargetRef): string | undefined {
     return (
-      this.o.projects[ref.service]?.productionUrl ??
-      this.productionUrls.get(ref.service)
+      this.link(ref)?.productionUrl ?? this.productionUrls.get(refKey(ref))
     );
   }
 

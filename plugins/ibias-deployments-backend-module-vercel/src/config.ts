@@ -12,6 +12,11 @@ export interface VercelProjectLink {
   productionUrl?: string;
   /** Put before a version to name its git tag (`v` for tags like v1.2.0); default none. */
   tagPrefix?: string;
+  /**
+   * A project of its own in some environments (a staging project beside production's),
+   * built from the same repository and tags.
+   */
+  environments?: Record<string, VercelProjectLink>;
 }
 
 export interface VercelTargetConfig {
@@ -37,19 +42,44 @@ function readProjects(c: Config): Record<string, VercelProjectLink> {
   return Object.fromEntries(
     projects.keys().map(service => {
       const p = projects.getConfig(service);
-      return [
-        service,
-        {
-          projectId: p.getString('projectId'),
-          repo: {
-            org: p.getString('repo.org'),
-            repo: p.getString('repo.repo'),
-          },
-          productionUrl: p.getOptionalString('productionUrl'),
-          tagPrefix: p.getOptionalString('tagPrefix'),
+      const link: VercelProjectLink = {
+        projectId: p.getString('projectId'),
+        repo: {
+          org: p.getString('repo.org'),
+          repo: p.getString('repo.repo'),
         },
-      ];
+        productionUrl: p.getOptionalString('productionUrl'),
+        tagPrefix: p.getOptionalString('tagPrefix'),
+      };
+      const envs = p.getOptionalConfig('environments');
+      if (envs) {
+        link.environments = Object.fromEntries(
+          envs.keys().map(env => {
+            const e = envs.getConfig(env);
+            return [
+              env,
+              {
+                projectId: e.getString('projectId'),
+                repo: link.repo,
+                productionUrl: e.getOptionalString('productionUrl'),
+                tagPrefix: link.tagPrefix,
+              },
+            ];
+          }),
+        );
+      }
+      return [service, link];
     }),
+  );
+}
+
+/** Every project id configured, environments' own included. */
+function projectIdsOf(projects: Record<string, VercelProjectLink>) {
+  return new Set(
+    Object.values(projects).flatMap(p => [
+      p.projectId,
+      ...Object.values(p.environments ?? {}).map(e => e.projectId),
+    ]),
   );
 }
 
@@ -80,7 +110,7 @@ export function readVercelDrainConfig(config: Config): VercelDrainConfig {
   return {
     secret: c.getOptionalString('drainSecret'),
     verificationCode: c.getOptionalString('drainVerificationCode'),
-    projectIds: new Set(Object.values(readProjects(c)).map(p => p.projectId)),
+    projectIds: projectIdsOf(readProjects(c)),
   };
 }
 

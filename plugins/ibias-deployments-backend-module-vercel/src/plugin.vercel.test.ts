@@ -49,7 +49,7 @@ describe('IBIAS deployments with the vercel target', () => {
   });
   afterEach(() => loopback.close());
 
-  async function startBackend() {
+  async function startBackend(intervalSeconds = 0.5) {
     return startTestBackend({
       features: [
         ibiasDeploymentsPlugin,
@@ -63,7 +63,7 @@ describe('IBIAS deployments with the vercel target', () => {
                     target: 'vercel',
                     analysis: {
                       intervals: 2,
-                      intervalSeconds: 0.5,
+                      intervalSeconds,
                       minSamples: 5,
                     },
                     load: { rps: 40, method: 'GET', path: '/' },
@@ -129,19 +129,23 @@ describe('IBIAS deployments with the vercel target', () => {
 
   type Backend = Awaited<ReturnType<typeof startBackend>>;
 
-  async function deployAndWait(backend: Backend, version: string) {
+  async function deployAndWait(
+    backend: Backend,
+    version: string,
+    strategy = 'blue-green',
+  ) {
     const res = await request(backend.server)
       .post('/api/ibias-deployments/deployments')
       .send({
         entityRef: 'component:default/ibias-web',
         environment: 'development',
         version,
-        strategy: 'blue-green',
+        strategy,
       });
     expect(res.status).toBe(202);
     const id = res.body.id;
     let deployment = res.body;
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 25_000;
     while (
       !['succeeded', 'failed', 'rolled_back', 'aborted'].includes(
         deployment.status,
@@ -283,4 +287,103 @@ describe('IBIAS deployments with the vercel target', () => {
       await backend.stop();
     }
   }, 30_000);
+
+  /**
+   * Real callers on the production domain (Vercel splits them by the active stage) and
+   * Vercel delivering what each deployment served to the portal's drain, until stopped.
+   */
+  function realCallersAndDrains(backend: Backend, deploymentIds: string[]) {
+    const { port } = backend.server.address() as { port: number };
+    const drain = `http://127.0.0.1:${port}/api/ibias-deployments/vercel/log-drain`;
+    let stopped = false;
+    const loop = (async () => {
+      while (!stopped) {
+        await Promise.all(
+          Array.from({ length: 20 }, () =>
+            fetch(`${loopback.urlFor('ibias.example.com')}/`)
+              .then(r => r.arrayBuffer())
+              .catch(() => undefined),
+          ),
+        );
+        for (const deploymentId of deploymentIds) {
+          await loopback.drainTo(drain, 'drain-secret', { deploymentId });
+        }
+        await new Promise(r => setTimeout(r, 20));
+      }
+    })();
+    return async () => {
+      stopped = true;
+      await loop;
+    };
+  }
+
+  it('aborts a faulty rolling release at its first stage on the error rate of its drained logs', async () => {
+    const backend = await startBackend(1);
+    try {
+      const stableId = await buildTag('1.1.0');
+      const faultyId = await buildTag('1.2.0');
+      expect((await deployAndWait(backend, '1.1.0')).status).toBe('succeeded');
+      const stop = realCallersAndDrains(backend, [stableId, faultyId]);
+      const deployment = await deployAndWait(backend, '1.2.0', 'canary');
+      await stop();
+      expect(deployment.status).toBe('rolled_back');
+      expect(stepsOf(deployment).slice(0, 5)).toEqual([
+        ['deploy', 'succeeded'],
+        ['health', 'succeeded'],
+        ['smoke', 'succeeded'],
+        ['traffic-10', 'succeeded'],
+        ['analysis-10', 'failed'],
+      ]);
+      const failing = deployment.evidence.filter(
+        (e: { stepId: string; check: string; verdict: string }) =>
+          e.stepId === 'analysis-10' &&
+          e.check === 'error-rate' &&
+          e.verdict === 'fail',
+      );
+      expect(failing.length).toBeGreaterThanOrEqual(1);
+      for (const e of failing) {
+        expect(e.source).toBe('log-drain');
+        expect(e.samples).toBeGreaterThanOrEqual(10);
+        expect(e.value).toBeGreaterThan(0.3);
+        expect(e.query).toContain(`Vercel log drains of ${faultyId} (1.2.0)`);
+      }
+      // Vercel split the callers 90/10 while it ran; the abort gave 1.1.0 everything.
+      const p = loopback.project('ibias-web');
+      expect(p.rollingRelease).toMatchObject({
+        state: 'ABORTED',
+        canaryDeploymentId: faultyId,
+      });
+      expect(p.productionDeploymentId).toBe(stableId);
+      expect(await productionHealth()).toEqual({
+        status: 'ok',
+        version: '1.1.0',
+      });
+    } finally {
+      await backend.stop();
+    }
+  }, 40_000);
+
+  it('takes a healthy rolling release through every stage on drained evidence and completes it', async () => {
+    const backend = await startBackend(1);
+    try {
+      const stableId = await buildTag('1.1.0');
+      const nextId = await buildTag('1.3.0');
+      expect((await deployAndWait(backend, '1.1.0')).status).toBe('succeeded');
+      const stop = realCallersAndDrains(backend, [stableId, nextId]);
+      const deployment = await deployAndWait(backend, '1.3.0', 'canary');
+      await stop();
+      expect(deployment.status).toBe('succeeded');
+      const sources = new Set(
+        deployment.evidence
+          .filter((e: { stepId: string }) => e.stepId.startsWith('analysis-'))
+          .map((e: { source: string }) => e.source),
+      );
+      expect([...sources]).toEqual(['log-drain']);
+      const p = loopback.project('ibias-web');
+      expect(p.rollingRelease?.state).toBe('COMPLETE');
+      expect(p.productionDeploymentId).toBe(nextId);
+    } finally {
+      await backend.stop();
+    }
+  }, 60_000);
 });

@@ -36,7 +36,11 @@ export function vercelTargetFactory(options: {
           serverURL: settings.apiUrl,
           timeoutMs: 10_000,
         }),
+        api: { url: settings.apiUrl, token: settings.token },
         teamId: settings.teamId,
+        canaryWeights: options.config.getOptional<number[]>(
+          'ibias.deployments.canaryWeights',
+        ),
         projects: settings.projects,
         resolveUrl:
           options.resolveUrl ??

@@ -1,7 +1,8 @@
 import type { DeploymentStep, Strategy } from './types';
 
 export const DEFAULT_CANARY_WEIGHTS = [10, 50, 100];
-const ROLLING_WEIGHTS = [25, 50, 75, 100];
+/** The share of instances (or traffic) each step of a rolling deploy moves. */
+export const ROLLING_WEIGHTS = [25, 50, 75, 100];
 
 /**
  * The steps of a deployment, as the seed's DeploymentManager runs them: deploy the new

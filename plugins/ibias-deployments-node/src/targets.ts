@@ -113,9 +113,11 @@ export interface DeployTarget {
       /**
        * Where the numbers come from: `local-router` (the local target's router timed
        * every request), `prometheus`, or `target-probe`: requests the target itself
-       * sent and timed, e.g. the Vercel target's load against a deployment's URL.
+       * sent and timed, e.g. the Vercel target's load against a deployment's URL; or
+       * `log-drain`: the error rate of real callers from the platform's request logs
+       * (Vercel log drains), the p95 from the target's own timed load.
        */
-      source: 'local-router' | 'prometheus' | 'target-probe';
+      source: 'local-router' | 'prometheus' | 'target-probe' | 'log-drain';
       /** Why the interval has no data, when its source did not answer. */
       detail?: string;
     }

@@ -913,9 +913,15 @@ export const spec = {
           },
           source: {
             type: 'string',
-            enum: ['local-router', 'prometheus', 'target-probe', 'probe'],
+            enum: [
+              'local-router',
+              'prometheus',
+              'target-probe',
+              'log-drain',
+              'probe',
+            ],
             description:
-              "local-router: the local target timed every request; prometheus; target-probe: requests the target itself sent and timed (e.g. the Vercel target's load against a deployment URL); probe: a health check or smoke test",
+              "local-router: the local target timed every request; prometheus; target-probe: requests the target itself sent and timed (e.g. the Vercel target's load against a deployment URL); log-drain: the error rate of real callers from the platform's request logs (Vercel log drains), the p95 from the target's own timed load; probe: a health check or smoke test",
           },
           stepId: {
             type: 'string',

@@ -282,10 +282,15 @@ export interface components {
       /** @description The query that produced the value */
       query: string;
       /**
-       * @description local-router: the local target timed every request; prometheus; target-probe: requests the target itself sent and timed (e.g. the Vercel target's load against a deployment URL); probe: a health check or smoke test
+       * @description local-router: the local target timed every request; prometheus; target-probe: requests the target itself sent and timed (e.g. the Vercel target's load against a deployment URL); log-drain: the error rate of real callers from the platform's request logs (Vercel log drains), the p95 from the target's own timed load; probe: a health check or smoke test
        * @enum {string}
        */
-      source: 'local-router' | 'prometheus' | 'target-probe' | 'probe';
+      source:
+        | 'local-router'
+        | 'prometheus'
+        | 'target-probe'
+        | 'log-drain'
+        | 'probe';
       stepId: string;
       windowSeconds: number;
       samples: number;
