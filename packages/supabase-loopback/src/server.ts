@@ -57,6 +57,8 @@ export interface LoopbackSupabaseOptions {
   random?: () => number;
   /** The clock for timestamps and rate-limit windows (default `Date.now`). */
   now?: () => number;
+  /** The port to listen on (127.0.0.1); default a free one. */
+  port?: number;
 }
 
 /** A management API request the loopback received, with what it answered. */
@@ -585,7 +587,9 @@ export async function startLoopbackSupabase(options: LoopbackSupabaseOptions) {
       res.end(JSON.stringify(answer.body));
     }
   });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>(r =>
+    server.listen(options.port ?? 0, '127.0.0.1', r),
+  );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {

@@ -59,6 +59,8 @@ export interface LoopbackVercelOptions {
   faultyRefs?: Record<string, number>;
   /** The sha each ref resolves to; other refs resolve to a stable made-up sha. */
   refs?: Record<string, string>;
+  /** The port to listen on (127.0.0.1); default a free one. */
+  port?: number;
 }
 
 /** A request the loopback received, API or app. */
@@ -1058,7 +1060,9 @@ export async function startLoopbackVercel(options: LoopbackVercelOptions) {
       res.end(text);
     });
   });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>(r =>
+    server.listen(options.port ?? 0, '127.0.0.1', r),
+  );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {

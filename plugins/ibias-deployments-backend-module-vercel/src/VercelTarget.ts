@@ -375,6 +375,7 @@ export class VercelTarget implements DeployTarget {
         }),
       );
       for (const d of res.deployments) {
+        this.o.records.know(d.uid);
         yield {
           id: d.uid,
           url: d.url,
@@ -466,6 +467,7 @@ export class VercelTarget implements DeployTarget {
           }),
       );
       id = created.id;
+      this.o.records.know(id);
       this.o.logger.info(
         `Vercel deployment ${id} of ${ref.service} ${version} created`,
       );

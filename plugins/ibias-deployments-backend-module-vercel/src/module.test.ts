@@ -1,6 +1,7 @@
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
+  signDrainBody,
   startLoopbackVercel,
   type LoopbackVercel,
 } from '@internal/ibias-vercel-loopback';
@@ -172,6 +173,27 @@ describe('the vercel-target module', () => {
         requests: [{ statusCode: 500 }],
       });
       expect(unknown.statuses).toEqual([200]);
+      expect(await counted()).toContain('counted 4 requests (2 answered');
+
+      // A signed batch of the configured project naming a deployment Vercel's API
+      // never listed (forged, or deleted) changes nothing either.
+      const forged = JSON.stringify([
+        {
+          id: 'forged-1',
+          requestId: 'forged-1',
+          deploymentId: 'dpl_NotListedAnywhere',
+          projectId,
+          timestamp: Date.now(),
+          statusCode: 500,
+        },
+      ]);
+      const res = await request(backend.server)
+        .post('/api/ibias-deployments/vercel/log-drain')
+        .set('content-type', 'application/json')
+        .set('x-vercel-signature', signDrainBody(forged, SECRET))
+        .send(forged);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ stored: 0, duplicates: 0, ignored: 1 });
       expect(await counted()).toContain('counted 4 requests (2 answered');
     } finally {
       await backend.stop();

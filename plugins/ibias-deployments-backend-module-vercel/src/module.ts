@@ -27,7 +27,9 @@ export const ibiasDeploymentsModuleVercelTarget = createBackendModule({
         httpRouter: coreServices.httpRouter,
       },
       async init({ targets, config, logger, httpRouter }) {
-        const records = new VercelDrainRecords();
+        // Only deployments the target read from Vercel's API count: a signed batch that
+        // names any other deployment changes nothing.
+        const records = new VercelDrainRecords({ onlyKnown: true });
         httpRouter.use(
           createVercelDrainRouter({
             drain: readVercelDrainConfig(config),

@@ -38,29 +38,47 @@ export class VercelDrainRecords {
   private readonly maxPerDeployment: number;
   private readonly maxDeployments: number;
   private readonly maxSeenKeys: number;
+  /** With `onlyKnown`: the deployments the target has read from Vercel's API. */
+  private readonly known?: Set<string>;
 
   constructor(
     options: {
       maxPerDeployment?: number;
       maxDeployments?: number;
       maxSeenKeys?: number;
+      /**
+       * Count only deployments passed to `know` (those the target read from Vercel's
+       * API): a batch naming any other deployment changes nothing.
+       */
+      onlyKnown?: boolean;
     } = {},
   ) {
     this.maxPerDeployment = options.maxPerDeployment ?? 20_000;
     this.maxDeployments = options.maxDeployments ?? 200;
     this.maxSeenKeys = options.maxSeenKeys ?? 200_000;
+    if (options.onlyKnown) this.known = new Set();
+  }
+
+  /** A deployment of a configured project, as Vercel's API listed it. */
+  know(deploymentId: string) {
+    if (!this.known || this.known.has(deploymentId)) return;
+    this.known.add(deploymentId);
+    if (this.known.size > this.maxDeployments * 10) {
+      const oldest = this.known.values().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
   }
 
   /**
-   * Counts the requests in a batch. Entries of projects not in `projectIds`, and entries
-   * that are not requests (build output, background revalidations), are ignored; a
+   * Counts the requests in a batch. Entries of projects not in `projectIds` (or of
+   * deployments not known, with `onlyKnown`), and entries that are not requests (build output, background revalidations), are ignored; a
    * request already counted (same request id, or same entry id) is not counted again.
    */
   record(entries: DrainEntry[], projectIds: Set<string>): RecordOutcome {
     const outcome: RecordOutcome = { stored: 0, duplicates: 0, ignored: 0 };
     for (const entry of entries) {
       const served = requestOf(entry, projectIds);
-      if (!served) {
+      if (!served || (this.known && !this.known.has(served.deploymentId))) {
         outcome.ignored += 1;
         continue;
       }
