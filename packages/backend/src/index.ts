@@ -74,6 +74,13 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@internal/plugin-ibias-deployments-backend'));
+// Deploy targets where IBIAS itself runs: used by an environment (or a service in one,
+// `targetsByService`) that names them; inert until ibias.deployments.vercel / .supabase
+// are configured.
+backend.add(import('@internal/plugin-ibias-deployments-backend-module-vercel'));
+backend.add(
+  import('@internal/plugin-ibias-deployments-backend-module-supabase'),
+);
 backend.add(import('@internal/plugin-ibias-metrics-backend'));
 backend.add(import('@internal/plugin-ibias-ai-costs-backend'));
 backend.start();

@@ -1074,6 +1074,8 @@ export async function startLoopbackVercel(options: LoopbackVercelOptions) {
     addProject: (seed: LoopbackVercelProject) => addProject(seed),
     project: (idOrName: string) => findProject(idOrName),
     deployment: (idOrUrl: string) => findDeployment(idOrUrl),
+    /** Every deployment, oldest first. */
+    deployments: () => [...deployments.values()],
     /**
      * Where to reach a deployment URL or alias from this machine: the loopback serves it
      * under `/_deployments/<host>` (the real host cannot resolve here). A request to the

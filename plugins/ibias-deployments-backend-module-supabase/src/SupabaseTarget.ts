@@ -14,6 +14,7 @@ import {
   readSourceFiles,
 } from './FunctionSources';
 import {
+  PROBE_USER_AGENT,
   ProbeLoad,
   ProbeRecords,
   type ProbeLoadProfile,
@@ -145,7 +146,10 @@ export class SupabaseTarget implements DeployTarget {
   private async probe(url: string, query: string): Promise<ProbeResult> {
     const timeoutMs = this.o.probeTimeoutMs ?? 5_000;
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(url, {
+        headers: { 'User-Agent': PROBE_USER_AGENT },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       await res.arrayBuffer().catch(() => undefined);
       return { query, passed: res.ok, detail: `answered ${res.status}` };
     } catch (e) {

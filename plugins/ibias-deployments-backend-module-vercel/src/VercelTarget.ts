@@ -15,6 +15,7 @@ import { SDKError } from '@vercel/sdk/models/sdkerror.js';
 import { DEFAULT_VERCEL_LOAD, type VercelProjectLink } from './config';
 import type { VercelDrainRecords } from './drain/VercelDrainRecords';
 import {
+  PROBE_USER_AGENT,
   ProbeLoad,
   ProbeRecords,
   type ProbeLoadProfile,
@@ -512,6 +513,7 @@ export class VercelTarget implements DeployTarget {
     const timeoutMs = this.o.probeTimeoutMs ?? 5_000;
     try {
       const res = await fetch(`${this.o.resolveUrl(host)}${path}`, {
+        headers: { 'User-Agent': PROBE_USER_AGENT },
         signal: AbortSignal.timeout(timeoutMs),
       });
       await res.arrayBuffer().catch(() => undefined);

@@ -33,6 +33,18 @@ describe('VercelDrainRecords', () => {
       { requests: 0, errors: 0 },
     ],
     [
+      "the portal's own probe (its user agent)",
+      entry({
+        proxy: { statusCode: 500, userAgent: ['ibias-portal-probe/1'] },
+      }),
+      { requests: 0, errors: 0 },
+    ],
+    [
+      'a real caller',
+      entry({ proxy: { statusCode: 500, userAgent: ['Mozilla/5.0'] } }),
+      { requests: 1, errors: 1 },
+    ],
+    [
       'build output (no status)',
       entry({ statusCode: undefined }),
       { requests: 0, errors: 0 },
@@ -56,6 +68,24 @@ describe('VercelDrainRecords', () => {
     const records = new VercelDrainRecords();
     records.record([e], PROJECTS);
     expect(records.counts('dpl_1', 500)).toEqual(expected);
+  });
+
+  it('with onlyKnown, counts only deployments it was told of', () => {
+    const records = new VercelDrainRecords({ onlyKnown: true });
+    expect(records.record([entry()], PROJECTS)).toEqual({
+      stored: 0,
+      duplicates: 0,
+      ignored: 1,
+    });
+    records.know('dpl_1');
+    expect(
+      records.record([entry({ id: 'e2', requestId: 'r2' })], PROJECTS),
+    ).toEqual({
+      stored: 1,
+      duplicates: 0,
+      ignored: 0,
+    });
+    expect(records.counts('dpl_1', 0)).toEqual({ requests: 1, errors: 0 });
   });
 
   it('counts a request once: a replay and a second log line change nothing', () => {

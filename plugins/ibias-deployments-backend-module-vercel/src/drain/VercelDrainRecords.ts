@@ -1,3 +1,5 @@
+import { PROBE_USER_AGENT } from '@internal/plugin-ibias-deployments-node';
+
 /** The fields of a Vercel log-drain entry this module reads. */
 export interface DrainEntry {
   id?: unknown;
@@ -6,7 +8,11 @@ export interface DrainEntry {
   requestId?: unknown;
   timestamp?: unknown;
   statusCode?: unknown;
-  proxy?: { statusCode?: unknown; timestamp?: unknown } | null;
+  proxy?: {
+    statusCode?: unknown;
+    timestamp?: unknown;
+    userAgent?: unknown;
+  } | null;
 }
 
 export interface DrainCounts {
@@ -157,6 +163,14 @@ function requestOf(entry: DrainEntry, projectIds: Set<string>) {
   const proxyStatus = entry.proxy?.statusCode;
   // In `proxy`, −1 is a background revalidation, not a caller's request.
   if (proxyStatus === -1) return undefined;
+  // The portal's own probes are timed by the portal; the drain counts real callers.
+  const agents = entry.proxy?.userAgent;
+  if (
+    Array.isArray(agents) &&
+    agents.some(a => typeof a === 'string' && a.startsWith(PROBE_USER_AGENT))
+  ) {
+    return undefined;
+  }
   const status =
     typeof proxyStatus === 'number' ? proxyStatus : entry.statusCode;
   if (typeof status !== 'number') return undefined;

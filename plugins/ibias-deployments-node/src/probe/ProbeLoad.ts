@@ -6,6 +6,13 @@ import { percentile } from '@internal/plugin-ibias-deployments-common';
 // platform reports no per-request latency (Vercel's log drains, Supabase's functions).
 
 /** What the portal sends to a deployment while its analysis runs. */
+/**
+ * The user agent of every request the portal itself sends to a deployment (probe load,
+ * health checks, smoke tests), so that a platform's request logs can tell them from
+ * real callers.
+ */
+export const PROBE_USER_AGENT = 'ibias-portal-probe/1';
+
 export interface ProbeLoadProfile {
   /** Requests per second; 0 or less sends nothing. */
   rps: number;
@@ -152,7 +159,10 @@ export class ProbeLoad {
     try {
       const res = await fetch(`${target.url}${profile.path}`, {
         method: profile.method,
-        headers: profile.body ? { 'Content-Type': 'application/json' } : {},
+        headers: {
+          'User-Agent': PROBE_USER_AGENT,
+          ...(profile.body ? { 'Content-Type': 'application/json' } : {}),
+        },
         body: profile.body,
         signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 5_000),
       });
