@@ -215,7 +215,7 @@ playwright_run() { # name playwright-args...
 }
 
 # Everything but the tests that need a server of their own (below).
-E2E_SKIP='@after-restart|@production|@github|@before-crash|@after-crash|@nobody|@developer|@ai-team'
+E2E_SKIP='@after-restart|@production|@github|@before-crash|@after-crash|@nobody|@developer|@ai-team|@targets'
 
 e2e_start=$SECONDS
 ibias_log "── starting the portal for end-to-end tests on $IBIAS_BASE_URL"
@@ -288,6 +288,48 @@ else
   count "github-start" 0 1
 fi
 kill -TERM -- "-$GITHUB_LOOPBACK_PID" 2>/dev/null
+
+# ── Vercel and Supabase targets, against loopbacks (neither can be reached here) ──────
+# scripts/deploy-target-loopbacks.ts runs the loopback Vercel (tags built, real callers
+# on the production domains, signed log-drain batches to the portal every second) and
+# the loopback Supabase; the backend gets app-config.deploy-targets-loopback.yaml on top
+# (ibias-web → Vercel, ai-recommendations → Supabase in staging and production). The
+# deployments plugin's own browser and permission tests run again with them configured.
+export VERCEL_LOOPBACK_PORT="${VERCEL_LOOPBACK_PORT:-7191}" SUPABASE_LOOPBACK_PORT="${SUPABASE_LOOPBACK_PORT:-7192}"
+targets_loopback_log="$ARTIFACTS/logs/deploy-target-loopbacks.log"
+IBIAS_DRAIN_URL="$IBIAS_BASE_URL/api/ibias-deployments/vercel/log-drain" \
+  setsid node --require @backstage/cli/config/nodeTransform.cjs scripts/deploy-target-loopbacks.ts >"$targets_loopback_log" 2>&1 &
+TARGETS_LOOPBACK_PID=$!
+for _ in $(seq 1 60); do grep -q "^loopback Vercel on" "$targets_loopback_log" && break; sleep 1; done
+targets_config="$PWD/packages/app/e2e-tests/app-config.deploy-targets-loopback.yaml"
+start_targets_backend() { # log-name
+  IBIAS_DATA_DIR="$ARTIFACTS/data-targets" start_backend "$1" bash scripts/portal.sh backend --config "$targets_config"
+}
+targets_start=$SECONDS
+if ! grep -q "^loopback Vercel on" "$targets_loopback_log"; then
+  tail -n 20 "$targets_loopback_log"
+  count "targets-loopbacks" 0 1
+elif start_targets_backend backend-targets; then
+  ibias_log "portal with the loopback Vercel and Supabase ready after $((SECONDS - targets_start)) s"
+  playwright_run e2e-targets --grep @targets-guest
+  playwright_run e2e-targets-deployments packages/app/e2e-tests/deployments.test.ts
+  stop_backend
+  if APP_CONFIG_auth_providers_guest_userEntityRef=user:default/rita.release start_targets_backend backend-targets-release; then
+    playwright_run e2e-targets-release --grep @targets-release
+    stop_backend
+  else
+    count "targets-release-start" 0 1
+  fi
+  if APP_CONFIG_auth_providers_guest_userEntityRef=user:default/ada.ai start_targets_backend backend-targets-ai-team; then
+    playwright_run e2e-targets-supabase --grep @targets-supabase
+    stop_backend
+  else
+    count "targets-ai-team-start" 0 1
+  fi
+else
+  count "targets-start" 0 1
+fi
+kill -TERM -- "-$TARGETS_LOOPBACK_PID" 2>/dev/null
 
 # ── production mode: the backend bundle, app-config.production.yaml, PostgreSQL ────────
 # Laid out as the Dockerfile lays it out (no Docker engine runs here), on a database

@@ -232,7 +232,10 @@ describe('SupabaseTarget', () => {
 
   it('switches the main slug, then rolls back to the stable version', async () => {
     await target.deploy(REF, '1.0.0');
+    // Only the side slug runs: the environment's health is not known yet.
+    expect(await target.health(REF)).toBe('unknown');
     await target.setTraffic(REF, '1.0.0', 100, null);
+    expect(await target.health(REF)).toBe('healthy');
     expect(await invokeMain()).toEqual({
       status: 200,
       body: { ok: true, version: '1.0.0' },

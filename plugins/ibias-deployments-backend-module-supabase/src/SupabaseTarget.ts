@@ -1,6 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import type { DependencyCheck } from '@internal/plugin-ibias-deployments-common';
+import type {
+  DependencyCheck,
+  Health,
+} from '@internal/plugin-ibias-deployments-common';
 import type {
   DeployTarget,
   ProbeResult,
@@ -350,6 +353,22 @@ export class SupabaseTarget implements DeployTarget {
         await this.o.client.deleteFunction(link.projectRef, f.slug);
       }
     }
+  }
+
+  /** Whether the main slug answers `GET /health` now (unknown when nothing runs there). */
+  async health(ref: TargetRef): Promise<Health> {
+    const link = this.o.projects[ref.service];
+    const projectRef = link?.refs[ref.environment];
+    if (!projectRef) return 'unknown';
+    const main = await this.o.client
+      .getFunction(projectRef, link.slug)
+      .catch(() => undefined);
+    if (!main) return 'unknown';
+    const r = await this.probe(
+      `${this.invocationUrl(projectRef, link.slug)}/health`,
+      `GET /functions/v1/${link.slug}/health`,
+    );
+    return r.passed ? 'healthy' : 'unhealthy';
   }
 
   url(ref: TargetRef): string | undefined {

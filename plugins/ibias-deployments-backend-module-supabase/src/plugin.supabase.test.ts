@@ -158,8 +158,9 @@ describe('IBIAS deployments with the supabase target', () => {
         '/api/ibias-deployments/versions?entityRef=component:default/ai-recommendations&environment=staging',
       );
       expect(versions.body).toMatchObject({
-        // The plugin names every target in use: development and production stay local.
-        target: 'local+supabase',
+        // The target of this service in this environment (development and production
+        // stay local).
+        target: 'supabase',
         versions: ['1.2.0', '1.1.0'],
       });
 

@@ -132,8 +132,10 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
       { query: 'GET /', passed: true, detail: 'answered 200' },
     ]);
 
+    expect(await target.health(REF)).toBe('unknown');
     await target.setTraffic(REF, '1.0.0', 100, null);
     expect(await target.traffic(REF)).toEqual({ '1.0.0': 100 });
+    expect(await target.health(REF)).toBe('healthy');
     expect(target.url(REF)).toBe('https://ibias.example.com');
     const v1 = production();
 

@@ -4,6 +4,7 @@ import {
   DEFAULT_CANARY_WEIGHTS,
   ROLLING_WEIGHTS,
   type DependencyCheck,
+  type Health,
 } from '@internal/plugin-ibias-deployments-common';
 import type {
   DeployTarget,
@@ -802,6 +803,21 @@ export class VercelTarget implements DeployTarget {
     }
     this.probeLoad.start(key, targets, profile);
     this.loads.set(key, { profile, targets });
+  }
+
+  /**
+   * Whether the production deployment answers `GET /health` on its own URL now (unknown
+   * when the project has none).
+   */
+  async health(ref: TargetRef): Promise<Health> {
+    const link = this.link(ref);
+    if (!link) return 'unknown';
+    const production = await this.productionOf(link.projectId).catch(
+      () => undefined,
+    );
+    if (!production?.url) return 'unknown';
+    const r = await this.probe(production.url, '/health');
+    return r.passed ? 'healthy' : 'unhealthy';
   }
 
   async retain(): Promise<void> {

@@ -88,6 +88,11 @@ export interface DeployTarget {
   /** Smoke tests against the new version directly. */
   smokeTests(ref: TargetRef, version: string): Promise<ProbeResult[]>;
   /**
+   * The name of the target that acts on a service in an environment, when this target
+   * sends each to another (the plugin's per-environment and per-service routing).
+   */
+  nameFor?(ref: Pick<TargetRef, 'environment' | 'entityRef'>): string;
+  /**
    * Sends `weight` percent of traffic to `version`, the rest to `stable` (null when
    * nothing ran before).
    */

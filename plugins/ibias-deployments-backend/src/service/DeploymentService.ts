@@ -41,6 +41,7 @@ import type {
 import { targetRef, type DeployEngine } from '../engine/DeployEngine';
 import type {
   DeployTarget,
+  TargetRef,
   TrafficHistoryPoint,
 } from '@internal/plugin-ibias-deployments-node';
 import { assertTrimmedReason, assertValidInput } from '../schema/validateInput';
@@ -285,9 +286,9 @@ export class DeploymentService {
     const known = await this.o.target.versions(ref);
     if (!known.includes(version) && !known.includes('*')) {
       throw new InputError(
-        `${entityRef} has no version ${version} on the ${
-          this.o.target.name
-        } target; known: ${known.join(', ') || 'none'}`,
+        `${entityRef} has no version ${version} on the ${this.targetName(
+          ref,
+        )} target; known: ${known.join(', ') || 'none'}`,
       );
     }
     const state = (await this.o.store.environmentStates(entityRef)).find(
@@ -604,6 +605,11 @@ export class DeploymentService {
     return deployment;
   }
 
+  /** The name of the target that deploys a service in an environment. */
+  private targetName(ref: Pick<TargetRef, 'environment' | 'entityRef'>) {
+    return this.o.target.nameFor?.(ref) ?? this.o.target.name;
+  }
+
   /** The versions the target can deploy for a service. */
   async versions(
     entityRef: string,
@@ -620,7 +626,7 @@ export class DeploymentService {
     const versions = await this.o.target.versions(target);
     // '*' means the target deploys any version the pipeline built.
     return {
-      target: this.o.target.name,
+      target: this.targetName(target),
       versions: versions.filter(v => v !== '*'),
       anyVersion: versions.includes('*'),
     };
@@ -676,7 +682,7 @@ export class DeploymentService {
         });
         return {
           environment,
-          target: this.o.target.name,
+          target: this.targetName({ entityRef: ref, environment }),
           source: history.source,
           coverageFrom: new Date(history.coverageFromMs).toISOString(),
           versions: history.versions.map(v => ({

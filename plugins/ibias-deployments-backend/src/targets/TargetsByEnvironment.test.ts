@@ -117,5 +117,8 @@ describe('TargetsByEnvironment with targetsByService', () => {
     ]);
     expect(targets.endpoints(api)).toEqual([]);
     expect(targets.name).toBe('local+kubernetes+vercel');
+    // What the versions list and its errors name: the target of that service.
+    expect(targets.nameFor(web)).toBe('vercel');
+    expect(targets.nameFor(api)).not.toBe('vercel');
   });
 });

@@ -54,6 +54,10 @@ export class TargetsByEnvironment implements DeployTarget {
     return this.targetOf(ref);
   }
 
+  nameFor(ref: Pick<TargetRef, 'environment' | 'entityRef'>) {
+    return this.of(ref).name;
+  }
+
   cannotDeploy(ref: TargetRef) {
     return this.of(ref).cannotDeploy?.(ref);
   }
