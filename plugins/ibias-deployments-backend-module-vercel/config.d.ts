@@ -49,7 +49,10 @@ export interface Config {
              * and tags; environments not named use the project above.
              */
             environments?: {
-              [environment: string]: { projectId: string; productionUrl?: string };
+              [environment: string]: {
+                projectId: string;
+                productionUrl?: string;
+              };
             };
           };
         };

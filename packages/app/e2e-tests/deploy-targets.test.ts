@@ -327,11 +327,7 @@ test('@targets-release in the browser: a release manager approves ibias-web 1.1.
     path: `${artifactsDir}/deploy-targets-vercel-approval.png`,
     fullPage: true,
   });
-  const approve = await request.post(`${api}/deployments/${id}/approve`, {
-    headers,
-    data: { version: '1.1.0' },
-  });
-  expect(approve.status()).toBe(200);
+  await details.getByTestId('approve').click();
   await expect(details.getByTestId('status-succeeded')).toBeVisible({
     timeout: 120_000,
   });

@@ -295,16 +295,15 @@ describe('IBIAS deployments with the vercel target', () => {
   function realCallersAndDrains(backend: Backend, deploymentIds: string[]) {
     const { port } = backend.server.address() as { port: number };
     const drain = `http://127.0.0.1:${port}/api/ibias-deployments/vercel/log-drain`;
+    const domain = `${loopback.urlFor('ibias.example.com')}/`;
+    const call = () =>
+      fetch(domain)
+        .then(r => r.arrayBuffer())
+        .catch(() => undefined);
     let stopped = false;
     const loop = (async () => {
       while (!stopped) {
-        await Promise.all(
-          Array.from({ length: 20 }, () =>
-            fetch(`${loopback.urlFor('ibias.example.com')}/`)
-              .then(r => r.arrayBuffer())
-              .catch(() => undefined),
-          ),
-        );
+        await Promise.all(Array.from({ length: 20 }, call));
         for (const deploymentId of deploymentIds) {
           await loopback.drainTo(drain, 'drain-secret', { deploymentId });
         }
