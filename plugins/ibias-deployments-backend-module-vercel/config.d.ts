@@ -50,8 +50,16 @@ export interface Config {
              */
             environments?: {
               [environment: string]: {
-                projectId: string;
+                /** Default: the service's project. */
+                projectId?: string;
                 productionUrl?: string;
+                /**
+                 * Preview deployments instead of production: the environment is the
+                 * preview the alias points at (e.g. development → dev.ibias.example.com,
+                 * staging → staging.ibias.example.com). Blue-green only: Vercel splits
+                 * production traffic alone.
+                 */
+                preview?: { alias: string };
               };
             };
           };

@@ -267,6 +267,68 @@ test('@targets-guest in the browser: ibias-web on Vercel staging; 1.2.0 as a rol
   });
 });
 
+test('@targets-guest ibias-web development is a Vercel preview of the tag behind dev.ibias.example.com', async ({
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const token = await guestToken(request);
+  const headers = { Authorization: `Bearer ${token}` };
+  const res = await request.post(`${api}/deployments`, {
+    headers,
+    data: {
+      entityRef: 'component:default/ibias-web',
+      environment: 'development',
+      version: '1.1.0',
+      strategy: 'blue-green',
+    },
+  });
+  expect(res.status()).toBe(202);
+  const { id } = await res.json();
+  await expect
+    .poll(
+      async () =>
+        (
+          await (
+            await request.get(`${api}/deployments/${id}`, { headers })
+          ).json()
+        ).status,
+      { timeout: 90_000, intervals: [1000] },
+    )
+    .toBe('succeeded');
+  expect(await servedVersion(request, 'dev.ibias.example.com')).toBe('1.1.0');
+  // A preview built from the tag (no target), not a production deployment.
+  const { deployments } = await vercelApi(
+    request,
+    '/v6/deployments?projectId=prj_ibiasweb&target=preview',
+  );
+  expect(
+    (
+      deployments as Array<{
+        meta?: { ibiasVersion?: string };
+        target: unknown;
+      }>
+    ).map(d => [d.meta?.ibiasVersion, d.target ?? null]),
+  ).toEqual([['1.1.0', null]]);
+  const environments = await (
+    await request.get(`${api}/environments`, { headers })
+  ).json();
+  expect(
+    environments.items.find(
+      (e: { entityRef: string; environment: string }) =>
+        e.entityRef === 'component:default/ibias-web' &&
+        e.environment === 'development',
+    ),
+  ).toMatchObject({
+    version: '1.1.0',
+    traffic: { '1.1.0': 100 },
+    url: 'https://dev.ibias.example.com',
+  });
+  // Production's domain still has nothing.
+  expect(await servedVersion(request, 'ibias.example.com')).toMatch(
+    /^HTTP 404/,
+  );
+});
+
 test('@targets-guest ibias-web to Vercel production waits for a release manager; the guest may not deploy ai-recommendations to Supabase', async ({
   request,
 }) => {

@@ -374,7 +374,10 @@ export async function startLoopbackVercel(options: LoopbackVercelOptions) {
         d =>
           (!ids.length || ids.includes(d.projectId)) &&
           (!appName || d.name === appName) &&
-          (!target || d.target === target) &&
+          // Previews have no target (null); `target=preview` lists them.
+          (!target ||
+            d.target === target ||
+            (target === 'preview' && d.target === null)) &&
           (!states || states.includes(d.readyState)) &&
           (!sha || d.gitSource.sha === sha) &&
           (!branch || d.gitSource.ref === branch) &&

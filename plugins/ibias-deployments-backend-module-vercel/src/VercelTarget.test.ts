@@ -284,6 +284,69 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
     );
   });
 
+  it('deploys a preview environment behind its alias: previews of tags, the alias switches back and forth', async () => {
+    const STAGING: TargetRef = { ...REF, environment: 'staging' };
+    const alias = 'staging.ibias.example.com';
+    const previews = new VercelTarget({
+      ...options,
+      projects: {
+        'ibias-web': {
+          projectId,
+          repo: { org: REPO.org, repo: REPO.repo },
+          environments: {
+            staging: {
+              projectId,
+              repo: { org: REPO.org, repo: REPO.repo },
+              preview: { alias },
+            },
+          },
+        },
+      },
+    });
+    await previews.deploy(REF, '1.0.0');
+    await previews.setTraffic(REF, '1.0.0', 100, null);
+    const prod = production();
+    // The tags with a production build are offered; nothing is behind the alias yet.
+    expect(await previews.versions(STAGING)).toEqual(['1.0.0']);
+    expect(await previews.traffic(STAGING)).toEqual({});
+    expect(await previews.health(STAGING)).toBe('unknown');
+
+    await previews.deploy(STAGING, '1.0.0');
+    const created = loopback.requests.filter(
+      r => r.method === 'POST' && r.path.startsWith('/v13/deployments'),
+    );
+    expect(created).toHaveLength(2);
+    // A preview: no target, so it never touches production's domains.
+    expect(created[1].body).not.toHaveProperty('target');
+    await previews.setTraffic(STAGING, '1.0.0', 100, null);
+    expect(await previews.traffic(STAGING)).toEqual({ '1.0.0': 100 });
+    expect(await previews.health(STAGING)).toBe('healthy');
+    expect(previews.url(STAGING)).toBe(`https://${alias}`);
+    const served = async () =>
+      (await (await fetch(`${loopback.urlFor(alias)}/health`)).json()).version;
+    expect(await served()).toBe('1.0.0');
+
+    await previews.deploy(STAGING, '1.1.0');
+    expect(await previews.healthChecks(STAGING, '1.1.0')).toEqual([
+      { query: 'GET /health', passed: true, detail: 'answered 200' },
+    ]);
+    await previews.setTraffic(STAGING, '1.1.0', 100, '1.0.0');
+    expect(await served()).toBe('1.1.0');
+    expect(await previews.versions(STAGING)).toEqual(['1.1.0', '1.0.0']);
+    // The engine's rollback: the alias goes back to 1.0.0's preview.
+    await previews.setTraffic(STAGING, '1.1.0', 0, '1.0.0');
+    expect(await served()).toBe('1.0.0');
+    expect(await previews.traffic(STAGING)).toEqual({ '1.0.0': 100 });
+    await expect(
+      previews.setTraffic(STAGING, '1.1.0', 10, '1.0.0'),
+    ).rejects.toThrow(
+      'staging of ibias-web is a Vercel preview behind an alias, which cannot split traffic (Rolling Releases are for production): deploy it blue-green',
+    );
+    // Production was never touched.
+    expect(production()).toBe(prod);
+    expect(await previews.traffic(REF)).toEqual({ '1.0.0': 100 });
+  });
+
   it('fails a health check of a version that has no READY deployment', async () => {
     expect(await target.healthChecks(REF, '2.0.0')).toEqual([
       {

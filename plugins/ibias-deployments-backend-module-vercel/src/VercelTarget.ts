@@ -360,9 +360,10 @@ export class VercelTarget implements DeployTarget {
     );
   }
 
-  /** The project's production deployments, newest first, page by page. */
-  private async *productionDeployments(
+  /** The project's deployments of one target, newest first, page by page. */
+  private async *deploymentsOf(
     projectId: string,
+    target: 'production' | 'preview',
   ): AsyncGenerator<DeploymentSummary> {
     let until: number | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -370,7 +371,7 @@ export class VercelTarget implements DeployTarget {
       const res = await vercelCall('Listing Vercel deployments', () =>
         this.o.client.deployments.getDeployments({
           projectId,
-          target: 'production',
+          target,
           teamId: this.o.teamId,
           limit: 100,
           until: before,
@@ -394,17 +395,25 @@ export class VercelTarget implements DeployTarget {
     }
   }
 
-  /** The newest deployment of a version that has not failed (READY or still building). */
-  private async findDeployment(projectId: string, version: string) {
-    for await (const d of this.productionDeployments(projectId)) {
+  /** What an environment deploys: production deployments, or previews behind an alias. */
+  private kind(ref: TargetRef): 'production' | 'preview' {
+    return this.project(ref).preview ? 'preview' : 'production';
+  }
+
+  /**
+   * The newest deployment of a version in the environment's kind that has not failed
+   * (READY or still building).
+   */
+  private async findDeployment(ref: TargetRef, version: string) {
+    const { projectId } = this.project(ref);
+    for await (const d of this.deploymentsOf(projectId, this.kind(ref))) {
       if (versionOf(d) === version && !FAILED.has(d.readyState)) return d;
     }
     return undefined;
   }
 
   private async readyDeployment(ref: TargetRef, version: string) {
-    const { projectId } = this.project(ref);
-    const d = await this.findDeployment(projectId, version);
+    const d = await this.findDeployment(ref, version);
     if (!d || d.readyState !== 'READY') {
       throw new NotFoundError(
         `No READY Vercel deployment of ${ref.service} ${version}`,
@@ -413,42 +422,56 @@ export class VercelTarget implements DeployTarget {
     return d;
   }
 
+  /**
+   * The release tags Vercel has a READY build of: production deployments (a preview
+   * environment also lists its own previews, and builds a preview of a tag that only
+   * has a production build).
+   */
   async versions(ref: TargetRef): Promise<string[]> {
     const { projectId } = this.project(ref);
-    const found: string[] = [];
-    for await (const d of this.productionDeployments(projectId)) {
-      const version = versionOf(d);
-      if (
-        d.readyState === 'READY' &&
-        version &&
-        RELEASE_VERSION.test(version) &&
-        !found.includes(version)
-      ) {
-        found.push(version);
+    const kinds =
+      this.kind(ref) === 'preview'
+        ? (['preview', 'production'] as const)
+        : (['production'] as const);
+    const found: Array<{ version: string; createdAt: number }> = [];
+    for (const kind of kinds) {
+      for await (const d of this.deploymentsOf(projectId, kind)) {
+        const version = versionOf(d);
+        if (
+          d.readyState === 'READY' &&
+          version &&
+          RELEASE_VERSION.test(version) &&
+          !found.some(f => f.version === version)
+        ) {
+          found.push({ version, createdAt: d.createdAt });
+        }
       }
     }
-    return found;
+    return found.sort((a, b) => b.createdAt - a.createdAt).map(f => f.version);
   }
 
   async deploy(ref: TargetRef, version: string): Promise<void> {
     const project = this.project(ref);
+    const preview = this.kind(ref) === 'preview';
     this.analysed.set(refKey(ref), {
       ...this.analysed.get(refKey(ref)),
       version,
     });
-    const existing = await this.findDeployment(project.projectId, version);
+    const existing = await this.findDeployment(ref, version);
     if (existing?.readyState === 'READY') return;
     let id = existing?.id;
     if (!id) {
-      // A production deployment stays staged, serving only its unique URL, when the
-      // project does not assign its domains automatically; promote moves them.
-      await vercelCall('Turning off automatic domain assignment', () =>
-        this.o.client.projects.updateProject({
-          idOrName: project.projectId,
-          teamId: this.o.teamId,
-          requestBody: { autoAssignCustomDomains: false },
-        }),
-      );
+      if (!preview) {
+        // A production deployment stays staged, serving only its unique URL, when the
+        // project does not assign its domains automatically; promote moves them.
+        await vercelCall('Turning off automatic domain assignment', () =>
+          this.o.client.projects.updateProject({
+            idOrName: project.projectId,
+            teamId: this.o.teamId,
+            requestBody: { autoAssignCustomDomains: false },
+          }),
+        );
+      }
       const created = await vercelCall(
         `Creating a Vercel deployment of ${version}`,
         () =>
@@ -457,7 +480,8 @@ export class VercelTarget implements DeployTarget {
             requestBody: {
               name: ref.service,
               project: project.projectId,
-              target: 'production',
+              // A preview has no target; it takes traffic when the alias points at it.
+              ...(preview ? {} : { target: 'production' }),
               gitSource: {
                 type: 'github',
                 org: project.repo.org,
@@ -471,10 +495,71 @@ export class VercelTarget implements DeployTarget {
       id = created.id;
       this.o.records.know(id);
       this.o.logger.info(
-        `Vercel deployment ${id} of ${ref.service} ${version} created`,
+        `Vercel ${preview ? 'preview' : 'deployment'} ${id} of ${
+          ref.service
+        } ${version} created`,
       );
     }
     await this.waitUntilReady(ref, version, id);
+  }
+
+  /** The preview the environment's alias points at, or undefined. */
+  private async aliased(ref: TargetRef) {
+    const alias = this.project(ref).preview!.alias;
+    try {
+      const a = await this.o.client.aliases.getAlias({
+        idOrAlias: alias,
+        teamId: this.o.teamId,
+      });
+      return a.deploymentId ?? undefined;
+    } catch (e) {
+      if (e instanceof SDKError && e.statusCode === 404) return undefined;
+      throw new Error(
+        `Reading the Vercel alias ${alias} failed: ${explainVercelError(e)}`,
+      );
+    }
+  }
+
+  /** Points the environment's alias at the version's preview. */
+  private async pointAlias(ref: TargetRef, version: string) {
+    const alias = this.project(ref).preview!.alias;
+    const d = await this.readyDeployment(ref, version);
+    if ((await this.aliased(ref)) === d.id) return;
+    await vercelCall(`Pointing ${alias} at ${ref.service} ${version}`, () =>
+      this.o.client.aliases.assignAlias({
+        id: d.id,
+        teamId: this.o.teamId,
+        requestBody: { alias, redirect: null },
+      }),
+    );
+    this.o.logger.info(
+      `Vercel ${ref.service}: ${alias} → ${version} (${d.id})`,
+    );
+  }
+
+  /** setTraffic of a preview environment: the alias moves, nothing splits. */
+  private async previewTraffic(
+    ref: TargetRef,
+    version: string,
+    weight: number,
+    stable: string | null,
+  ) {
+    if (weight >= 100) return this.pointAlias(ref, version);
+    if (weight <= 0) {
+      if (stable) return this.pointAlias(ref, stable);
+      const d = await this.findDeployment(ref, version);
+      if (d && (await this.aliased(ref)) === d.id) {
+        throw new Error(
+          `${version} is the only preview of ${ref.service} behind ${
+            this.project(ref).preview!.alias
+          }: there is nothing to move its traffic to`,
+        );
+      }
+      return undefined;
+    }
+    throw new InputError(
+      `${ref.environment} of ${ref.service} is a Vercel preview behind an alias, which cannot split traffic (Rolling Releases are for production): deploy it blue-green`,
+    );
   }
 
   private async waitUntilReady(ref: TargetRef, version: string, id: string) {
@@ -532,7 +617,7 @@ export class VercelTarget implements DeployTarget {
   }
 
   private async probeVersion(ref: TargetRef, version: string, path: string) {
-    const d = await this.findDeployment(this.project(ref).projectId, version);
+    const d = await this.findDeployment(ref, version);
     if (!d || d.readyState !== 'READY') {
       return [
         {
@@ -645,6 +730,10 @@ export class VercelTarget implements DeployTarget {
     stable: string | null,
   ): Promise<void> {
     this.analysed.set(refKey(ref), { version, stable });
+    if (this.kind(ref) === 'preview') {
+      await this.previewTraffic(ref, version, weight, stable);
+      return;
+    }
     if (weight >= 100) {
       await this.makeProduction(ref, version);
       return;
@@ -655,7 +744,7 @@ export class VercelTarget implements DeployTarget {
         return;
       }
       const { projectId } = this.project(ref);
-      const d = await this.findDeployment(projectId, version);
+      const d = await this.findDeployment(ref, version);
       const current = await this.productionOf(projectId);
       if (d && current?.id === d.id) {
         throw new Error(
@@ -669,6 +758,11 @@ export class VercelTarget implements DeployTarget {
 
   async traffic(ref: TargetRef): Promise<Record<string, number>> {
     const { projectId } = this.project(ref);
+    if (this.kind(ref) === 'preview') {
+      const id = await this.aliased(ref);
+      const version = id ? await this.versionOfId(id) : undefined;
+      return version ? { [version]: 100 } : {};
+    }
     const active = await this.activeRelease(projectId);
     if (active?.canaryDeployment && active.currentDeployment) {
       const pct =
@@ -705,7 +799,7 @@ export class VercelTarget implements DeployTarget {
    * source `log-drain`. Otherwise the portal's timed load alone: source `target-probe`.
    */
   async metrics(ref: TargetRef, version: string, sinceMs: number) {
-    const { projectId } = this.project(ref);
+    this.project(ref); // a service without a project is refused here
     const since = new Date(sinceMs).toISOString();
     const measured = this.probeRecords.metrics(
       sampleKey(ref, version),
@@ -726,7 +820,7 @@ export class VercelTarget implements DeployTarget {
     let drained: { id: string; requests: number; errors: number } | undefined;
     let unavailable: string | undefined;
     try {
-      const d = await this.findDeployment(projectId, version);
+      const d = await this.findDeployment(ref, version);
       if (d) drained = { id: d.id, ...this.o.records.counts(d.id, sinceMs) };
     } catch (e) {
       unavailable = `Vercel log drain counts unavailable: ${
@@ -777,14 +871,14 @@ export class VercelTarget implements DeployTarget {
     this.loads.delete(key);
     const profile = this.profileFor(ref);
     if (profile.rps <= 0) return;
-    const { projectId } = this.project(ref);
+    this.project(ref);
     const known = this.analysed.get(key);
     const versions = known
       ? [known.version]
       : (await this.versions(ref)).slice(0, MAX_UNKNOWN_LOAD_TARGETS);
     const targets: ProbeLoadTarget[] = [];
     for (const version of versions) {
-      const d = await this.findDeployment(projectId, version);
+      const d = await this.findDeployment(ref, version);
       if (!d || d.readyState !== 'READY') continue;
       targets.push({
         key: sampleKey(ref, version),
@@ -806,17 +900,24 @@ export class VercelTarget implements DeployTarget {
   }
 
   /**
-   * Whether the production deployment answers `GET /health` on its own URL now (unknown
-   * when the project has none).
+   * Whether what takes the environment's traffic (the production deployment, or the
+   * preview behind the alias) answers `GET /health` now; unknown when nothing does.
    */
   async health(ref: TargetRef): Promise<Health> {
     const link = this.link(ref);
     if (!link) return 'unknown';
-    const production = await this.productionOf(link.projectId).catch(
-      () => undefined,
-    );
-    if (!production?.url) return 'unknown';
-    const r = await this.probe(production.url, '/health');
+    let host: string | undefined;
+    try {
+      if (link.preview) {
+        host = (await this.aliased(ref)) ? link.preview.alias : undefined;
+      } else {
+        host = (await this.productionOf(link.projectId))?.url;
+      }
+    } catch {
+      return 'unknown';
+    }
+    if (!host) return 'unknown';
+    const r = await this.probe(host, '/health');
     return r.passed ? 'healthy' : 'unhealthy';
   }
 
@@ -830,8 +931,11 @@ export class VercelTarget implements DeployTarget {
   }
 
   url(ref: TargetRef): string | undefined {
+    const link = this.link(ref);
     return (
-      this.link(ref)?.productionUrl ?? this.productionUrls.get(refKey(ref))
+      link?.productionUrl ??
+      (link?.preview ? `https://${link.preview.alias}` : undefined) ??
+      this.productionUrls.get(refKey(ref))
     );
   }
 

@@ -13,8 +13,13 @@ export interface VercelProjectLink {
   /** Put before a version to name its git tag (`v` for tags like v1.2.0); default none. */
   tagPrefix?: string;
   /**
-   * A project of its own in some environments (a staging project beside production's),
-   * built from the same repository and tags.
+   * Preview deployments behind an alias instead of production: the environment is the
+   * preview deployment the alias points at (development, staging).
+   */
+  preview?: { alias: string };
+  /**
+   * Per environment: a project of its own (a staging project beside production's), or
+   * previews behind an alias, built from the same repository and tags.
    */
   environments?: Record<string, VercelProjectLink>;
 }
@@ -36,6 +41,8 @@ export interface VercelDrainConfig {
 }
 
 const KEY = 'ibias.deployments.vercel';
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 function readProjects(c: Config): Record<string, VercelProjectLink> {
   const projects = c.getConfig('projects');
@@ -56,13 +63,20 @@ function readProjects(c: Config): Record<string, VercelProjectLink> {
         link.environments = Object.fromEntries(
           envs.keys().map(env => {
             const e = envs.getConfig(env);
+            const alias = e.getOptionalString('preview.alias');
+            if (alias !== undefined && !HOSTNAME.test(alias)) {
+              throw new Error(
+                `${KEY}.projects.${service}.environments.${env}.preview.alias must be a hostname`,
+              );
+            }
             return [
               env,
               {
-                projectId: e.getString('projectId'),
+                projectId: e.getOptionalString('projectId') ?? link.projectId,
                 repo: link.repo,
                 productionUrl: e.getOptionalString('productionUrl'),
                 tagPrefix: link.tagPrefix,
+                ...(alias ? { preview: { alias: alias.toLowerCase() } } : {}),
               },
             ];
           }),
