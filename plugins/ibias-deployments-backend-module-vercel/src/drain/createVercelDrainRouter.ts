@@ -28,7 +28,7 @@ export function verifyDrainSignature(
 }
 
 /** A batch is a JSON array (the `json` format) or one entry per line (`ndjson`). */
-function parseBatch(body: Buffer): DrainEntry[] {
+export function parseBatch(body: Buffer): DrainEntry[] {
   const text = body.toString('utf8').trim();
   if (!text) return [];
   try {
