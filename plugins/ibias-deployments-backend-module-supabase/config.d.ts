@@ -24,14 +24,20 @@ export interface Config {
             /** The function's slug, e.g. `ai-recommendations`. */
             slug: string;
             /**
-             * The Supabase project ref of each environment. To come from the service's
-             * environments file; read from here for now.
+             * The Supabase project ref of each environment, when the service's
+             * environments file does not name one (`<env>.supabase.projectRef`).
              */
-            refs: {
+            refs?: {
               development?: string;
               staging?: string;
               production?: string;
             };
+            /**
+             * The project refs the service's environments file may name. The file is
+             * written by the service's owners: a ref not listed here (or in `refs`) is
+             * refused, so no file can point the portal's token at another project.
+             */
+            allowedRefs?: string[];
             /** Where each version's sources are: `<sourceDir>/<version>/index.ts` etc. */
             sourceDir: string;
           };

@@ -165,9 +165,79 @@ describe('SupabaseTarget', () => {
     await expect(
       target.versions({ ...REF, service: 'unknown' }),
     ).resolves.toEqual([]);
-    expect(target.cannotDeploy({ ...REF, environment: 'production' })).toBe(
-      'No Supabase project is configured for ai-recommendations in production',
+    expect(
+      await target.cannotDeploy({ ...REF, environment: 'production' }),
+    ).toBe(
+      'No Supabase project for ai-recommendations in production: set production.supabase.projectRef in its environments file (one of ibias.deployments.supabase.projects.ai-recommendations.allowedRefs), or ibias.deployments.supabase.projects.ai-recommendations.refs.production',
     );
+  });
+
+  it("takes the project from the service's environments file, only among the allowed refs", async () => {
+    const PROD = 'prodprodprodprodprod';
+    const OTHER_TEAMS = 'zzzzzzzzzzzzzzzzzzzz';
+    await sb.close();
+    sb = await startLoopbackSupabase({
+      token: TOKEN,
+      projects: [PROJECT, PROD],
+    });
+    let file: Record<string, unknown> = {
+      production: { supabase: { projectRef: PROD } },
+    };
+    const asked: string[] = [];
+    const fromFile = new SupabaseTarget({
+      client: new SupabaseManagementClient({ token: TOKEN, apiUrl: sb.url }),
+      functionsUrl: `${sb.url}/_invoke/{ref}`,
+      projects: {
+        'ai-recommendations': {
+          slug: SLUG,
+          refs: { staging: PROJECT },
+          allowedRefs: [PROD],
+          sourceDir,
+        },
+      },
+      environmentSettings: async ref => {
+        asked.push(`${ref.entityRef} ${ref.environment}`);
+        return file[ref.environment] as Record<string, unknown> | undefined;
+      },
+      settingsTtlMs: 0,
+      logger: mockServices.logger.mock(),
+    });
+    const PROD_REF: TargetRef = { ...REF, environment: 'production' };
+    expect(await fromFile.cannotDeploy(PROD_REF)).toBeUndefined();
+    await fromFile.deploy(PROD_REF, '1.0.0');
+    await fromFile.setTraffic(PROD_REF, '1.0.0', 100, null);
+    expect(sb.getFunction(PROD, SLUG)?.name).toBe(`${SLUG}@1.0.0`);
+    expect(sb.getFunction(PROJECT, SLUG)).toBeUndefined();
+    expect(fromFile.url(PROD_REF)).toBe(
+      `${sb.functionsUrl(PROD)}/functions/v1/${SLUG}`,
+    );
+    expect(asked).toContain('component:default/ai-recommendations production');
+    // Staging names none in the file: config's ref.
+    expect(await fromFile.cannotDeploy(REF)).toBeUndefined();
+
+    // A ref the config does not allow (another team's project) is refused, unechoed.
+    file = { production: { supabase: { projectRef: OTHER_TEAMS } } };
+    const refused = await fromFile.cannotDeploy(PROD_REF);
+    expect(refused).toBe(
+      'The environments file of ai-recommendations names a Supabase project for production that ibias.deployments.supabase.projects.ai-recommendations.allowedRefs does not list',
+    );
+    await expect(fromFile.deploy(PROD_REF, '1.1.0')).rejects.toThrow(refused!);
+    expect(JSON.stringify(sb.requests)).not.toContain(OTHER_TEAMS);
+    // Not a project ref at all (a URL, a path, an object): refused, unechoed.
+    for (const bad of [
+      'https://evil.example',
+      '../../x',
+      { a: 1 },
+      'ABCDEFGHIJKLMNOPQRST',
+    ]) {
+      file = { production: { supabase: { projectRef: bad } } };
+      const why = await fromFile.cannotDeploy(PROD_REF);
+      expect(why).toBe(
+        'The environments file of ai-recommendations sets production.supabase.projectRef to something that is not a Supabase project ref (20 lowercase letters and digits)',
+      );
+    }
+    expect(await fromFile.health(PROD_REF)).toBe('unknown');
+    await fromFile.stop();
   });
 
   it('computes the bundle hash the loopback reports', async () => {

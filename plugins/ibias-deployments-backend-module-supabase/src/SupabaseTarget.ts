@@ -17,6 +17,7 @@ import {
   readSourceFiles,
 } from './FunctionSources';
 import {
+  type EnvironmentSettingsLookup,
   PROBE_USER_AGENT,
   ProbeLoad,
   ProbeRecords,
@@ -38,8 +39,15 @@ export interface SupabaseTargetOptions {
   /** For each probe and probe-load request; default 5 s. */
   probeTimeoutMs?: number;
   probeRecords?: ProbeRecords;
+  /** The service's environments file, where `<env>.supabase.projectRef` may be set. */
+  environmentSettings?: EnvironmentSettingsLookup;
+  /** How long a project ref read from an environments file is reused; default 30 s. */
+  settingsTtlMs?: number;
   logger: LoggerService;
 }
+
+/** A Supabase project ref: 20 lowercase letters and digits. */
+const PROJECT_REF = /^[a-z0-9]{20}$/;
 
 /** A service in an environment: what loads and analysis state are kept by. */
 const refKey = (ref: TargetRef) => `${ref.entityRef}#${ref.environment}`;
@@ -82,22 +90,74 @@ export class SupabaseTarget implements DeployTarget {
     });
   }
 
-  cannotDeploy(ref: TargetRef): string | undefined {
+  /** Per service and environment: the project ref last resolved, and when. */
+  private readonly resolved = new Map<string, { ref: string; at: number }>();
+
+  /**
+   * The project of a service in an environment: `<env>.supabase.projectRef` in its
+   * environments file, which must be one ibias.deployments.supabase.projects.<service>
+   * allows (`allowedRefs`, or its `refs`), since the file's authors are the service's
+   * owners, not the portal's operators; else `refs.<env>` from config.
+   */
+  private async projectRefOf(
+    ref: TargetRef,
+  ): Promise<{ projectRef: string } | { refused: string }> {
     const link = this.o.projects[ref.service];
+    const key = `ibias.deployments.supabase.projects.${ref.service}`;
     if (!link) {
-      return `No Supabase function is configured for ${ref.service} (ibias.deployments.supabase.projects)`;
+      return {
+        refused: `No Supabase function is configured for ${ref.service} (ibias.deployments.supabase.projects)`,
+      };
     }
-    if (!link.refs[ref.environment]) {
-      return `No Supabase project is configured for ${ref.service} in ${ref.environment}`;
+    const cached = this.resolved.get(refKey(ref));
+    if (cached && Date.now() - cached.at < (this.o.settingsTtlMs ?? 30_000)) {
+      return { projectRef: cached.ref };
     }
-    return undefined;
+    const settings = await this.o.environmentSettings?.(ref);
+    const supabase = settings?.supabase;
+    const named =
+      supabase && typeof supabase === 'object'
+        ? (supabase as Record<string, unknown>).projectRef
+        : undefined;
+    let projectRef: string | undefined;
+    if (named !== undefined) {
+      // Never echoed: it is the file's content.
+      if (typeof named !== 'string' || !PROJECT_REF.test(named)) {
+        return {
+          refused: `The environments file of ${ref.service} sets ${ref.environment}.supabase.projectRef to something that is not a Supabase project ref (20 lowercase letters and digits)`,
+        };
+      }
+      const allowed = new Set([
+        ...(link.allowedRefs ?? []),
+        ...Object.values(link.refs),
+      ]);
+      if (!allowed.has(named)) {
+        return {
+          refused: `The environments file of ${ref.service} names a Supabase project for ${ref.environment} that ${key}.allowedRefs does not list`,
+        };
+      }
+      projectRef = named;
+    } else {
+      projectRef = link.refs[ref.environment];
+    }
+    if (!projectRef) {
+      return {
+        refused: `No Supabase project for ${ref.service} in ${ref.environment}: set ${ref.environment}.supabase.projectRef in its environments file (one of ${key}.allowedRefs), or ${key}.refs.${ref.environment}`,
+      };
+    }
+    this.resolved.set(refKey(ref), { ref: projectRef, at: Date.now() });
+    return { projectRef };
   }
 
-  private link(ref: TargetRef) {
-    const reason = this.cannotDeploy(ref);
-    if (reason) throw new InputError(reason);
-    const link = this.o.projects[ref.service];
-    return { ...link, projectRef: link.refs[ref.environment] };
+  async cannotDeploy(ref: TargetRef): Promise<string | undefined> {
+    const r = await this.projectRefOf(ref);
+    return 'refused' in r ? r.refused : undefined;
+  }
+
+  private async link(ref: TargetRef) {
+    const r = await this.projectRefOf(ref);
+    if ('refused' in r) throw new InputError(r.refused);
+    return { ...this.o.projects[ref.service], projectRef: r.projectRef };
   }
 
   private invocationUrl(projectRef: string, slug: string) {
@@ -115,7 +175,7 @@ export class SupabaseTarget implements DeployTarget {
 
   /** Deploys the version's sources to its side slug, unless it already runs them. */
   async deploy(ref: TargetRef, version: string): Promise<void> {
-    const link = this.link(ref);
+    const link = await this.link(ref);
     this.analysed.set(refKey(ref), version);
     await this.deploySources(link, sideSlug(link.slug, version), version);
   }
@@ -169,7 +229,7 @@ export class SupabaseTarget implements DeployTarget {
 
   /** `GET /functions/v1/<side slug>/health`. */
   async healthChecks(ref: TargetRef, version: string) {
-    const link = this.link(ref);
+    const link = await this.link(ref);
     const slug = sideSlug(link.slug, version);
     return [
       await this.probe(
@@ -181,7 +241,7 @@ export class SupabaseTarget implements DeployTarget {
 
   /** `GET /functions/v1/<side slug>`. */
   async smokeTests(ref: TargetRef, version: string) {
-    const link = this.link(ref);
+    const link = await this.link(ref);
     const slug = sideSlug(link.slug, version);
     return [
       await this.probe(
@@ -207,7 +267,7 @@ export class SupabaseTarget implements DeployTarget {
         `Supabase Edge Functions cannot split traffic, so ${weight}% to ${version} is refused: deploy ${ref.service} in ${ref.environment} blue-green`,
       );
     }
-    const link = this.link(ref);
+    const link = await this.link(ref);
     if (weight >= 100) {
       this.analysed.set(refKey(ref), version);
       await this.switchMain(ref, link, version);
@@ -256,7 +316,7 @@ export class SupabaseTarget implements DeployTarget {
    * the main slug is missing or runs something the portal did not deploy.
    */
   async traffic(ref: TargetRef): Promise<Record<string, number>> {
-    const link = this.link(ref);
+    const link = await this.link(ref);
     const main = await this.o.client.getFunction(link.projectRef, link.slug);
     const prefix = `${link.slug}@`;
     if (!main?.name.startsWith(prefix)) {
@@ -327,7 +387,7 @@ export class SupabaseTarget implements DeployTarget {
       );
       return;
     }
-    const link = this.link(ref);
+    const link = await this.link(ref);
     const slug = sideSlug(link.slug, version);
     const target: ProbeLoadTarget = {
       key: sampleKey(ref, version),
@@ -341,7 +401,7 @@ export class SupabaseTarget implements DeployTarget {
 
   /** Deletes the side slugs of every version but `keep`; the main slug stays. */
   async retain(ref: TargetRef, keep: string | null): Promise<void> {
-    const link = this.link(ref);
+    const link = await this.link(ref);
     const kept = keep ? sideSlug(link.slug, keep) : undefined;
     const prefix = `${link.slug}--`;
     for (const f of await this.o.client.listFunctions(link.projectRef)) {
@@ -358,8 +418,9 @@ export class SupabaseTarget implements DeployTarget {
   /** Whether the main slug answers `GET /health` now (unknown when nothing runs there). */
   async health(ref: TargetRef): Promise<Health> {
     const link = this.o.projects[ref.service];
-    const projectRef = link?.refs[ref.environment];
-    if (!projectRef) return 'unknown';
+    const resolved = await this.projectRefOf(ref).catch(() => undefined);
+    if (!link || !resolved || 'refused' in resolved) return 'unknown';
+    const { projectRef } = resolved;
     const main = await this.o.client
       .getFunction(projectRef, link.slug)
       .catch(() => undefined);
@@ -373,14 +434,15 @@ export class SupabaseTarget implements DeployTarget {
 
   url(ref: TargetRef): string | undefined {
     const link = this.o.projects[ref.service];
-    const projectRef = link?.refs[ref.environment];
+    const projectRef =
+      this.resolved.get(refKey(ref))?.ref ?? link?.refs[ref.environment];
     return projectRef ? this.invocationUrl(projectRef, link.slug) : undefined;
   }
 
   /** Lists the functions of one configured project. */
   async dependencies(): Promise<DependencyCheck[]> {
     const projectRef = Object.values(this.o.projects)
-      .flatMap(p => Object.values(p.refs))
+      .flatMap(p => [...Object.values(p.refs), ...(p.allowedRefs ?? [])])
       .find(Boolean);
     if (!projectRef) return [];
     const started = Date.now();

@@ -7,8 +7,13 @@ import {
 /** The edge function a service deploys as. */
 export interface SupabaseFunctionLink {
   slug: string;
-  /** The project ref of each environment that has one. */
+  /** The project ref of each environment configured here. */
   refs: Record<string, string>;
+  /**
+   * The project refs the service's environments file may choose from
+   * (`<env>.supabase.projectRef`); the `refs` above are allowed too.
+   */
+  allowedRefs?: string[];
   /** `<sourceDir>/<version>/` holds a version's function files. */
   sourceDir: string;
 }
@@ -45,14 +50,16 @@ export function readSupabaseTargetConfig(
             `${KEY}.projects.${service}.slug must match ${SLUG.source}`,
           );
         }
-        const refs = p.getConfig('refs');
+        const refs = p.getOptionalConfig('refs');
+        const allowedRefs = p.getOptionalStringArray('allowedRefs');
         return [
           service,
           {
             slug,
             refs: Object.fromEntries(
-              refs.keys().map(env => [env, refs.getString(env)]),
+              (refs?.keys() ?? []).map(env => [env, refs!.getString(env)]),
             ),
+            ...(allowedRefs ? { allowedRefs } : {}),
             sourceDir: p.getString('sourceDir'),
           },
         ];

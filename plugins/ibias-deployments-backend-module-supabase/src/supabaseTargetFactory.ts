@@ -17,7 +17,7 @@ export function supabaseTargetFactory(options: {
 }): DeployTargetFactory {
   return {
     name: 'supabase',
-    create({ environments }) {
+    create({ environments, environmentSettings }) {
       const settings = readSupabaseTargetConfig(options.config);
       if (!settings) {
         throw new Error(
@@ -33,6 +33,7 @@ export function supabaseTargetFactory(options: {
         projects: settings.projects,
         load: readSupabaseLoadProfiles(options.config, environments),
         probeTimeoutMs: options.probeTimeoutMs,
+        environmentSettings,
         logger: options.logger.child({ target: 'supabase' }),
       });
     },

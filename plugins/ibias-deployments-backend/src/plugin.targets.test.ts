@@ -14,10 +14,15 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   ibiasDeploymentTargetsExtensionPoint,
+  type EnvironmentSettingsLookup,
   type RunningRelease,
 } from '@internal/plugin-ibias-deployments-node';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
+import { parse, stringify } from 'yaml';
 import { ibiasDeploymentsPlugin } from './plugin';
 import { ScriptedTarget } from './testing/ScriptedTarget';
 import { IBIAS_API_ENTITY } from './testing/fixtures';
@@ -280,5 +285,112 @@ describe('deploy targets as an extension point', () => {
         await backend.stop();
       }
     });
+  });
+
+  it("gives target factories the service's environments file, as the Configuration card reads it", async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ibias-env-settings-'));
+    try {
+      await writeFile(join(root, 'catalog-info.yaml'), 'kind: Component\n');
+      // The sample service's file, with the project ref its owners chose for staging.
+      const sample = parse(
+        await readFile(
+          join(
+            __dirname,
+            '../../../services/ai-recommendations/environments.yaml',
+          ),
+          'utf8',
+        ),
+      );
+      sample.staging.supabase = { projectRef: 'abcdefghijklmnopqrst' };
+      await writeFile(join(root, 'environments.yaml'), stringify(sample));
+      let lookup: EnvironmentSettingsLookup | undefined;
+      const capturing = createBackendModule({
+        pluginId: 'ibias-deployments',
+        moduleId: 'capturing-target',
+        register(reg) {
+          reg.registerInit({
+            deps: { targets: ibiasDeploymentTargetsExtensionPoint },
+            async init({ targets }) {
+              targets.addTarget({
+                name: 'capturing',
+                create({ environmentSettings }) {
+                  lookup = environmentSettings;
+                  return new ScriptedTarget('capturing');
+                },
+              });
+            },
+          });
+        },
+      });
+      const located = {
+        ...ENTITY,
+        metadata: {
+          ...ENTITY.metadata,
+          annotations: {
+            ...ENTITY.metadata.annotations,
+            'backstage.io/managed-by-location': `file:${join(
+              root,
+              'catalog-info.yaml',
+            )}`,
+          },
+        },
+      };
+      const backend = await startTestBackend({
+        features: [
+          ibiasDeploymentsPlugin,
+          capturing,
+          mockServices.rootConfig.factory({
+            data: {
+              ibias: {
+                deployments: {
+                  fileRoots: [root],
+                  environments: everywhere('capturing'),
+                },
+              },
+            },
+          }),
+          catalogServiceMock.factory({ entities: [located] }),
+          actionsRegistryServiceMock.factory(),
+          createServiceFactory({
+            service: signalsServiceRef,
+            deps: {},
+            factory: () => ({ publish: async () => {} }),
+          }),
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({ send: async () => {} }),
+          }),
+        ],
+      });
+      try {
+        expect(lookup).toBeDefined();
+        const staging = await lookup!({
+          entityRef: 'component:default/ibias-api',
+          environment: 'staging',
+        });
+        expect(staging).toMatchObject({
+          name: 'staging',
+          domain: 'ai-recommendations.staging.ibias.ai',
+          supabase: { projectRef: 'abcdefghijklmnopqrst' },
+        });
+        expect(
+          await lookup!({
+            entityRef: 'component:default/ibias-api',
+            environment: 'production',
+          }),
+        ).not.toHaveProperty('supabase');
+        expect(
+          await lookup!({
+            entityRef: 'component:default/not-in-the-catalog',
+            environment: 'staging',
+          }),
+        ).toBeUndefined();
+      } finally {
+        await backend.stop();
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -104,9 +104,25 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         targetRegistry.addTarget(
           kubernetesTargetFactory({ config, logger, timeouts }),
         );
+        const configReader = new EnvironmentConfigReader({
+          urlReader: deps.urlReader,
+          fileRoots: settings.fileRoots,
+          defaults: settings.environmentDefaults,
+        });
         const targets = await targetRegistry.create(
           readTargetNames(config),
           readServiceTargetNames(config),
+          {
+            // A service's environments file, as the Configuration card reads it.
+            environmentSettings: async ref => {
+              const entity = await catalogLookup.entity(ref.entityRef);
+              if (!entity) return undefined;
+              const read = await configReader.read(entity);
+              return read.environments[ref.environment]?.config as
+                | Record<string, unknown>
+                | undefined;
+            },
+          },
         );
         const target = new TargetsByEnvironment(
           targets.byEnvironment,
@@ -149,11 +165,6 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
         });
         engine.start();
         deps.lifecycle.addShutdownHook(() => engine.stop());
-        const configReader = new EnvironmentConfigReader({
-          urlReader: deps.urlReader,
-          fileRoots: settings.fileRoots,
-          defaults: settings.environmentDefaults,
-        });
         const service = new DeploymentService({
           configReader,
           store,

@@ -169,11 +169,25 @@ export interface DeployTarget {
  * `create` only when at least one `ibias.deployments.environments.<env>.target` (or
  * `targetsByService` entry) names it, so an unused target needs no configuration.
  */
+/**
+ * A service's settings for one environment, from its environments file (annotation
+ * `ibias.io/environments`, over `ibias.deployments.environmentDefaults`), read and
+ * validated as the Configuration card shows it (secret references masked); undefined
+ * when the entity, the file or that environment is missing or invalid. The file lives in
+ * the service's repository, so its owners write it: a target may take choices from it
+ * (which project of several), never trust decisions (which projects at all).
+ */
+export type EnvironmentSettingsLookup = (
+  ref: Pick<TargetRef, 'entityRef' | 'environment'>,
+) => Promise<Record<string, unknown> | undefined>;
+
 export interface DeployTargetFactory {
   /** What `ibias.deployments.environments.<env>.target` says to choose this target. */
   readonly name: string;
   create(context: {
     /** The environments whose `target`, or a `targetsByService` entry of which, names this one. */
     environments: EnvironmentName[];
+    /** Reads a service's environments file (see EnvironmentSettingsLookup). */
+    environmentSettings?: EnvironmentSettingsLookup;
   }): DeployTarget | Promise<DeployTarget>;
 }

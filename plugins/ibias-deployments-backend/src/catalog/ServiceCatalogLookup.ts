@@ -18,7 +18,8 @@ export class ServiceCatalogLookup {
     private readonly options: { catalog: CatalogService; auth: AuthService },
   ) {}
 
-  private async entity(entityRef: string): Promise<Entity | undefined> {
+  /** The entity, read with the plugin's own credentials. */
+  async entity(entityRef: string): Promise<Entity | undefined> {
     return this.options.catalog
       .getEntityByRef(entityRef, {
         credentials: await this.options.auth.getOwnServiceCredentials(),

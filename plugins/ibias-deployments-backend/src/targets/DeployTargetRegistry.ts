@@ -6,6 +6,7 @@ import {
 import type {
   DeployTarget,
   DeployTargetFactory,
+  EnvironmentSettingsLookup,
 } from '@internal/plugin-ibias-deployments-node';
 
 function isFactory(
@@ -44,6 +45,7 @@ export class DeployTargetRegistry
   async create(
     names: Record<EnvironmentName, string>,
     byService: Partial<Record<EnvironmentName, Record<string, string>>> = {},
+    context: { environmentSettings?: EnvironmentSettingsLookup } = {},
   ): Promise<{
     byEnvironment: Record<EnvironmentName, DeployTarget>;
     /** Environment → lowercased entity ref → the target that deploys it there. */
@@ -77,7 +79,10 @@ export class DeployTargetRegistry
     const made = new Map<string, DeployTarget>();
     const targets = [];
     for (const [name, environments] of environmentsOf) {
-      const target = await this.factories.get(name)!.create({ environments });
+      const target = await this.factories.get(name)!.create({
+        environments,
+        environmentSettings: context.environmentSettings,
+      });
       made.set(name, target);
       targets.push({ target, environments });
     }
