@@ -368,6 +368,52 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
     expect(await target.versions(REF)).toEqual(['1.2.0', '1.0.0']);
   });
 
+  it("offers the repository's GitHub release tags too, and builds one Vercel has not built", async () => {
+    let github: () => Promise<string[]> = async () => [
+      '1.3.0',
+      '1.0.0',
+      '0.9.0',
+    ];
+    const asked: string[] = [];
+    const withTags = new VercelTarget({
+      ...options,
+      releases: {
+        repository: location => {
+          asked.push(location ?? '');
+          return {
+            fullName: 'ibias/ibias-web',
+            url: 'https://github.com/ibias/ibias-web',
+            apiBaseUrl: 'https://api.github.com',
+          };
+        },
+        versions: () => github(),
+      },
+    });
+    await withTags.deploy(REF, '1.0.0');
+    await withTags.deploy(REF, '1.1.0');
+    expect(await withTags.versions(REF)).toEqual([
+      '1.3.0',
+      '1.1.0',
+      '1.0.0',
+      '0.9.0',
+    ]);
+    expect(asked).toEqual(['url:https://github.com/ibias/ibias-web']);
+    // A tag only GitHub has: deploying it builds it on Vercel.
+    await withTags.deploy(REF, '1.3.0');
+    expect(
+      loopback
+        .deployments()
+        .filter(
+          d => d.meta.ibiasVersion === '1.3.0' && d.readyState === 'READY',
+        ),
+    ).toHaveLength(1);
+    // GitHub down: Vercel's builds are still offered.
+    github = async () => {
+      throw new Error('Could not list the release tags of ibias/ibias-web');
+    };
+    expect(await withTags.versions(REF)).toEqual(['1.3.0', '1.1.0', '1.0.0']);
+  });
+
   it('builds a version from the tag with the configured prefix', async () => {
     const prefixed = new VercelTarget({
       ...options,

@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   DEFAULT_CANARY_WEIGHTS,
+  releasesNewestFirst,
   ROLLING_WEIGHTS,
   type DependencyCheck,
   type Health,
@@ -16,6 +17,7 @@ import { SDKError } from '@vercel/sdk/models/sdkerror.js';
 import { DEFAULT_VERCEL_LOAD, type VercelProjectLink } from './config';
 import type { VercelDrainRecords } from './drain/VercelDrainRecords';
 import {
+  type GithubReleaseTags,
   PROBE_USER_AGENT,
   ProbeLoad,
   ProbeRecords,
@@ -45,6 +47,12 @@ export interface VercelTargetOptions {
    */
   api: { url: string; token: string };
   teamId?: string;
+  /**
+   * The release tags of a project's repository on GitHub (through the GitHub
+   * integration), offered next to the tags Vercel has built: deploying one Vercel has
+   * not built yet builds it.
+   */
+  releases?: Pick<GithubReleaseTags, 'repository' | 'versions'>;
   /** The engine's canary weights (ibias.deployments.canaryWeights): the rolling-release stages. */
   canaryWeights?: number[];
   /** The Vercel project of each service, by catalog entity name. */
@@ -423,31 +431,47 @@ export class VercelTarget implements DeployTarget {
   }
 
   /**
-   * The release tags Vercel has a READY build of: production deployments (a preview
-   * environment also lists its own previews, and builds a preview of a tag that only
-   * has a production build).
+   * The release tags Vercel has a READY build of (production deployments; a preview
+   * environment also its own previews, and builds a preview of a tag that only has a
+   * production build), and the repository's release tags on GitHub, which deploying
+   * builds. GitHub not answering leaves Vercel's builds, with a warning.
    */
   async versions(ref: TargetRef): Promise<string[]> {
-    const { projectId } = this.project(ref);
+    const project = this.project(ref);
     const kinds =
       this.kind(ref) === 'preview'
         ? (['preview', 'production'] as const)
         : (['production'] as const);
-    const found: Array<{ version: string; createdAt: number }> = [];
+    const found = new Set<string>();
     for (const kind of kinds) {
-      for await (const d of this.deploymentsOf(projectId, kind)) {
+      for await (const d of this.deploymentsOf(project.projectId, kind)) {
         const version = versionOf(d);
         if (
           d.readyState === 'READY' &&
           version &&
-          RELEASE_VERSION.test(version) &&
-          !found.some(f => f.version === version)
+          RELEASE_VERSION.test(version)
         ) {
-          found.push({ version, createdAt: d.createdAt });
+          found.add(version);
         }
       }
     }
-    return found.sort((a, b) => b.createdAt - a.createdAt).map(f => f.version);
+    const repository = this.o.releases?.repository(
+      `url:https://github.com/${project.repo.org}/${project.repo.repo}`,
+    );
+    if (repository) {
+      try {
+        for (const v of await this.o.releases!.versions(repository)) {
+          if (RELEASE_VERSION.test(v)) found.add(v);
+        }
+      } catch (e) {
+        this.o.logger.warn(
+          `Vercel ${ref.service}: only the tags Vercel built are offered: ${
+            (e as Error).message
+          }`,
+        );
+      }
+    }
+    return releasesNewestFirst([...found]);
   }
 
   async deploy(ref: TargetRef, version: string): Promise<void> {

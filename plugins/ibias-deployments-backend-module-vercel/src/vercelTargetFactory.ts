@@ -1,6 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import type { DeployTargetFactory } from '@internal/plugin-ibias-deployments-node';
+import {
+  GithubReleaseTags,
+  type DeployTargetFactory,
+} from '@internal/plugin-ibias-deployments-node';
 import { Vercel } from '@vercel/sdk';
 import { readVercelLoadProfiles, readVercelTargetConfig } from './config';
 import type { VercelDrainRecords } from './drain/VercelDrainRecords';
@@ -42,6 +45,9 @@ export function vercelTargetFactory(options: {
           'ibias.deployments.canaryWeights',
         ),
         projects: settings.projects,
+        releases: GithubReleaseTags.fromConfig(options.config, {
+          requestTimeoutMs: 10_000,
+        }),
         resolveUrl:
           options.resolveUrl ??
           (host => (base ? `${base}/${host}` : `https://${host}`)),

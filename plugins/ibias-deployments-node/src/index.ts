@@ -13,3 +13,4 @@ export * from './extensions';
 export * from './config';
 export * from './DeploymentsApi';
 export * from './probe/ProbeLoad';
+export * from './releases/GithubReleaseTags';

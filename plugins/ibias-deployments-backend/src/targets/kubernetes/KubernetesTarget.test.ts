@@ -13,7 +13,7 @@ import {
   startGithubLoopback,
   type GithubLoopback,
 } from '../../testing/githubLoopback';
-import { GithubReleaseTags } from './GithubReleaseTags';
+import { GithubReleaseTags } from '@internal/plugin-ibias-deployments-node';
 
 // The kubernetes target against a loopback Kubernetes API server (none can run here):
 // the real engine and store drive it; the server checks tokens and resourceVersions and

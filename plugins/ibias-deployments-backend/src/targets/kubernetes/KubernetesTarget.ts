@@ -9,7 +9,7 @@ import type {
 } from '@internal/plugin-ibias-deployments-node';
 import type { PrometheusMetrics } from '../PrometheusMetrics';
 import { checkHttp } from '../../health/checkHttp';
-import type { GithubReleaseTags } from './GithubReleaseTags';
+import type { GithubReleaseTags } from '@internal/plugin-ibias-deployments-node';
 
 export interface KubernetesCluster {
   name: string;

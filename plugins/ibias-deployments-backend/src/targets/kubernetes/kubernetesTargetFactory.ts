@@ -7,7 +7,7 @@ import {
 } from '../../config';
 import { PrometheusMetrics } from '../PrometheusMetrics';
 import type { DeployTargetFactory } from '@internal/plugin-ibias-deployments-node';
-import { GithubReleaseTags } from './GithubReleaseTags';
+import { GithubReleaseTags } from '@internal/plugin-ibias-deployments-node';
 import { KubernetesTarget } from './KubernetesTarget';
 
 /**
