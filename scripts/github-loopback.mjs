@@ -3,7 +3,9 @@
 // GitHub itself cannot be reached here. It speaks the parts of the REST API that
 // publish:github, github:environment:create, catalog:register, the GitHub URL reader and
 // the Kubernetes target's release versions (GET /repos/{owner}/{repo}/tags, paged with a
-// Link header as GitHub pages) use, with GitHub's status codes and error bodies, and real
+// Link header as GitHub pages) and the Supabase target's function sources (a release's
+// tree, GET /repos/{owner}/{repo}/git/trees/{ref}?recursive=1, and each file's raw
+// contents) use, with GitHub's status codes and error bodies, and real
 // git over smart HTTP through `git http-backend` into bare repositories: a tag pushed
 // with `git push --tags` is listed at once. GET /_loopback/state shows what it was asked.
 //
@@ -299,6 +301,52 @@ async function api(req, res, url) {
   }
   if (req.method === 'GET' && rest === '/tags') {
     return paged(res, url, listTags(repo.full_name));
+  }
+  // A tree as GitHub lists it (recursive=1: every blob under it, with its size).
+  if (req.method === 'GET' && (m = /^\/git\/trees\/(.+)$/.exec(rest))) {
+    const ref = decodeURIComponent(m[1]);
+    const recursive = url.searchParams.get('recursive');
+    let listing;
+    try {
+      const sha = git(
+        repo.full_name,
+        'rev-parse',
+        '--verify',
+        `${ref}^{tree}`,
+      ).trim();
+      listing = {
+        sha,
+        lines: git(
+          repo.full_name,
+          'ls-tree',
+          '-l',
+          ...(recursive ? ['-r', '-t'] : []),
+          sha,
+        ),
+      };
+    } catch {
+      return notFound(res);
+    }
+    return send(res, 200, {
+      sha: listing.sha,
+      url: `${base}/api/v3/repos/${repo.full_name}/git/trees/${listing.sha}`,
+      tree: listing.lines
+        .split('\n')
+        .filter(Boolean)
+        .map(line => {
+          const [meta, entryPath] = line.split('\t');
+          const [mode, type, sha, size] = meta.split(/\s+/);
+          return {
+            path: entryPath,
+            mode,
+            type,
+            sha,
+            ...(type === 'blob' ? { size: Number(size) } : {}),
+            url: `${base}/api/v3/repos/${repo.full_name}/git/${type}s/${sha}`,
+          };
+        }),
+      truncated: false,
+    });
   }
   if (req.method === 'GET' && (m = /^\/contents\/(.+)$/.exec(rest))) {
     const ref = url.searchParams.get('ref') ?? 'main';

@@ -38,8 +38,22 @@ export interface Config {
              * refused, so no file can point the portal's token at another project.
              */
             allowedRefs?: string[];
-            /** Where each version's sources are: `<sourceDir>/<version>/index.ts` etc. */
-            sourceDir: string;
+            /**
+             * Version folders on the portal's disk: `<sourceDir>/<version>/index.ts` etc.
+             * (or `source`).
+             */
+            sourceDir?: string;
+            /**
+             * The function's folder in the service's repository, read at each release
+             * tag (`1.2.0` or `v1.2.0`) through the GitHub integration: the versions are
+             * the repository's release tags (or `sourceDir`).
+             */
+            source?: {
+              /** e.g. `supabase/functions/ai-recommendations`. */
+              path: string;
+              /** Default: the entity's `backstage.io/source-location`. */
+              repository?: string;
+            };
           };
         };
       };

@@ -1,1 +1,2 @@
 export * from './testDatabaseIds';
+export * from './githubLoopback';

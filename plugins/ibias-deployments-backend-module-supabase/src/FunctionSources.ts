@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { InputError } from '@backstage/errors';
+import type {
+  GithubReleaseTags,
+  TargetRef,
+} from '@internal/plugin-ibias-deployments-node';
 import type { FunctionSourceFile } from './SupabaseManagementClient';
 
 /** The entry point every version's directory must have. */
@@ -91,4 +96,71 @@ export function loopbackBundleSha256(files: FunctionSourceFile[]): string {
       })),
   });
   return createHash('sha256').update(archive).digest('hex');
+}
+
+/** Where a function's versions and their files come from. */
+export interface FunctionSource {
+  versions(ref: TargetRef): Promise<string[]>;
+  files(ref: TargetRef, version: string): Promise<FunctionSourceFile[]>;
+}
+
+/** `<dir>/<version>/`: version folders on the portal's disk. */
+export class DirectorySource implements FunctionSource {
+  constructor(private readonly dir: string) {}
+  versions() {
+    return listSourceVersions(this.dir);
+  }
+  files(_ref: TargetRef, version: string) {
+    return readSourceFiles(this.dir, version);
+  }
+}
+
+/**
+ * The function's folder in the service's repository at each release tag, through the
+ * GitHub integration: the repository from config, else the entity's
+ * `backstage.io/source-location` as the catalog says.
+ */
+export class GithubSource implements FunctionSource {
+  constructor(
+    private readonly o: {
+      releases: Pick<GithubReleaseTags, 'repository' | 'versions' | 'filesAt'>;
+      /** The function's folder, e.g. `supabase/functions/ai-recommendations`. */
+      path: string;
+      /** A repository URL from config (`https://github.com/ibias/ibias`). */
+      repository?: string;
+      /** Where the catalog says an entity's source lives. */
+      locate?: (entityRef: string) => Promise<{ source?: string } | undefined>;
+    },
+  ) {}
+
+  private async repository(ref: TargetRef) {
+    const location = this.o.repository
+      ? `url:${this.o.repository}`
+      : ref.locations?.source ?? (await this.o.locate?.(ref.entityRef))?.source;
+    const repository = this.o.releases.repository(location);
+    if (!repository) {
+      throw new InputError(
+        `The sources of ${ref.service}'s function are not in a repository a GitHub integration covers (its source location, or ibias.deployments.supabase.projects.${ref.service}.source.repository)`,
+      );
+    }
+    return repository;
+  }
+
+  async versions(ref: TargetRef) {
+    return this.o.releases.versions(await this.repository(ref));
+  }
+
+  async files(ref: TargetRef, version: string) {
+    const files = await this.o.releases.filesAt(
+      await this.repository(ref),
+      version,
+      this.o.path,
+    );
+    if (!files.some(f => f.name === ENTRYPOINT)) {
+      throw new Error(
+        `Version ${version} has no ${ENTRYPOINT} in ${this.o.path}`,
+      );
+    }
+    return files;
+  }
 }

@@ -3,7 +3,13 @@ import {
   startLoopbackSupabase,
   type LoopbackSupabase,
 } from '@internal/ibias-supabase-loopback';
-import type { TargetRef } from '@internal/plugin-ibias-deployments-node';
+import {
+  GithubReleaseTags,
+  type TargetRef,
+} from '@internal/plugin-ibias-deployments-node';
+import { startGithubLoopback } from '@internal/ibias-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -394,4 +400,92 @@ describe('SupabaseTarget', () => {
       expect.objectContaining({ name: 'management-api', status: 'ok' }),
     ]);
   });
+
+  it("deploys the function's folder at each release tag of the service's repository", async () => {
+    const github = await startGithubLoopback();
+    try {
+      const repo = await github.createRepository('ai-recommendations');
+      const fn = 'supabase/functions/ai-recommendations';
+      for (const [version, tag] of [
+        ['1.0.0', '1.0.0'],
+        ['1.1.0', 'v1.1.0'],
+      ]) {
+        await repo.commit(
+          {
+            [`${fn}/index.ts`]: `// ${version}\n`,
+            [`${fn}/ibias-behaviour.json`]: JSON.stringify({ version }),
+          },
+          tag,
+        );
+      }
+      const located: string[] = [];
+      const fromGit = new SupabaseTarget({
+        client: new SupabaseManagementClient({ token: TOKEN, apiUrl: sb.url }),
+        functionsUrl: `${sb.url}/_invoke/{ref}`,
+        projects: {
+          'ai-recommendations': {
+            slug: SLUG,
+            refs: { staging: PROJECT },
+            source: { path: fn },
+          },
+        },
+        releases: new GithubReleaseTags({
+          integrations: ScmIntegrations.fromConfig(
+            new ConfigReader({
+              integrations: { github: [github.integration] },
+            }),
+          ),
+        }),
+        // The engine's refs carry no locations: the catalog is asked.
+        locate: async entityRef => {
+          located.push(entityRef);
+          return { source: github.sourceLocation('ai-recommendations') };
+        },
+        logger: mockServices.logger.mock(),
+      });
+      expect(await fromGit.versions(REF)).toEqual(['1.1.0', '1.0.0']);
+      expect(located).toEqual(['component:default/ai-recommendations']);
+      await fromGit.deploy(REF, '1.0.0');
+      await fromGit.setTraffic(REF, '1.0.0', 100, null);
+      expect((await invokeMain()).body).toEqual({ ok: true, version: '1.0.0' });
+      await fromGit.deploy(REF, '1.1.0');
+      await fromGit.setTraffic(REF, '1.1.0', 100, '1.0.0');
+      expect((await invokeMain()).body).toEqual({ ok: true, version: '1.1.0' });
+      // The rollback redeploys 1.0.0's folder, read at its tag again.
+      await fromGit.setTraffic(REF, '1.1.0', 0, '1.0.0');
+      expect((await invokeMain()).body).toEqual({ ok: true, version: '1.0.0' });
+      expect(
+        sb
+          .getFunction(PROJECT, SLUG)!
+          .versions.at(-1)!
+          .bundle.files.map(f => f.name),
+      ).toEqual(expect.arrayContaining(['index.ts', 'ibias-behaviour.json']));
+      await expect(fromGit.deploy(REF, '2.0.0')).rejects.toThrow(
+        'ibias-e2e/ai-recommendations has no tag 2.0.0 or v2.0.0',
+      );
+      // A source location no GitHub integration covers is refused clearly.
+      const elsewhere = new SupabaseTarget({
+        client: new SupabaseManagementClient({ token: TOKEN, apiUrl: sb.url }),
+        functionsUrl: `${sb.url}/_invoke/{ref}`,
+        projects: {
+          'ai-recommendations': {
+            slug: SLUG,
+            refs: { staging: PROJECT },
+            source: { path: fn },
+          },
+        },
+        releases: new GithubReleaseTags({
+          integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+        }),
+        locate: async () => ({ source: 'url:https://gitlab.example/x/y' }),
+        logger: mockServices.logger.mock(),
+      });
+      await expect(elsewhere.versions(REF)).rejects.toThrow(
+        "The sources of ai-recommendations's function are not in a repository a GitHub integration covers",
+      );
+      await fromGit.stop();
+    } finally {
+      await github.close();
+    }
+  }, 60_000);
 });

@@ -12,12 +12,14 @@ import type {
 import { DEFAULT_SUPABASE_LOAD, type SupabaseFunctionLink } from './config';
 import {
   ENTRYPOINT,
-  listSourceVersions,
+  DirectorySource,
+  type FunctionSource,
+  GithubSource,
   loopbackBundleSha256,
-  readSourceFiles,
 } from './FunctionSources';
 import {
   type EnvironmentSettingsLookup,
+  type GithubReleaseTags,
   PROBE_USER_AGENT,
   ProbeLoad,
   ProbeRecords,
@@ -39,6 +41,10 @@ export interface SupabaseTargetOptions {
   /** For each probe and probe-load request; default 5 s. */
   probeTimeoutMs?: number;
   probeRecords?: ProbeRecords;
+  /** Reads release tags and their files through the GitHub integration (`source`). */
+  releases?: Pick<GithubReleaseTags, 'repository' | 'versions' | 'filesAt'>;
+  /** Where the catalog says an entity's source lives (`source` without a repository). */
+  locate?: (entityRef: string) => Promise<{ source?: string } | undefined>;
   /** The service's environments file, where `<env>.supabase.projectRef` may be set. */
   environmentSettings?: EnvironmentSettingsLookup;
   /** How long a project ref read from an environments file is reused; default 30 s. */
@@ -167,26 +173,47 @@ export class SupabaseTarget implements DeployTarget {
     return `${base}/functions/v1/${slug}`;
   }
 
-  /** The directories under the function's sourceDir named like release tags, newest first. */
+  /** Where a service's function versions come from. */
+  private sourceOf(service: string): FunctionSource | undefined {
+    const link = this.o.projects[service];
+    if (!link) return undefined;
+    if (link.source) {
+      if (!this.o.releases) {
+        throw new Error('No GitHub integration to read function sources with');
+      }
+      return new GithubSource({
+        releases: this.o.releases,
+        path: link.source.path,
+        repository: link.source.repository,
+        locate: this.o.locate,
+      });
+    }
+    return new DirectorySource(link.sourceDir!);
+  }
+
+  /**
+   * The function's versions, newest first: its repository's release tags, or the
+   * version folders under sourceDir.
+   */
   async versions(ref: TargetRef): Promise<string[]> {
-    const link = this.o.projects[ref.service];
-    return link ? listSourceVersions(link.sourceDir) : [];
+    return (await this.sourceOf(ref.service)?.versions(ref)) ?? [];
   }
 
   /** Deploys the version's sources to its side slug, unless it already runs them. */
   async deploy(ref: TargetRef, version: string): Promise<void> {
     const link = await this.link(ref);
     this.analysed.set(refKey(ref), version);
-    await this.deploySources(link, sideSlug(link.slug, version), version);
+    await this.deploySources(ref, link, sideSlug(link.slug, version), version);
   }
 
   /** Deploys a version's sources to `slug`; skipped when it already has their hash. */
   private async deploySources(
+    ref: TargetRef,
     link: SupabaseFunctionLink & { projectRef: string },
     slug: string,
     version: string,
   ) {
-    const files = await readSourceFiles(link.sourceDir, version);
+    const files = await this.sourceOf(ref.service)!.files(ref, version);
     const sha = loopbackBundleSha256(files);
     const name = functionName(link.slug, version);
     const existing = await this.o.client.getFunction(link.projectRef, slug);
@@ -288,7 +315,7 @@ export class SupabaseTarget implements DeployTarget {
     link: SupabaseFunctionLink & { projectRef: string },
     version: string,
   ) {
-    await this.deploySources(link, link.slug, version);
+    await this.deploySources(ref, link, link.slug, version);
     // Verify that the main slug now runs what the side slug was tested with.
     const [main, side] = await Promise.all([
       this.o.client.getFunction(link.projectRef, link.slug),

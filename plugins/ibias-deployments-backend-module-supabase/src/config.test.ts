@@ -31,6 +31,35 @@ describe('readSupabaseTargetConfig', () => {
     });
   });
 
+  it('reads a repository source, and refuses both or neither of sourceDir and source', () => {
+    const read = (p: object) =>
+      readSupabaseTargetConfig(
+        new ConfigReader({
+          ibias: {
+            deployments: {
+              supabase: { token: 'sbp_x', projects: { fn: p } },
+            },
+          },
+        }),
+      );
+    const { sourceDir: _, ...withoutDir } = project;
+    expect(
+      read({ ...withoutDir, source: { path: 'supabase/functions/fn' } })!
+        .projects.fn,
+    ).toEqual({
+      ...withoutDir,
+      source: { path: 'supabase/functions/fn', repository: undefined },
+    });
+    for (const p of [
+      withoutDir,
+      { ...project, source: { path: 'supabase/functions/fn' } },
+    ]) {
+      expect(() => read(p)).toThrow(
+        'ibias.deployments.supabase.projects.fn needs exactly one of sourceDir and source.path',
+      );
+    }
+  });
+
   it('refuses a slug Supabase would refuse', () => {
     const config = new ConfigReader({
       ibias: {

@@ -14,8 +14,13 @@ export interface SupabaseFunctionLink {
    * (`<env>.supabase.projectRef`); the `refs` above are allowed too.
    */
   allowedRefs?: string[];
-  /** `<sourceDir>/<version>/` holds a version's function files. */
-  sourceDir: string;
+  /** `<sourceDir>/<version>/` holds a version's function files (or `source`). */
+  sourceDir?: string;
+  /**
+   * The function's folder in the service's repository, read at each release tag
+   * through the GitHub integration (or `sourceDir`).
+   */
+  source?: { path: string; repository?: string };
 }
 
 export interface SupabaseTargetConfig {
@@ -28,6 +33,28 @@ export interface SupabaseTargetConfig {
 
 const KEY = 'ibias.deployments.supabase';
 const SLUG = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+function sourceOf(
+  service: string,
+  p: Config,
+): Pick<SupabaseFunctionLink, 'sourceDir' | 'source'> {
+  const sourceDir = p.getOptionalString('sourceDir');
+  const path = p.getOptionalString('source.path');
+  if ((sourceDir === undefined) === (path === undefined)) {
+    throw new Error(
+      `${KEY}.projects.${service} needs exactly one of sourceDir and source.path`,
+    );
+  }
+  if (path !== undefined) {
+    return {
+      source: {
+        path,
+        repository: p.getOptionalString('source.repository'),
+      },
+    };
+  }
+  return { sourceDir };
+}
 
 /** ibias.deployments.supabase, or undefined when it is not configured. */
 export function readSupabaseTargetConfig(
@@ -60,7 +87,7 @@ export function readSupabaseTargetConfig(
               (refs?.keys() ?? []).map(env => [env, refs!.getString(env)]),
             ),
             ...(allowedRefs ? { allowedRefs } : {}),
-            sourceDir: p.getString('sourceDir'),
+            ...sourceOf(service, p),
           },
         ];
       }),

@@ -1,6 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import type { DeployTargetFactory } from '@internal/plugin-ibias-deployments-node';
+import {
+  GithubReleaseTags,
+  type DeployTargetFactory,
+} from '@internal/plugin-ibias-deployments-node';
 import { readSupabaseLoadProfiles, readSupabaseTargetConfig } from './config';
 import { SupabaseManagementClient } from './SupabaseManagementClient';
 import { SupabaseTarget } from './SupabaseTarget';
@@ -17,7 +20,7 @@ export function supabaseTargetFactory(options: {
 }): DeployTargetFactory {
   return {
     name: 'supabase',
-    create({ environments, environmentSettings }) {
+    create({ environments, environmentSettings, locate }) {
       const settings = readSupabaseTargetConfig(options.config);
       if (!settings) {
         throw new Error(
@@ -34,6 +37,10 @@ export function supabaseTargetFactory(options: {
         load: readSupabaseLoadProfiles(options.config, environments),
         probeTimeoutMs: options.probeTimeoutMs,
         environmentSettings,
+        releases: GithubReleaseTags.fromConfig(options.config, {
+          requestTimeoutMs: 10_000,
+        }),
+        locate,
         logger: options.logger.child({ target: 'supabase' }),
       });
     },

@@ -189,5 +189,12 @@ export interface DeployTargetFactory {
     environments: EnvironmentName[];
     /** Reads a service's environments file (see EnvironmentSettingsLookup). */
     environmentSettings?: EnvironmentSettingsLookup;
+    /**
+     * Where the catalog read an entity from and where its source lives (as
+     * TargetRef.locations), for calls on a ref the engine rebuilt without them.
+     */
+    locate?: (
+      entityRef: string,
+    ) => Promise<{ managedBy?: string; source?: string } | undefined>;
   }): DeployTarget | Promise<DeployTarget>;
 }

@@ -6,7 +6,6 @@ import {
 import type {
   DeployTarget,
   DeployTargetFactory,
-  EnvironmentSettingsLookup,
 } from '@internal/plugin-ibias-deployments-node';
 
 function isFactory(
@@ -45,7 +44,10 @@ export class DeployTargetRegistry
   async create(
     names: Record<EnvironmentName, string>,
     byService: Partial<Record<EnvironmentName, Record<string, string>>> = {},
-    context: { environmentSettings?: EnvironmentSettingsLookup } = {},
+    context: Omit<
+      Parameters<DeployTargetFactory['create']>[0],
+      'environments'
+    > = {},
   ): Promise<{
     byEnvironment: Record<EnvironmentName, DeployTarget>;
     /** Environment → lowercased entity ref → the target that deploys it there. */
@@ -80,8 +82,8 @@ export class DeployTargetRegistry
     const targets = [];
     for (const [name, environments] of environmentsOf) {
       const target = await this.factories.get(name)!.create({
+        ...context,
         environments,
-        environmentSettings: context.environmentSettings,
       });
       made.set(name, target);
       targets.push({ target, environments });

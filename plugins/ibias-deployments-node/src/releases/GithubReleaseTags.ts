@@ -118,6 +118,164 @@ export class GithubReleaseTags {
   }
 
   /**
+   * GETs a URL of the repository's API with the integration's credentials: GitHub
+   * unreachable, slow or refusing is a ServiceUnavailableError naming `what`; a 404 is
+   * returned for the caller to explain.
+   */
+  private async get(
+    repository: GithubRepository,
+    url: string,
+    what: string,
+    accept = 'application/vnd.github+json',
+  ): Promise<Response> {
+    const { fullName, apiBaseUrl } = repository;
+    const failed = (why: string) =>
+      new ServiceUnavailableError(
+        `Could not ${what} of ${fullName} on GitHub (${apiBaseUrl}): ${why}`,
+      );
+    let headers: Record<string, string>;
+    try {
+      headers =
+        (await this.credentials.getCredentials({ url: repository.url }))
+          .headers ?? {};
+    } catch (e) {
+      throw failed(`no credentials: ${(e as Error).message}`);
+    }
+    // The token goes to the integration's API only, whatever a Link header says.
+    if (new URL(url).origin !== new URL(apiBaseUrl).origin) {
+      throw failed(
+        `GitHub sent a next page on another origin (${new URL(url).origin})`,
+      );
+    }
+    let res: Response;
+    try {
+      res = await this.fetch(url, {
+        headers: {
+          Accept: accept,
+          'X-GitHub-Api-Version': '2022-11-28',
+          ...headers,
+        },
+        signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 30_000),
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      throw failed(
+        (e as Error).name === 'TimeoutError'
+          ? 'GitHub did not answer in time'
+          : `GitHub cannot be reached (${cause ?? (e as Error).message})`,
+      );
+    }
+    if (!res.ok && res.status !== 404) {
+      let message = '';
+      try {
+        const body = await res.json();
+        message = typeof body?.message === 'string' ? `: ${body.message}` : '';
+      } catch {
+        // no JSON body
+      }
+      throw failed(`GitHub answered ${res.status}${message}`);
+    }
+    return res;
+  }
+
+  /**
+   * The files under `dir` in the release `version` (its tag `1.2.0`, else `v1.2.0`),
+   * named relative to `dir` with `/`: read through the tree of the tag and each file's
+   * raw contents. At most `maxFiles` files and `maxBytes` in all (a function's sources
+   * are small); a missing tag or folder is a NotFoundError.
+   */
+  async filesAt(
+    repository: GithubRepository,
+    version: string,
+    dir: string,
+    limits: { maxFiles?: number; maxBytes?: number } = {},
+  ): Promise<Array<{ name: string; content: Uint8Array }>> {
+    const { fullName, apiBaseUrl } = repository;
+    const maxFiles = limits.maxFiles ?? 200;
+    const maxBytes = limits.maxBytes ?? 10 * 1024 * 1024;
+    const folder = dir.replace(/^\/+|\/+$/g, '');
+    if (!folder || folder.split('/').some(p => p === '..' || p === '.')) {
+      throw new NotFoundError(`${dir} is not a folder of ${fullName}`);
+    }
+    const what = `read the sources of ${version}`;
+    const api = `${apiBaseUrl}/repos/${fullName}`;
+    let tag: string | undefined;
+    let tree: unknown;
+    for (const candidate of [version, `v${version}`]) {
+      const res = await this.get(
+        repository,
+        `${api}/git/trees/${encodeURIComponent(candidate)}?recursive=1`,
+        what,
+      );
+      if (res.status === 404) continue;
+      tag = candidate;
+      tree = await res.json().catch(() => undefined);
+      break;
+    }
+    if (!tag) {
+      throw new NotFoundError(
+        `${fullName} has no tag ${version} or v${version}`,
+      );
+    }
+    const entries = (tree as { tree?: unknown; truncated?: unknown })?.tree;
+    if (!Array.isArray(entries)) {
+      throw new ServiceUnavailableError(
+        `Could not ${what} of ${fullName}: GitHub answered something other than a tree`,
+      );
+    }
+    if ((tree as { truncated?: unknown }).truncated === true) {
+      throw new ServiceUnavailableError(
+        `Could not ${what} of ${fullName}: the tree of ${tag} is too large for one listing`,
+      );
+    }
+    const blobs = entries.filter(
+      (e): e is { path: string; size?: number } =>
+        e?.type === 'blob' &&
+        typeof e.path === 'string' &&
+        e.path.startsWith(`${folder}/`),
+    );
+    if (blobs.length === 0) {
+      throw new NotFoundError(`${fullName} has no folder ${folder} at ${tag}`);
+    }
+    if (blobs.length > maxFiles) {
+      throw new ServiceUnavailableError(
+        `${folder} at ${tag} holds ${blobs.length} files, more than ${maxFiles}`,
+      );
+    }
+    const declared = blobs.reduce((n, b) => n + (Number(b.size) || 0), 0);
+    if (declared > maxBytes) {
+      throw new ServiceUnavailableError(
+        `${folder} at ${tag} holds ${declared} bytes, more than ${maxBytes}`,
+      );
+    }
+    const files: Array<{ name: string; content: Uint8Array }> = [];
+    let total = 0;
+    for (const blob of blobs) {
+      const path = blob.path.split('/').map(encodeURIComponent).join('/');
+      const res = await this.get(
+        repository,
+        `${api}/contents/${path}?ref=${encodeURIComponent(tag)}`,
+        what,
+        'application/vnd.github.raw',
+      );
+      if (res.status === 404) {
+        throw new NotFoundError(
+          `${fullName} has no file ${blob.path} at ${tag}`,
+        );
+      }
+      const content = new Uint8Array(await res.arrayBuffer());
+      total += content.byteLength;
+      if (total > maxBytes) {
+        throw new ServiceUnavailableError(
+          `${folder} at ${tag} holds more than ${maxBytes} bytes`,
+        );
+      }
+      files.push({ name: blob.path.slice(folder.length + 1), content });
+    }
+    return files.sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /**
    * The repository's release versions, newest first. A repository without a semver tag
    * is a NotFoundError that says so; GitHub unreachable or refusing is a
    * ServiceUnavailableError, never an empty list.

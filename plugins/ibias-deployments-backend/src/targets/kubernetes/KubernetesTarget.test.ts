@@ -12,7 +12,7 @@ import { testStore } from '../../testing/testStore';
 import {
   startGithubLoopback,
   type GithubLoopback,
-} from '../../testing/githubLoopback';
+} from '@internal/ibias-test-utils';
 import { GithubReleaseTags } from '@internal/plugin-ibias-deployments-node';
 
 // The kubernetes target against a loopback Kubernetes API server (none can run here):

@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
 const run = promisify(execFile);
-/** The repository's own script: this package sits at plugins/<name>. */
+/** The repository's own script: this package sits at packages/test-utils. */
 const SCRIPT = resolvePackagePath(
-  '@internal/plugin-ibias-deployments-backend',
+  '@internal/ibias-test-utils',
   '../../scripts/github-loopback.mjs',
 );
 const TOKEN = 'e2e-token';
@@ -92,6 +92,20 @@ export async function startGithubLoopback() {
       return {
         /** A new commit, tagged with each of `tags`, pushed with `git push --tags`. */
         async release(...tags: string[]) {
+          await this.commit({}, ...tags);
+        },
+        /**
+         * Writes `files` (path → content) into the working tree, commits, tags the commit
+         * with each of `tags` and pushes them with `git push --tags`.
+         */
+        async commit(files: Record<string, string>, ...tags: string[]) {
+          for (const [file, content] of Object.entries(files)) {
+            await fs.mkdir(path.dirname(path.join(work, file)), {
+              recursive: true,
+            });
+            await fs.writeFile(path.join(work, file), content);
+          }
+          await git(work, 'add', '-A');
           await git(
             work,
             'commit',
