@@ -33,11 +33,17 @@ export interface Config {
               production?: string;
             };
             /**
-             * The project refs the service's environments file may name. The file is
-             * written by the service's owners: a ref not listed here (or in `refs`) is
-             * refused, so no file can point the portal's token at another project.
+             * Per environment, the project refs the service's environments file may name
+             * (`<env>.supabase.projectRef`). The file is written by the service's owners:
+             * a ref not listed for that environment (or its `refs` entry) is refused, so
+             * no file can point the portal's token at another project, nor staging at
+             * production's.
              */
-            allowedRefs?: string[];
+            allowedRefs?: {
+              development?: string[];
+              staging?: string[];
+              production?: string[];
+            };
             /**
              * Version folders on the portal's disk: `<sourceDir>/<version>/index.ts` etc.
              * (or `source`).
@@ -51,8 +57,11 @@ export interface Config {
             source?: {
               /** e.g. `supabase/functions/ai-recommendations`. */
               path: string;
-              /** Default: the entity's `backstage.io/source-location`. */
-              repository?: string;
+              /**
+               * The repository's URL, e.g. https://github.com/ibias/ibias (from config:
+               * an entity's own source-location annotation is the author's to set).
+               */
+              repository: string;
             };
           };
         };

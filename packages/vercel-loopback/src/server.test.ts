@@ -457,6 +457,31 @@ describe('startLoopbackVercel with @vercel/sdk', () => {
       expect(project.targets?.production?.id).toBe(canary.id);
     });
 
+    it('turns a promotion into a rolling release while one is configured', async () => {
+      const { current, canary } = await startRelease();
+      await vercel.rollingRelease.completeRollingRelease({
+        idOrName: 'web',
+        requestBody: { canaryDeploymentId: canary.id },
+      });
+      const next = await deploy('v1.2.0');
+      await vercel.projects.requestPromote({
+        projectId,
+        deploymentId: next.id,
+      });
+      const got = await vercel.rollingRelease.getRollingRelease({
+        idOrName: 'web',
+        state: 'ACTIVE',
+      });
+      expect(got.rollingRelease).toMatchObject({
+        activeStage: { index: 0, targetPercentage: 10 },
+        canaryDeployment: { id: next.id },
+        currentDeployment: { id: canary.id },
+      });
+      const project = await vercel.projects.getProject({ idOrName: 'web' });
+      expect(project.targets?.production?.id).toBe(canary.id);
+      expect(current.id).not.toBe(canary.id);
+    });
+
     it('aborts through the rollback call, as the CLI does', async () => {
       const { current, canary } = await startRelease();
       const res = await fetch(

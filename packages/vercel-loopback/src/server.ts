@@ -434,6 +434,16 @@ export async function startLoopbackVercel(options: LoopbackVercelOptions) {
       active.updatedAt = Date.now();
       return { status: 202 };
     }
+    if (
+      p.rollingReleaseConfig !== null &&
+      p.productionDeploymentId !== null &&
+      p.productionDeploymentId !== d.id
+    ) {
+      // With Rolling Releases enabled, a promotion rolls out: the deployment starts at the
+      // first stage, and the rest waits for approvals (or a complete).
+      rollingAction(p, 'start', { canaryDeploymentId: d.id });
+      return { status: 201 };
+    }
     p.autoAssignCustomDomains = true;
     setProduction(p, d, 'promote');
     return { status: 201 };

@@ -116,9 +116,10 @@ export class DirectorySource implements FunctionSource {
 }
 
 /**
- * The function's folder in the service's repository at each release tag, through the
- * GitHub integration: the repository from config, else the entity's
- * `backstage.io/source-location` as the catalog says.
+ * The function's folder at each release tag of the repository config names (never the
+ * entity's `backstage.io/source-location`, which the entity's author may set), through
+ * the GitHub integration. Pre-releases are left out: a side slug is named by the
+ * version's digits.
  */
 export class GithubSource implements FunctionSource {
   constructor(
@@ -126,33 +127,33 @@ export class GithubSource implements FunctionSource {
       releases: Pick<GithubReleaseTags, 'repository' | 'versions' | 'filesAt'>;
       /** The function's folder, e.g. `supabase/functions/ai-recommendations`. */
       path: string;
-      /** A repository URL from config (`https://github.com/ibias/ibias`). */
-      repository?: string;
-      /** Where the catalog says an entity's source lives. */
-      locate?: (entityRef: string) => Promise<{ source?: string } | undefined>;
+      /** The repository's URL (`https://github.com/ibias/ibias`). */
+      repository: string;
     },
   ) {}
 
-  private async repository(ref: TargetRef) {
-    const location = this.o.repository
-      ? `url:${this.o.repository}`
-      : ref.locations?.source ?? (await this.o.locate?.(ref.entityRef))?.source;
-    const repository = this.o.releases.repository(location);
+  private repository(ref: TargetRef) {
+    const repository = this.o.releases.repository(`url:${this.o.repository}`);
     if (!repository) {
       throw new InputError(
-        `The sources of ${ref.service}'s function are not in a repository a GitHub integration covers (its source location, or ibias.deployments.supabase.projects.${ref.service}.source.repository)`,
+        `ibias.deployments.supabase.projects.${ref.service}.source.repository is not a repository a GitHub integration covers`,
       );
     }
     return repository;
   }
 
   async versions(ref: TargetRef) {
-    return this.o.releases.versions(await this.repository(ref));
+    return (await this.o.releases.versions(this.repository(ref))).filter(v =>
+      releaseParts(v),
+    );
   }
 
   async files(ref: TargetRef, version: string) {
+    if (!releaseParts(version)) {
+      throw new InputError(`${version} is not a release version`);
+    }
     const files = await this.o.releases.filesAt(
-      await this.repository(ref),
+      this.repository(ref),
       version,
       this.o.path,
     );

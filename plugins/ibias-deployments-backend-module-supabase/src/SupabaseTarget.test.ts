@@ -174,7 +174,7 @@ describe('SupabaseTarget', () => {
     expect(
       await target.cannotDeploy({ ...REF, environment: 'production' }),
     ).toBe(
-      'No Supabase project for ai-recommendations in production: set production.supabase.projectRef in its environments file (one of ibias.deployments.supabase.projects.ai-recommendations.allowedRefs), or ibias.deployments.supabase.projects.ai-recommendations.refs.production',
+      'No Supabase project for ai-recommendations in production: set production.supabase.projectRef in its environments file (one of ibias.deployments.supabase.projects.ai-recommendations.allowedRefs.production), or ibias.deployments.supabase.projects.ai-recommendations.refs.production',
     );
   });
 
@@ -197,7 +197,7 @@ describe('SupabaseTarget', () => {
         'ai-recommendations': {
           slug: SLUG,
           refs: { staging: PROJECT },
-          allowedRefs: [PROD],
+          allowedRefs: { production: [PROD] },
           sourceDir,
         },
       },
@@ -225,7 +225,7 @@ describe('SupabaseTarget', () => {
     file = { production: { supabase: { projectRef: OTHER_TEAMS } } };
     const refused = await fromFile.cannotDeploy(PROD_REF);
     expect(refused).toBe(
-      'The environments file of ai-recommendations names a Supabase project for production that ibias.deployments.supabase.projects.ai-recommendations.allowedRefs does not list',
+      'The environments file of ai-recommendations names a Supabase project for production that ibias.deployments.supabase.projects.ai-recommendations.allowedRefs.production does not list',
     );
     await expect(fromFile.deploy(PROD_REF, '1.1.0')).rejects.toThrow(refused!);
     expect(JSON.stringify(sb.requests)).not.toContain(OTHER_TEAMS);
@@ -242,6 +242,20 @@ describe('SupabaseTarget', () => {
         'The environments file of ai-recommendations sets production.supabase.projectRef to something that is not a Supabase project ref (20 lowercase letters and digits)',
       );
     }
+    // Staging's file may not name production's project (a staging deploy needs no
+    // release manager), though config allows it for production.
+    file = {
+      production: { supabase: { projectRef: PROD } },
+      staging: { supabase: { projectRef: PROD } },
+    };
+    expect(await fromFile.cannotDeploy(REF)).toBe(
+      'The environments file of ai-recommendations names a Supabase project for staging that ibias.deployments.supabase.projects.ai-recommendations.allowedRefs.staging does not list',
+    );
+    // Production's file unreadable: no project, not config's fallback.
+    file = {};
+    expect(await fromFile.cannotDeploy(PROD_REF)).toBe(
+      'The environments file of ai-recommendations could not be read, or has no valid production, so its Supabase project is unknown',
+    );
     expect(await fromFile.health(PROD_REF)).toBe('unknown');
     await fromFile.stop();
   });
@@ -418,7 +432,6 @@ describe('SupabaseTarget', () => {
           tag,
         );
       }
-      const located: string[] = [];
       const fromGit = new SupabaseTarget({
         client: new SupabaseManagementClient({ token: TOKEN, apiUrl: sb.url }),
         functionsUrl: `${sb.url}/_invoke/{ref}`,
@@ -426,7 +439,10 @@ describe('SupabaseTarget', () => {
           'ai-recommendations': {
             slug: SLUG,
             refs: { staging: PROJECT },
-            source: { path: fn },
+            source: {
+              path: fn,
+              repository: `${github.url}/${github.org}/ai-recommendations`,
+            },
           },
         },
         releases: new GithubReleaseTags({
@@ -436,15 +452,11 @@ describe('SupabaseTarget', () => {
             }),
           ),
         }),
-        // The engine's refs carry no locations: the catalog is asked.
-        locate: async entityRef => {
-          located.push(entityRef);
-          return { source: github.sourceLocation('ai-recommendations') };
-        },
         logger: mockServices.logger.mock(),
       });
+      // Release tags only: a pre-release is not offered.
+      await repo.commit({ [`${fn}/index.ts`]: '// rc\n' }, '1.2.0-rc.1');
       expect(await fromGit.versions(REF)).toEqual(['1.1.0', '1.0.0']);
-      expect(located).toEqual(['component:default/ai-recommendations']);
       await fromGit.deploy(REF, '1.0.0');
       await fromGit.setTraffic(REF, '1.0.0', 100, null);
       expect((await invokeMain()).body).toEqual({ ok: true, version: '1.0.0' });
@@ -471,17 +483,16 @@ describe('SupabaseTarget', () => {
           'ai-recommendations': {
             slug: SLUG,
             refs: { staging: PROJECT },
-            source: { path: fn },
+            source: { path: fn, repository: 'https://gitlab.example/x/y' },
           },
         },
         releases: new GithubReleaseTags({
           integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
         }),
-        locate: async () => ({ source: 'url:https://gitlab.example/x/y' }),
         logger: mockServices.logger.mock(),
       });
       await expect(elsewhere.versions(REF)).rejects.toThrow(
-        "The sources of ai-recommendations's function are not in a repository a GitHub integration covers",
+        'ibias.deployments.supabase.projects.ai-recommendations.source.repository is not a repository a GitHub integration covers',
       );
       await fromGit.stop();
     } finally {

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import type {
   DependencyCheck,
   Health,
@@ -43,8 +43,6 @@ export interface SupabaseTargetOptions {
   probeRecords?: ProbeRecords;
   /** Reads release tags and their files through the GitHub integration (`source`). */
   releases?: Pick<GithubReleaseTags, 'repository' | 'versions' | 'filesAt'>;
-  /** Where the catalog says an entity's source lives (`source` without a repository). */
-  locate?: (entityRef: string) => Promise<{ source?: string } | undefined>;
   /** The service's environments file, where `<env>.supabase.projectRef` may be set. */
   environmentSettings?: EnvironmentSettingsLookup;
   /** How long a project ref read from an environments file is reused; default 30 s. */
@@ -119,7 +117,15 @@ export class SupabaseTarget implements DeployTarget {
     if (cached && Date.now() - cached.at < (this.o.settingsTtlMs ?? 30_000)) {
       return { projectRef: cached.ref };
     }
+    const allowedHere = link.allowedRefs?.[ref.environment];
     const settings = await this.o.environmentSettings?.(ref);
+    if (allowedHere && settings === undefined) {
+      // The file is where this environment's project is chosen: unreadable or invalid,
+      // it chooses nothing (and config's ref is not slipped in instead).
+      return {
+        refused: `The environments file of ${ref.service} could not be read, or has no valid ${ref.environment}, so its Supabase project is unknown`,
+      };
+    }
     const supabase = settings?.supabase;
     const named =
       supabase && typeof supabase === 'object'
@@ -133,13 +139,14 @@ export class SupabaseTarget implements DeployTarget {
           refused: `The environments file of ${ref.service} sets ${ref.environment}.supabase.projectRef to something that is not a Supabase project ref (20 lowercase letters and digits)`,
         };
       }
+      // Only this environment's: a staging file may not name production's project.
       const allowed = new Set([
-        ...(link.allowedRefs ?? []),
-        ...Object.values(link.refs),
+        ...(allowedHere ?? []),
+        ...(link.refs[ref.environment] ? [link.refs[ref.environment]] : []),
       ]);
       if (!allowed.has(named)) {
         return {
-          refused: `The environments file of ${ref.service} names a Supabase project for ${ref.environment} that ${key}.allowedRefs does not list`,
+          refused: `The environments file of ${ref.service} names a Supabase project for ${ref.environment} that ${key}.allowedRefs.${ref.environment} does not list`,
         };
       }
       projectRef = named;
@@ -148,7 +155,7 @@ export class SupabaseTarget implements DeployTarget {
     }
     if (!projectRef) {
       return {
-        refused: `No Supabase project for ${ref.service} in ${ref.environment}: set ${ref.environment}.supabase.projectRef in its environments file (one of ${key}.allowedRefs), or ${key}.refs.${ref.environment}`,
+        refused: `No Supabase project for ${ref.service} in ${ref.environment}: set ${ref.environment}.supabase.projectRef in its environments file (one of ${key}.allowedRefs.${ref.environment}), or ${key}.refs.${ref.environment}`,
       };
     }
     this.resolved.set(refKey(ref), { ref: projectRef, at: Date.now() });
@@ -185,7 +192,6 @@ export class SupabaseTarget implements DeployTarget {
         releases: this.o.releases,
         path: link.source.path,
         repository: link.source.repository,
-        locate: this.o.locate,
       });
     }
     return new DirectorySource(link.sourceDir!);
@@ -297,6 +303,22 @@ export class SupabaseTarget implements DeployTarget {
     const link = await this.link(ref);
     if (weight >= 100) {
       this.analysed.set(refKey(ref), version);
+      // What takes the traffic must be what the deploy step put on the side slug of
+      // this very project (and health-checked there).
+      const side = await this.o.client.getFunction(
+        link.projectRef,
+        sideSlug(link.slug, version),
+      );
+      if (!side || side.status !== 'ACTIVE') {
+        throw new ConflictError(
+          `${version} of ${ref.service} is not deployed to ${sideSlug(
+            link.slug,
+            version,
+          )} in the Supabase project of ${
+            ref.environment
+          } (did the project change during the deployment?): not switching`,
+        );
+      }
       await this.switchMain(ref, link, version);
     } else if (stable) {
       await this.switchMain(ref, link, stable);
@@ -469,7 +491,10 @@ export class SupabaseTarget implements DeployTarget {
   /** Lists the functions of one configured project. */
   async dependencies(): Promise<DependencyCheck[]> {
     const projectRef = Object.values(this.o.projects)
-      .flatMap(p => [...Object.values(p.refs), ...(p.allowedRefs ?? [])])
+      .flatMap(p => [
+        ...Object.values(p.refs),
+        ...Object.values(p.allowedRefs ?? {}).flat(),
+      ])
       .find(Boolean);
     if (!projectRef) return [];
     const started = Date.now();

@@ -44,12 +44,26 @@ describe('readSupabaseTargetConfig', () => {
       );
     const { sourceDir: _, ...withoutDir } = project;
     expect(
-      read({ ...withoutDir, source: { path: 'supabase/functions/fn' } })!
-        .projects.fn,
+      read({
+        ...withoutDir,
+        allowedRefs: { production: ['tsrqponmlkjihgfedcba'] },
+        source: {
+          path: 'supabase/functions/fn',
+          repository: 'https://github.com/ibias/fn',
+        },
+      })!.projects.fn,
     ).toEqual({
       ...withoutDir,
-      source: { path: 'supabase/functions/fn', repository: undefined },
+      allowedRefs: { production: ['tsrqponmlkjihgfedcba'] },
+      source: {
+        path: 'supabase/functions/fn',
+        repository: 'https://github.com/ibias/fn',
+      },
     });
+    // The repository comes from config, never the entity's source location.
+    expect(() =>
+      read({ ...withoutDir, source: { path: 'supabase/functions/fn' } }),
+    ).toThrow(/Missing required config value at '.*source\.repository'/);
     for (const p of [
       withoutDir,
       { ...project, source: { path: 'supabase/functions/fn' } },

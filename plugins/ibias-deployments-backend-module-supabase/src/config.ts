@@ -10,17 +10,17 @@ export interface SupabaseFunctionLink {
   /** The project ref of each environment configured here. */
   refs: Record<string, string>;
   /**
-   * The project refs the service's environments file may choose from
-   * (`<env>.supabase.projectRef`); the `refs` above are allowed too.
+   * Per environment, the project refs the service's environments file may choose from
+   * (`<env>.supabase.projectRef`); that environment's `refs` entry is allowed too.
    */
-  allowedRefs?: string[];
+  allowedRefs?: Record<string, string[]>;
   /** `<sourceDir>/<version>/` holds a version's function files (or `source`). */
   sourceDir?: string;
   /**
    * The function's folder in the service's repository, read at each release tag
    * through the GitHub integration (or `sourceDir`).
    */
-  source?: { path: string; repository?: string };
+  source?: { path: string; repository: string };
 }
 
 export interface SupabaseTargetConfig {
@@ -49,7 +49,8 @@ function sourceOf(
     return {
       source: {
         path,
-        repository: p.getOptionalString('source.repository'),
+        // From config, never the entity's source location: its author may set that.
+        repository: p.getString('source.repository'),
       },
     };
   }
@@ -78,7 +79,12 @@ export function readSupabaseTargetConfig(
           );
         }
         const refs = p.getOptionalConfig('refs');
-        const allowedRefs = p.getOptionalStringArray('allowedRefs');
+        const allowed = p.getOptionalConfig('allowedRefs');
+        const allowedRefs = allowed
+          ? Object.fromEntries(
+              allowed.keys().map(env => [env, allowed.getStringArray(env)]),
+            )
+          : undefined;
         return [
           service,
           {

@@ -20,7 +20,7 @@ export function supabaseTargetFactory(options: {
 }): DeployTargetFactory {
   return {
     name: 'supabase',
-    create({ environments, environmentSettings, locate }) {
+    create({ environments, environmentSettings }) {
       const settings = readSupabaseTargetConfig(options.config);
       if (!settings) {
         throw new Error(
@@ -40,7 +40,6 @@ export function supabaseTargetFactory(options: {
         releases: GithubReleaseTags.fromConfig(options.config, {
           requestTimeoutMs: 10_000,
         }),
-        locate,
         logger: options.logger.child({ target: 'supabase' }),
       });
     },

@@ -269,6 +269,44 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
     );
   });
 
+  it('completes the rolling release Vercel makes of a later blue-green promotion', async () => {
+    await target.deploy(REF, '1.0.0');
+    await target.setTraffic(REF, '1.0.0', 100, null);
+    await target.deploy(REF, '1.1.0');
+    await target.setTraffic(REF, '1.1.0', 10, '1.0.0');
+    await target.setTraffic(REF, '1.1.0', 100, '1.0.0');
+    // Rolling Releases stay enabled on the project: Vercel rolls a promotion out.
+    await target.deploy(REF, '1.2.0');
+    await target.setTraffic(REF, '1.2.0', 100, '1.1.0');
+    expect(await target.traffic(REF)).toEqual({ '1.2.0': 100 });
+    expect(loopback.project('ibias-web').rollingRelease).toMatchObject({
+      state: 'COMPLETE',
+      canaryDeploymentId: production(),
+    });
+  });
+
+  it("aborts a rolling release to the deployment it started from when the stable version's is gone", async () => {
+    await target.deploy(REF, '1.0.0');
+    await target.setTraffic(REF, '1.0.0', 100, null);
+    const stable = production();
+    await target.deploy(REF, '3.0.0');
+    await target.setTraffic(REF, '3.0.0', 10, '1.0.0');
+    // The engine asks for a version Vercel has no READY deployment of.
+    await expect(target.setTraffic(REF, '0.9.0', 100, null)).rejects.toThrow(
+      `The rolling release of ibias-web was aborted to ${stable}, but no READY Vercel deployment of 0.9.0 was found`,
+    );
+    expect(loopback.project('ibias-web').rollingRelease?.state).toBe('ABORTED');
+    expect(production()).toBe(stable);
+  });
+
+  it('refuses canary weights that start where a rolling deploy starts', () => {
+    expect(
+      () => new VercelTarget({ ...options, canaryWeights: [25, 60, 100] }),
+    ).toThrow(
+      "ibias.deployments.canaryWeights may not start at 25% with the vercel target: a rolling deploy's first stage is 25%",
+    );
+  });
+
   it('refuses canary weights that are not stages, and a first deployment as a canary', async () => {
     await target.deploy(REF, '1.0.0');
     await expect(target.setTraffic(REF, '1.0.0', 10, null)).rejects.toThrow(
@@ -342,6 +380,20 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
     ).rejects.toThrow(
       'staging of ibias-web is a Vercel preview behind an alias, which cannot split traffic (Rolling Releases are for production): deploy it blue-green',
     );
+    // A branch a developer pushed and named like a release is no version of previews.
+    const branch = await fetch(`${loopback.url}/v13/deployments`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${TOKEN}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({
+        name: 'ibias-web',
+        gitSource: { type: 'github', repoId: REPO.repoId, ref: '7.7.7' },
+      }),
+    });
+    await loopback.waitForBuild((await branch.json()).id);
+    expect(await previews.versions(STAGING)).toEqual(['1.1.0', '1.0.0']);
     // Production was never touched.
     expect(production()).toBe(prod);
     expect(await previews.traffic(REF)).toEqual({ '1.0.0': 100 });

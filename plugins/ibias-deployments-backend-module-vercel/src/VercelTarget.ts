@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   DEFAULT_CANARY_WEIGHTS,
   releasesNewestFirst,
@@ -37,6 +37,8 @@ const MAX_UNKNOWN_LOAD_TARGETS = 5;
  * the evidence (source `log-drain`); below it the portal's own timed load decides.
  */
 export const MIN_DRAINED_REQUESTS = 10;
+/** How long a promotion (a job on Vercel's side) may take to give production. */
+const PROMOTE_WAIT_MS = 30_000;
 
 export interface VercelTargetOptions {
   client: Vercel;
@@ -87,12 +89,19 @@ interface DeploymentSummary {
 }
 
 /**
- * The version a deployment was built for: what this target put in `meta`, else its git
- * ref (a deployment Vercel's GitHub integration built from a pushed tag), without a
- * leading `v`.
+ * The version a deployment was built for: what this target put in `meta`, else (for
+ * production deployments only) its git ref, without a leading `v`: a deployment Vercel's
+ * GitHub integration built from a pushed tag. A preview's git ref is any branch a
+ * developer pushed (a branch may be called `1.3.0`), so a preview counts only when this
+ * target built it.
  */
-function versionOf(d: { meta?: Record<string, string> }): string | undefined {
-  const raw = d.meta?.ibiasVersion ?? d.meta?.githubCommitRef;
+function versionOf(
+  d: { meta?: Record<string, string> },
+  kind: 'production' | 'preview' = 'production',
+): string | undefined {
+  const raw =
+    d.meta?.ibiasVersion ??
+    (kind === 'production' ? d.meta?.githubCommitRef : undefined);
   return raw && /^v\d/.test(raw) ? raw.slice(1) : raw;
 }
 
@@ -158,6 +167,16 @@ export class VercelTarget implements DeployTarget {
   private readonly probeLoad: ProbeLoad;
 
   constructor(private readonly o: VercelTargetOptions) {
+    const canary = o.canaryWeights ?? DEFAULT_CANARY_WEIGHTS;
+    if (
+      canary[0] === ROLLING_WEIGHTS[0] &&
+      canary.join(',') !== ROLLING_WEIGHTS.join(',')
+    ) {
+      // The first step's weight tells a canary's rolling release from a rolling deploy's.
+      throw new Error(
+        `ibias.deployments.canaryWeights may not start at ${ROLLING_WEIGHTS[0]}% with the vercel target: a rolling deploy's first stage is ${ROLLING_WEIGHTS[0]}%`,
+      );
+    }
     this.probeRecords = o.probeRecords ?? new ProbeRecords();
     this.probeLoad = new ProbeLoad({
       records: this.probeRecords,
@@ -338,7 +357,7 @@ export class VercelTarget implements DeployTarget {
       return;
     }
     if (active.canaryDeployment?.id !== d.id) {
-      throw new Error(
+      throw new ConflictError(
         `A rolling release of another deployment (${
           active.canaryDeployment?.id ?? 'unknown'
         }) is active on the Vercel project of ${
@@ -415,7 +434,12 @@ export class VercelTarget implements DeployTarget {
   private async findDeployment(ref: TargetRef, version: string) {
     const { projectId } = this.project(ref);
     for await (const d of this.deploymentsOf(projectId, this.kind(ref))) {
-      if (versionOf(d) === version && !FAILED.has(d.readyState)) return d;
+      if (
+        versionOf(d, this.kind(ref)) === version &&
+        !FAILED.has(d.readyState)
+      ) {
+        return d;
+      }
     }
     return undefined;
   }
@@ -445,7 +469,7 @@ export class VercelTarget implements DeployTarget {
     const found = new Set<string>();
     for (const kind of kinds) {
       for await (const d of this.deploymentsOf(project.projectId, kind)) {
-        const version = versionOf(d);
+        const version = versionOf(d, kind);
         if (
           d.readyState === 'READY' &&
           version &&
@@ -680,35 +704,48 @@ export class VercelTarget implements DeployTarget {
    */
   private async makeProduction(ref: TargetRef, version: string) {
     const { projectId } = this.project(ref);
-    const d = await this.readyDeployment(ref, version);
+    // An active rolling release first: a rollback must abort it even when the stable
+    // version's deployment can no longer be found by its version.
     const active = await this.activeRelease(projectId);
-    if (active?.canaryDeployment?.id === d.id) {
-      await vercelCall(`Completing the rolling release of ${version}`, () =>
-        this.o.client.rollingRelease.completeRollingRelease({
-          idOrName: projectId,
-          teamId: this.o.teamId,
-          requestBody: { canaryDeploymentId: d.id },
-        }),
-      );
-      this.o.logger.info(
-        `Vercel ${ref.service}: rolling release of ${version} completed`,
-      );
-      return;
-    }
+    const found = await this.findDeployment(ref, version);
+    const d = found?.readyState === 'READY' ? found : undefined;
     if (active) {
-      // How the CLI aborts a rolling release: a rollback to the deployment to keep.
+      if (d && active.canaryDeployment?.id === d.id) {
+        await this.completeRelease(ref, projectId, d.id, version);
+        return;
+      }
+      // How the CLI aborts a rolling release: a rollback to the deployment to keep,
+      // the version's own, else the one the release started from.
+      const keep = d?.id ?? active.currentDeployment?.id;
+      if (!keep) {
+        throw new NotFoundError(
+          `No READY Vercel deployment of ${ref.service} ${version} to abort the rolling release to`,
+        );
+      }
       await this.rawCall(
         `Aborting the rolling release of ${ref.service}`,
         'POST',
         `/v9/projects/${encodeURIComponent(
           projectId,
-        )}/rollback/${encodeURIComponent(d.id)}`,
+        )}/rollback/${encodeURIComponent(keep)}`,
         {},
       );
       this.o.logger.info(
-        `Vercel ${ref.service}: rolling release aborted, traffic back on ${version} (${d.id})`,
+        `Vercel ${ref.service}: rolling release aborted, traffic back on ${
+          d ? version : `the deployment it started from (${keep})`
+        }`,
       );
+      if (!d) {
+        throw new NotFoundError(
+          `The rolling release of ${ref.service} was aborted to ${keep}, but no READY Vercel deployment of ${version} was found`,
+        );
+      }
       return;
+    }
+    if (!d) {
+      throw new NotFoundError(
+        `No READY Vercel deployment of ${ref.service} ${version}`,
+      );
     }
     const current = await this.productionOf(projectId);
     if (current?.id === d.id) return;
@@ -744,7 +781,48 @@ export class VercelTarget implements DeployTarget {
         teamId: this.o.teamId,
       }),
     );
+    // With Rolling Releases enabled on the project (a canary here once did), Vercel
+    // turns a promotion into a rolling release at its first stage: a blue-green switch
+    // takes all traffic at once, so it is completed now.
+    const started = await this.activeRelease(projectId);
+    if (started?.canaryDeployment?.id === d.id) {
+      await this.completeRelease(ref, projectId, d.id, version);
+    }
+    // Vercel's promotion is a job: wait (bounded) until production is the deployment.
+    const deadline = Date.now() + PROMOTE_WAIT_MS;
+    for (;;) {
+      const now = await this.productionOf(projectId);
+      if (!now || now.id === d.id) break;
+      if (Date.now() > deadline) {
+        throw new ConflictError(
+          `Vercel did not give ${ref.service} ${version} (${
+            d.id
+          }) production within ${PROMOTE_WAIT_MS / 1000} s: ${
+            now.id
+          } still serves it`,
+        );
+      }
+      await sleep(Math.min(500, this.o.pollIntervalMs ?? 500));
+    }
     this.o.logger.info(`Vercel ${ref.service}: promoted ${version} (${d.id})`);
+  }
+
+  private async completeRelease(
+    ref: TargetRef,
+    projectId: string,
+    deploymentId: string,
+    version: string,
+  ) {
+    await vercelCall(`Completing the rolling release of ${version}`, () =>
+      this.o.client.rollingRelease.completeRollingRelease({
+        idOrName: projectId,
+        teamId: this.o.teamId,
+        requestBody: { canaryDeploymentId: deploymentId },
+      }),
+    );
+    this.o.logger.info(
+      `Vercel ${ref.service}: rolling release of ${version} completed`,
+    );
   }
 
   async setTraffic(
@@ -887,6 +965,37 @@ export class VercelTarget implements DeployTarget {
    * under analysis: the one last given to deploy or setTraffic. Without one (after a
    * restart), every READY version of the service but the stable one is loaded.
    */
+  /**
+   * After a restart this target does not know the version under analysis: the canary of
+   * an active rolling release, else the newest versions Vercel has built that do not
+   * take the traffic now.
+   */
+  private async unknownAnalysed(ref: TargetRef): Promise<string[]> {
+    const { projectId } = this.project(ref);
+    if (this.kind(ref) === 'production') {
+      const active = await this.activeRelease(projectId);
+      const canary = active?.canaryDeployment
+        ? await this.versionOfId(active.canaryDeployment.id)
+        : undefined;
+      if (canary) return [canary];
+    }
+    const serving = Object.keys(await this.traffic(ref));
+    const built: string[] = [];
+    for await (const d of this.deploymentsOf(projectId, this.kind(ref))) {
+      const version = versionOf(d, this.kind(ref));
+      if (
+        d.readyState === 'READY' &&
+        version &&
+        !serving.includes(version) &&
+        !built.includes(version)
+      ) {
+        built.push(version);
+        if (built.length >= MAX_UNKNOWN_LOAD_TARGETS) break;
+      }
+    }
+    return built;
+  }
+
   async setLoad(ref: TargetRef, on: boolean): Promise<void> {
     const key = refKey(ref);
     this.probeLoad.stop(key);
@@ -895,11 +1004,8 @@ export class VercelTarget implements DeployTarget {
     this.loads.delete(key);
     const profile = this.profileFor(ref);
     if (profile.rps <= 0) return;
-    this.project(ref);
     const known = this.analysed.get(key);
-    const versions = known
-      ? [known.version]
-      : (await this.versions(ref)).slice(0, MAX_UNKNOWN_LOAD_TARGETS);
+    const versions = known ? [known.version] : await this.unknownAnalysed(ref);
     const targets: ProbeLoadTarget[] = [];
     for (const version of versions) {
       const d = await this.findDeployment(ref, version);

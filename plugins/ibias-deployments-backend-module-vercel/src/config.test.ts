@@ -60,6 +60,21 @@ describe('readVercelTargetConfig', () => {
     ]).toEqual(['prj_web', 'prj_staging']);
   });
 
+  it.each([
+    {},
+    { projectId: 'prj_web' },
+    { productionUrl: 'https://x.example' },
+  ])(
+    'refuses an environment that would promote production: %j',
+    environment => {
+      expect(() =>
+        readVercelTargetConfig(base({ staging: environment })),
+      ).toThrow(
+        'ibias.deployments.vercel.projects.ibias-web.environments.staging needs a projectId of its own or preview.alias',
+      );
+    },
+  );
+
   it.each(['not a host', 'https://dev.example.com', 'dev', '-x.example.com'])(
     'refuses the preview alias %j',
     alias => {

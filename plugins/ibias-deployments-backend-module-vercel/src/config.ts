@@ -64,6 +64,16 @@ function readProjects(c: Config): Record<string, VercelProjectLink> {
           envs.keys().map(env => {
             const e = envs.getConfig(env);
             const alias = e.getOptionalString('preview.alias');
+            const own = e.getOptionalString('projectId');
+            if (
+              alias === undefined &&
+              (own === undefined || own === link.projectId)
+            ) {
+              // It would promote the service's production domains.
+              throw new Error(
+                `${KEY}.projects.${service}.environments.${env} needs a projectId of its own or preview.alias`,
+              );
+            }
             if (alias !== undefined && !HOSTNAME.test(alias)) {
               throw new Error(
                 `${KEY}.projects.${service}.environments.${env}.preview.alias must be a hostname`,
@@ -72,7 +82,7 @@ function readProjects(c: Config): Record<string, VercelProjectLink> {
             return [
               env,
               {
-                projectId: e.getOptionalString('projectId') ?? link.projectId,
+                projectId: own ?? link.projectId,
                 repo: link.repo,
                 productionUrl: e.getOptionalString('productionUrl'),
                 tagPrefix: link.tagPrefix,

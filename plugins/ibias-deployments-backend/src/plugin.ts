@@ -113,7 +113,6 @@ export const ibiasDeploymentsPlugin = createBackendPlugin({
           readTargetNames(config),
           readServiceTargetNames(config),
           {
-            locate: ref => catalogLookup.locationsOf(ref),
             // A service's environments file, as the Configuration card reads it.
             environmentSettings: async ref => {
               const entity = await catalogLookup.entity(ref.entityRef);

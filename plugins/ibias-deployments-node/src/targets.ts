@@ -19,8 +19,10 @@ export interface TargetRef {
    * Where the entity was read from (`backstage.io/managed-by-location`) and where its
    * source lives (`backstage.io/source-location`), as the catalog says: set when the
    * caller has the entity (deploy requests, version lists), absent when the engine
-   * rebuilds a ref from a stored deployment. Targets use it to find a service's
-   * releases; only the catalog sets these annotations, never the entity's author.
+   * rebuilds a ref from a stored deployment. Only the catalog sets managed-by-location;
+   * source-location is the catalog's default, which an entity's own annotation
+   * overrides, so it is the entity author's claim: never a reason to run code from a
+   * repository the author does not own.
    */
   locations?: { managedBy?: string; source?: string };
 }
@@ -189,12 +191,5 @@ export interface DeployTargetFactory {
     environments: EnvironmentName[];
     /** Reads a service's environments file (see EnvironmentSettingsLookup). */
     environmentSettings?: EnvironmentSettingsLookup;
-    /**
-     * Where the catalog read an entity from and where its source lives (as
-     * TargetRef.locations), for calls on a ref the engine rebuilt without them.
-     */
-    locate?: (
-      entityRef: string,
-    ) => Promise<{ managedBy?: string; source?: string } | undefined>;
   }): DeployTarget | Promise<DeployTarget>;
 }

@@ -27,6 +27,9 @@ export interface RecordOutcome {
   ignored: number;
 }
 
+/** How many deployment ids `know` keeps (least recently seen go first). */
+const MAX_KNOWN = 10_000;
+
 interface Served {
   at: number;
   error: boolean;
@@ -67,9 +70,11 @@ export class VercelDrainRecords {
 
   /** A deployment of a configured project, as Vercel's API listed it. */
   know(deploymentId: string) {
-    if (!this.known || this.known.has(deploymentId)) return;
+    if (!this.known) return;
+    // Least recently seen first: a deployment being analysed is listed again and stays.
+    this.known.delete(deploymentId);
     this.known.add(deploymentId);
-    if (this.known.size > this.maxDeployments * 10) {
+    if (this.known.size > MAX_KNOWN) {
       const oldest = this.known.values().next().value;
       if (oldest !== undefined) this.known.delete(oldest);
     }
