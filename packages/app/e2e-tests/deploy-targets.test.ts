@@ -65,6 +65,48 @@ async function signIn(page: Page, path: string) {
   await expect(enter).toHaveCount(0);
 }
 
+/**
+ * On a Deployments tab: Roll back the staging deploy 1.0.0 → 1.1.0 from its history row,
+ * and wait until 1.0.0 runs there again.
+ */
+async function rollBackStagingTo100(page: Page) {
+  const details = page.getByTestId('deployment-details');
+  await page
+    .getByTestId('history')
+    .locator('tr[data-status="succeeded"]', { hasText: 'staging' })
+    .filter({ hasText: '1.0.0 → 1.1.0' })
+    .first()
+    .click();
+  await details.getByTestId('rollback').click();
+  await expect(page.getByTestId('confirm-rollback')).toHaveText(
+    'Roll back to 1.0.0',
+  );
+  await page.getByTestId('confirm-rollback').click();
+  await expect(details).toContainText('1.0.0 to staging');
+  await expect(details.getByTestId('status-succeeded')).toBeVisible({
+    timeout: 90_000,
+  });
+  await expect(page.getByTestId('version-staging')).toHaveText('1.0.0');
+}
+
+/** Deploys each version to staging blue-green from the tab, and waits for it to run. */
+async function deployToStaging(
+  page: Page,
+  versions: string[],
+  serves: () => Promise<string>,
+) {
+  const details = page.getByTestId('deployment-details');
+  for (const version of versions) {
+    await deployFromTheTab(page, 'staging', version, 'blue-green');
+    await expect(details).toContainText(`${version} to staging`);
+    await expect(details.getByTestId('status-succeeded')).toBeVisible({
+      timeout: 90_000,
+    });
+    await expect(page.getByTestId('version-staging')).toHaveText(version);
+    expect(await serves()).toBe(version);
+  }
+}
+
 const drain = (request: APIRequestContext, body: string, signature: string) =>
   request.post(`${api}/vercel/log-drain`, {
     headers: {
@@ -148,17 +190,9 @@ test('@targets-guest in the browser: ibias-web on Vercel staging; 1.2.0 as a rol
   test.setTimeout(300_000);
   await signIn(page, '/catalog/default/component/ibias-web/deployments');
   const details = page.getByTestId('deployment-details');
-  for (const version of ['1.0.0', '1.1.0']) {
-    await deployFromTheTab(page, 'staging', version, 'blue-green');
-    await expect(details).toContainText(`${version} to staging`);
-    await expect(details.getByTestId('status-succeeded')).toBeVisible({
-      timeout: 90_000,
-    });
-    await expect(page.getByTestId('version-staging')).toHaveText(version);
-    expect(await servedVersion(request, 'staging.ibias.example.com')).toBe(
-      version,
-    );
-  }
+  await deployToStaging(page, ['1.0.0', '1.1.0'], () =>
+    servedVersion(request, 'staging.ibias.example.com'),
+  );
   // Promoted, not rebuilt: Vercel still has one deployment per tag.
   const [v100] = await deploymentOf(request, 'prj_ibiaswebstaging', '1.0.0');
   const [v110] = await deploymentOf(request, 'prj_ibiaswebstaging', '1.1.0');
@@ -240,22 +274,7 @@ test('@targets-guest in the browser: ibias-web on Vercel staging; 1.2.0 as a rol
   );
 
   // Roll back 1.1.0 from its history row: Vercel's instant rollback to 1.0.0's deployment.
-  await page
-    .getByTestId('history')
-    .locator('tr[data-status="succeeded"]', { hasText: 'staging' })
-    .filter({ hasText: '1.0.0 → 1.1.0' })
-    .first()
-    .click();
-  await details.getByTestId('rollback').click();
-  await expect(page.getByTestId('confirm-rollback')).toHaveText(
-    'Roll back to 1.0.0',
-  );
-  await page.getByTestId('confirm-rollback').click();
-  await expect(details).toContainText('1.0.0 to staging');
-  await expect(details.getByTestId('status-succeeded')).toBeVisible({
-    timeout: 90_000,
-  });
-  await expect(page.getByTestId('version-staging')).toHaveText('1.0.0');
+  await rollBackStagingTo100(page);
   const after = await vercelApi(request, '/v9/projects/prj_ibiaswebstaging');
   expect(after.targets.production.id).toBe(v100.uid);
   expect(await servedVersion(request, 'staging.ibias.example.com')).toBe(
@@ -430,32 +449,8 @@ test('@targets-supabase in the browser: ai-recommendations to its Supabase stagi
     page,
     '/catalog/default/component/ai-recommendations/deployments',
   );
-  const details = page.getByTestId('deployment-details');
-  for (const version of ['1.0.0', '1.1.0']) {
-    await deployFromTheTab(page, 'staging', version, 'blue-green');
-    await expect(details).toContainText(`${version} to staging`);
-    await expect(details.getByTestId('status-succeeded')).toBeVisible({
-      timeout: 90_000,
-    });
-    await expect(page.getByTestId('version-staging')).toHaveText(version);
-    expect(await invoke()).toBe(version);
-  }
-  await page
-    .getByTestId('history')
-    .locator('tr[data-status="succeeded"]', { hasText: 'staging' })
-    .filter({ hasText: '1.0.0 → 1.1.0' })
-    .first()
-    .click();
-  await details.getByTestId('rollback').click();
-  await expect(page.getByTestId('confirm-rollback')).toHaveText(
-    'Roll back to 1.0.0',
-  );
-  await page.getByTestId('confirm-rollback').click();
-  await expect(details).toContainText('1.0.0 to staging');
-  await expect(details.getByTestId('status-succeeded')).toBeVisible({
-    timeout: 90_000,
-  });
-  await expect(page.getByTestId('version-staging')).toHaveText('1.0.0');
+  await deployToStaging(page, ['1.0.0', '1.1.0'], invoke);
+  await rollBackStagingTo100(page);
   // The main slug answers 1.0.0 again: its bundle was redeployed.
   expect(await invoke()).toBe('1.0.0');
   await page.screenshot({

@@ -282,68 +282,25 @@ export class GithubReleaseTags {
    */
   async versions(repository: GithubRepository): Promise<string[]> {
     const { fullName, apiBaseUrl } = repository;
-    const failed = (why: string) =>
-      new ServiceUnavailableError(
-        `Could not list the release tags of ${fullName} on GitHub (${apiBaseUrl}): ${why}`,
-      );
-    let headers: Record<string, string>;
-    try {
-      headers =
-        (await this.credentials.getCredentials({ url: repository.url }))
-          .headers ?? {};
-    } catch (e) {
-      throw failed(`no credentials: ${(e as Error).message}`);
-    }
-    const origin = new URL(apiBaseUrl).origin;
+    const what = 'list the release tags';
     const tags: string[] = [];
     let next:
       | string
       | undefined = `${apiBaseUrl}/repos/${fullName}/tags?per_page=100`;
     for (let page = 1; next; page++) {
       if (page > (this.o.maxPages ?? 10)) break;
-      // The token goes to the integration's API only, whatever a Link header says.
-      if (new URL(next).origin !== origin) {
-        throw failed(
-          `GitHub sent a next page on another origin (${new URL(next).origin})`,
-        );
-      }
-      let res: Response;
-      try {
-        res = await this.fetch(next, {
-          headers: {
-            Accept: 'application/vnd.github+json',
-            'X-GitHub-Api-Version': '2022-11-28',
-            ...headers,
-          },
-          signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 30_000),
-        });
-      } catch (e) {
-        const cause = (e as { cause?: { code?: string } }).cause?.code;
-        throw failed(
-          (e as Error).name === 'TimeoutError'
-            ? 'GitHub did not answer in time'
-            : `GitHub cannot be reached (${cause ?? (e as Error).message})`,
-        );
-      }
+      const res = await this.get(repository, next, what);
       if (res.status === 404) {
         throw new NotFoundError(
           `GitHub has no repository ${fullName} that the integration's credentials can read (${apiBaseUrl})`,
         );
       }
-      if (!res.ok) {
-        let message = '';
-        try {
-          const body = await res.json();
-          message =
-            typeof body?.message === 'string' ? `: ${body.message}` : '';
-        } catch {
-          // no JSON body
-        }
-        throw failed(`GitHub answered ${res.status}${message}`);
-      }
       const body: unknown = await res.json().catch(() => undefined);
-      if (!Array.isArray(body))
-        throw failed('GitHub answered something other than a list of tags');
+      if (!Array.isArray(body)) {
+        throw new ServiceUnavailableError(
+          `Could not ${what} of ${fullName} on GitHub (${apiBaseUrl}): GitHub answered something other than a list of tags`,
+        );
+      }
       for (const tag of body) {
         if (typeof tag?.name === 'string') tags.push(tag.name);
       }
