@@ -3,6 +3,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import type {
   DependencyCheck,
   Health,
+  Strategy,
 } from '@internal/plugin-ibias-deployments-common';
 import type {
   DeployTarget,
@@ -160,6 +161,12 @@ export class SupabaseTarget implements DeployTarget {
     }
     this.resolved.set(refKey(ref), { ref: projectRef, at: Date.now() });
     return { projectRef };
+  }
+
+  refusesStrategy(ref: TargetRef, strategy: Strategy) {
+    return strategy === 'blue-green'
+      ? undefined
+      : `Supabase Edge Functions cannot split traffic, so ${strategy} is refused: deploy ${ref.service} in ${ref.environment} blue-green`;
   }
 
   async cannotDeploy(ref: TargetRef): Promise<string | undefined> {

@@ -164,6 +164,26 @@ describe('IBIAS deployments with the supabase target', () => {
         versions: ['1.2.0', '1.1.0'],
       });
 
+      // Canary and rolling are refused when asked, before anything is built.
+      for (const strategy of ['canary', 'rolling']) {
+        for (const dryRun of [true, false]) {
+          const refused = await request(backend.server)
+            .post('/api/ibias-deployments/deployments')
+            .send({
+              entityRef: 'component:default/ai-recommendations',
+              environment: 'staging',
+              version: '1.1.0',
+              strategy,
+              dryRun,
+            });
+          expect(refused.status).toBe(400);
+          expect(refused.body.error.message).toBe(
+            `Supabase Edge Functions cannot split traffic, so ${strategy} is refused: deploy ai-recommendations in staging blue-green`,
+          );
+        }
+      }
+      expect(sb.requests.filter(r => r.method === 'POST')).toEqual([]);
+
       const healthy = await deployAndWait(backend, '1.1.0');
       expect(stepsOf(healthy)).toEqual([
         ['deploy', 'succeeded'],

@@ -375,6 +375,11 @@ describe('VercelTarget on the loopback Vercel API with @vercel/sdk', () => {
     await previews.setTraffic(STAGING, '1.1.0', 0, '1.0.0');
     expect(await served()).toBe('1.0.0');
     expect(await previews.traffic(STAGING)).toEqual({ '1.0.0': 100 });
+    expect(previews.refusesStrategy(STAGING, 'canary')).toMatch(
+      /is a Vercel preview behind an alias/,
+    );
+    expect(previews.refusesStrategy(STAGING, 'blue-green')).toBeUndefined();
+    expect(previews.refusesStrategy(REF, 'canary')).toBeUndefined();
     await expect(
       previews.setTraffic(STAGING, '1.1.0', 10, '1.0.0'),
     ).rejects.toThrow(

@@ -6,6 +6,7 @@ import {
   ROLLING_WEIGHTS,
   type DependencyCheck,
   type Health,
+  type Strategy,
 } from '@internal/plugin-ibias-deployments-common';
 import type {
   DeployTarget,
@@ -194,6 +195,14 @@ export class VercelTarget implements DeployTarget {
     return this.link(ref)
       ? undefined
       : `ibias.deployments.vercel.projects has no project for ${ref.service}`;
+  }
+
+  refusesStrategy(ref: TargetRef, strategy: Strategy) {
+    const link = this.link(ref);
+    if (link?.preview && strategy !== 'blue-green') {
+      return `${ref.environment} of ${ref.service} is a Vercel preview behind an alias, which cannot split traffic (Rolling Releases are for production): deploy it blue-green`;
+    }
+    return undefined;
   }
 
   private project(ref: TargetRef): VercelProjectLink {

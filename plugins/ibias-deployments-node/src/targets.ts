@@ -3,6 +3,7 @@ import type {
   EnvironmentName,
   Health,
   IntervalMetrics,
+  Strategy,
 } from '@internal/plugin-ibias-deployments-common';
 
 /** Which service, environment and version a target acts on. */
@@ -81,6 +82,12 @@ export interface DeployTarget {
   cannotDeploy?(
     ref: TargetRef,
   ): string | undefined | Promise<string | undefined>;
+  /**
+   * Why this target cannot deploy the service in this environment with this strategy
+   * (e.g. a platform that cannot split traffic refuses canary and rolling), or
+   * undefined: asked before a deployment is created, so nothing is built first.
+   */
+  refusesStrategy?(ref: TargetRef, strategy: Strategy): string | undefined;
   /** Whether this target can deploy the service at all (and which versions). */
   versions(ref: TargetRef): Promise<string[]>;
   /** Brings the version up next to the live one, taking no traffic. */

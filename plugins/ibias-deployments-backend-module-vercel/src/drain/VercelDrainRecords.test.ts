@@ -3,6 +3,8 @@ import { verifyDrainSignature } from './createVercelDrainRouter';
 import { VercelDrainRecords, type DrainEntry } from './VercelDrainRecords';
 
 const PROJECTS = new Set(['prj_web']);
+/** The receiver's clock in these tests: entries are stamped 1,000 (1 s before). */
+const now = () => 2_000;
 const entry = (over: Partial<DrainEntry> = {}): DrainEntry => ({
   id: 'e1',
   requestId: 'r1',
@@ -60,18 +62,44 @@ describe('VercelDrainRecords', () => {
       { requests: 0, errors: 0 },
     ],
     [
+      'an entry stamped in the future (it would count in every later interval)',
+      entry({
+        timestamp: 2_000 + 61_000,
+        proxy: { timestamp: 2_000 + 61_000, statusCode: 503 },
+      }),
+      { requests: 0, errors: 0 },
+    ],
+    [
+      'an entry more than an hour old',
+      entry({
+        timestamp: 2_000 - 3_600_001,
+        proxy: { timestamp: 2_000 - 3_600_001, statusCode: 503 },
+      }),
+      { requests: 0, errors: 0 },
+    ],
+    [
       'an entry before `since`',
       entry({ timestamp: 10 }),
       { requests: 0, errors: 0 },
     ],
   ])('counts %s', (_, e, expected) => {
-    const records = new VercelDrainRecords();
+    const records = new VercelDrainRecords({ now });
     records.record([e], PROJECTS);
     expect(records.counts('dpl_1', 500)).toEqual(expected);
   });
 
+  it('ignores entries that are not objects, and keeps the rest of the batch', () => {
+    const records = new VercelDrainRecords({ now });
+    expect(
+      records.record(
+        [null, 7, 'x', [], entry()] as unknown as DrainEntry[],
+        PROJECTS,
+      ),
+    ).toEqual({ stored: 1, duplicates: 0, ignored: 4 });
+  });
+
   it('with onlyKnown, counts only deployments it was told of', () => {
-    const records = new VercelDrainRecords({ onlyKnown: true });
+    const records = new VercelDrainRecords({ onlyKnown: true, now });
     expect(records.record([entry()], PROJECTS)).toEqual({
       stored: 0,
       duplicates: 0,
@@ -89,7 +117,7 @@ describe('VercelDrainRecords', () => {
   });
 
   it('counts a request once: a replay and a second log line change nothing', () => {
-    const records = new VercelDrainRecords();
+    const records = new VercelDrainRecords({ now });
     const batch = [
       entry(),
       entry({ id: 'e2', requestId: 'r2', statusCode: 500 }),
@@ -107,6 +135,7 @@ describe('VercelDrainRecords', () => {
 
   it('keeps bounded memory: newest requests, newest deployments', () => {
     const records = new VercelDrainRecords({
+      now,
       maxPerDeployment: 2,
       maxDeployments: 2,
     });

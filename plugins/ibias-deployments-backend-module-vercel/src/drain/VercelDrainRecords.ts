@@ -27,6 +27,13 @@ export interface RecordOutcome {
   ignored: number;
 }
 
+/** An entry stamped later than this past the receiver's clock is ignored. */
+const MAX_CLOCK_SKEW_MS = 60_000;
+/**
+ * An entry older than this is ignored: no analysis interval reaches back that far, and a
+ * replay of it could no longer be told from new requests once its key is forgotten.
+ */
+const MAX_AGE_MS = 60 * 60_000;
 /** How many deployment ids `know` keeps (least recently seen go first). */
 const MAX_KNOWN = 10_000;
 
@@ -47,6 +54,7 @@ export class VercelDrainRecords {
   private readonly maxPerDeployment: number;
   private readonly maxDeployments: number;
   private readonly maxSeenKeys: number;
+  private readonly now: () => number;
   /** With `onlyKnown`: the deployments the target has read from Vercel's API. */
   private readonly known?: Set<string>;
 
@@ -60,8 +68,11 @@ export class VercelDrainRecords {
        * API): a batch naming any other deployment changes nothing.
        */
       onlyKnown?: boolean;
+      /** The clock (epoch ms); default Date.now. */
+      now?: () => number;
     } = {},
   ) {
+    this.now = options.now ?? Date.now;
     this.maxPerDeployment = options.maxPerDeployment ?? 20_000;
     this.maxDeployments = options.maxDeployments ?? 200;
     this.maxSeenKeys = options.maxSeenKeys ?? 200_000;
@@ -87,9 +98,21 @@ export class VercelDrainRecords {
    */
   record(entries: DrainEntry[], projectIds: Set<string>): RecordOutcome {
     const outcome: RecordOutcome = { stored: 0, duplicates: 0, ignored: 0 };
+    const now = this.now();
+    const touched = new Set<string>();
     for (const entry of entries) {
-      const served = requestOf(entry, projectIds);
-      if (!served || (this.known && !this.known.has(served.deploymentId))) {
+      const served =
+        entry && typeof entry === 'object'
+          ? requestOf(entry, projectIds)
+          : undefined;
+      if (
+        !served ||
+        (this.known && !this.known.has(served.deploymentId)) ||
+        // From the future (it would count in every later interval), or too old to
+        // count in any analysis (and to be told from a replay).
+        served.at > now + MAX_CLOCK_SKEW_MS ||
+        served.at < now - MAX_AGE_MS
+      ) {
         outcome.ignored += 1;
         continue;
       }
@@ -99,7 +122,15 @@ export class VercelDrainRecords {
       }
       this.remember(served.key);
       this.add(served.deploymentId, { at: served.at, error: served.error });
+      touched.add(served.deploymentId);
       outcome.stored += 1;
+    }
+    // Trimmed once per batch, not per request.
+    for (const id of touched) {
+      const list = this.byDeployment.get(id);
+      if (list && list.length > this.maxPerDeployment) {
+        list.splice(0, list.length - this.maxPerDeployment);
+      }
     }
     return outcome;
   }
@@ -136,9 +167,6 @@ export class VercelDrainRecords {
     }
     this.byDeployment.set(deploymentId, list);
     list.push(served);
-    if (list.length > this.maxPerDeployment) {
-      list.splice(0, list.length - this.maxPerDeployment);
-    }
     if (this.byDeployment.size > this.maxDeployments) {
       const oldest = this.byDeployment.keys().next().value;
       if (oldest !== undefined) this.byDeployment.delete(oldest);

@@ -74,6 +74,18 @@ export function createVercelDrainRouter(options: {
 
   router.post(
     VERCEL_DRAIN_PATH,
+    // A signature that cannot be an HMAC-SHA1 is refused before the body is read.
+    (req, _res, next) => {
+      if (!drain.secret) {
+        throw new ServiceUnavailableError(
+          'ibias.deployments.vercel.drainSecret is not configured',
+        );
+      }
+      if (!/^[0-9a-f]{40}$/i.test(req.header('x-vercel-signature') ?? '')) {
+        throw new NotAllowedError("signature didn't match");
+      }
+      next();
+    },
     // The raw bytes, whatever the content type: the HMAC is over them.
     express.raw({ type: () => true, limit: '5mb' }),
     (req, res) => {

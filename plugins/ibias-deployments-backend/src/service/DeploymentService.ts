@@ -281,7 +281,9 @@ export class DeploymentService {
       ...targetRef({ entityRef, environment }),
       locations: entityLocations(found.entity),
     };
-    const refused = await this.o.target.cannotDeploy?.(ref);
+    const refused =
+      (await this.o.target.cannotDeploy?.(ref)) ??
+      this.o.target.refusesStrategy?.(ref, strategy);
     if (refused) throw new InputError(refused);
     const known = await this.o.target.versions(ref);
     if (!known.includes(version) && !known.includes('*')) {

@@ -1,4 +1,7 @@
-import type { EnvironmentName } from '@internal/plugin-ibias-deployments-common';
+import type {
+  EnvironmentName,
+  Strategy,
+} from '@internal/plugin-ibias-deployments-common';
 import type {
   DeployTarget,
   TargetRef,
@@ -60,6 +63,9 @@ export class TargetsByEnvironment implements DeployTarget {
 
   cannotDeploy(ref: TargetRef) {
     return this.of(ref).cannotDeploy?.(ref);
+  }
+  refusesStrategy(ref: TargetRef, strategy: Strategy) {
+    return this.of(ref).refusesStrategy?.(ref, strategy);
   }
   versions(ref: TargetRef) {
     return this.of(ref).versions(ref);
