@@ -312,7 +312,7 @@ if ! grep -q "^loopback Vercel on" "$targets_loopback_log"; then
 elif start_targets_backend backend-targets; then
   ibias_log "portal with the loopback Vercel and Supabase ready after $((SECONDS - targets_start)) s"
   playwright_run e2e-targets --grep @targets-guest
-  playwright_run e2e-targets-deployments packages/app/e2e-tests/deployments.test.ts
+  playwright_run e2e-targets-deployments packages/app/e2e-tests/deployments.test.ts packages/app/e2e-tests/deployments.themes.test.ts
   stop_backend
   if APP_CONFIG_auth_providers_guest_userEntityRef=user:default/rita.release start_targets_backend backend-targets-release; then
     playwright_run e2e-targets-release --grep @targets-release
@@ -325,6 +325,13 @@ elif start_targets_backend backend-targets; then
     stop_backend
   else
     count "targets-ai-team-start" 0 1
+  fi
+  # The deployments plugin's permission tests with these targets: nora.nobody owns nothing.
+  if APP_CONFIG_auth_providers_guest_userEntityRef=user:default/nora.nobody start_targets_backend backend-targets-nobody; then
+    playwright_run e2e-targets-nobody packages/app/e2e-tests/deployments-nobody.test.ts
+    stop_backend
+  else
+    count "targets-nobody-start" 0 1
   fi
 else
   count "targets-start" 0 1
