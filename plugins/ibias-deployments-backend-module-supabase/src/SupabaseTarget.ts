@@ -21,7 +21,7 @@ import {
 import {
   type EnvironmentSettingsLookup,
   type GithubReleaseTags,
-  PROBE_USER_AGENT,
+  probeOnce,
   ProbeLoad,
   ProbeRecords,
   type ProbeLoadProfile,
@@ -246,25 +246,8 @@ export class SupabaseTarget implements DeployTarget {
     );
   }
 
-  private async probe(url: string, query: string): Promise<ProbeResult> {
-    const timeoutMs = this.o.probeTimeoutMs ?? 5_000;
-    try {
-      const res = await fetch(url, {
-        headers: { 'User-Agent': PROBE_USER_AGENT },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      return { query, passed: res.ok, detail: `answered ${res.status}` };
-    } catch (e) {
-      return {
-        query,
-        passed: false,
-        detail:
-          (e as Error)?.name === 'TimeoutError'
-            ? `no answer within ${timeoutMs} ms`
-            : 'unreachable',
-      };
-    }
+  private probe(url: string, query: string): Promise<ProbeResult> {
+    return probeOnce(url, query, this.o.probeTimeoutMs);
   }
 
   /** `GET /functions/v1/<side slug>/health`. */

@@ -19,7 +19,7 @@ import { DEFAULT_VERCEL_LOAD, type VercelProjectLink } from './config';
 import type { VercelDrainRecords } from './drain/VercelDrainRecords';
 import {
   type GithubReleaseTags,
-  PROBE_USER_AGENT,
+  probeOnce,
   ProbeLoad,
   ProbeRecords,
   type ProbeLoadProfile,
@@ -651,26 +651,12 @@ export class VercelTarget implements DeployTarget {
     }
   }
 
-  private async probe(host: string, path: string): Promise<ProbeResult> {
-    const query = `GET ${path}`;
-    const timeoutMs = this.o.probeTimeoutMs ?? 5_000;
-    try {
-      const res = await fetch(`${this.o.resolveUrl(host)}${path}`, {
-        headers: { 'User-Agent': PROBE_USER_AGENT },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      return { query, passed: res.ok, detail: `answered ${res.status}` };
-    } catch (e) {
-      return {
-        query,
-        passed: false,
-        detail:
-          (e as Error)?.name === 'TimeoutError'
-            ? `no answer within ${timeoutMs} ms`
-            : 'unreachable',
-      };
-    }
+  private probe(host: string, path: string): Promise<ProbeResult> {
+    return probeOnce(
+      `${this.o.resolveUrl(host)}${path}`,
+      `GET ${path}`,
+      this.o.probeTimeoutMs,
+    );
   }
 
   private async probeVersion(ref: TargetRef, version: string, path: string) {

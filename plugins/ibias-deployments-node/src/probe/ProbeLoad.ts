@@ -1,3 +1,4 @@
+import type { ProbeResult } from '../targets';
 import type { Config } from '@backstage/config';
 import { percentile } from '@internal/plugin-ibias-deployments-common';
 
@@ -12,6 +13,34 @@ import { percentile } from '@internal/plugin-ibias-deployments-common';
  * real callers.
  */
 export const PROBE_USER_AGENT = 'ibias-portal-probe/1';
+
+/**
+ * One health check or smoke test: a GET of `url` with the portal's user agent, passed
+ * when it answers 2xx within `timeoutMs`; `query` names it in the evidence.
+ */
+export async function probeOnce(
+  url: string,
+  query: string,
+  timeoutMs = 5_000,
+): Promise<ProbeResult> {
+  try {
+    const res = await fetch(url, {
+      headers: { 'User-Agent': PROBE_USER_AGENT },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return { query, passed: res.ok, detail: `answered ${res.status}` };
+  } catch (e) {
+    return {
+      query,
+      passed: false,
+      detail:
+        (e as Error)?.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : 'unreachable',
+    };
+  }
+}
 
 export interface ProbeLoadProfile {
   /** Requests per second; 0 or less sends nothing. */
